@@ -1,0 +1,3 @@
+from mgovern.cli import main
+
+main()

@@ -1,0 +1,3 @@
+"""mgovern's own hook implementations, registered as a default plugin."""
+
+from __future__ import annotations

@@ -1,0 +1,710 @@
+"""The domain model: frozen attrs classes, no behaviour beyond lookups.
+
+An :class:`Organization` holds everything: the vocabularies (categories, flags, roles),
+people, the tree of groups with their mandates and meeting cycles, base amounts and the
+criteria that make a matter strategic. Building one checks every cross-reference and that
+the groups form a tree, so a program holding an ``Organization`` can rely on it.
+
+Behaviour (routing, coverage, occurrences, agendas) lives in plain functions in the
+other modules; serialization lives only in :mod:`mgovern.config`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import zoneinfo
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from mgovern.exceptions import ConfigError, UnknownReferenceError
+
+__all__ = [
+    "AgendaItem",
+    "AmountUnit",
+    "Anchor",
+    "BaseAmount",
+    "Blackout",
+    "Category",
+    "ClosedDayPolicy",
+    "ClosedDays",
+    "Cycle",
+    "CycleKind",
+    "Deadline",
+    "Flag",
+    "Group",
+    "Horizon",
+    "Kind",
+    "Limits",
+    "Mandate",
+    "Matter",
+    "MonthDay",
+    "Organization",
+    "Person",
+    "Resolution",
+    "Role",
+    "ScopeClause",
+    "Span",
+    "StrategicCriterion",
+]
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: ``decided_by`` value meaning "the group decides as a body".
+GROUP_DECIDES = "group"
+
+
+class Kind(enum.StrEnum):
+    """What an agenda item asks of the meeting."""
+
+    DECISION = "decision"
+    DISCUSSION = "discussion"
+    INFORMATION = "information"
+    FOLLOW_UP = "follow-up"
+
+
+class Span(enum.StrEnum):
+    """How a matter's units sit relative to a group.
+
+    ``own``: the matter stays at the group's own level or inside one branch below it;
+    ``multi``: it touches two or more of the group's child branches; ``any``: either.
+    """
+
+    OWN = "own"
+    MULTI = "multi"
+    ANY = "any"
+
+
+class Resolution(enum.StrEnum):
+    """How an organisation resolves a matter with several home groups."""
+
+    LOWEST = "lowest"  # subsidiarity: the lowest group on the chain wins
+    STRICT = "strict"  # two homes is an error
+
+
+class Horizon(enum.StrEnum):
+    STRATEGIC = "strategic"
+    OPERATIVE = "operative"
+
+
+class AmountUnit(enum.StrEnum):
+    """The unit of a clause's amount bounds."""
+
+    CURRENCY = "currency"
+    BASE = "base"  # multiples of the organisation's base amount (e.g. prisbasbelopp)
+
+
+class CycleKind(enum.StrEnum):
+    TACTICAL = "tactical"
+    STRATEGIC = "strategic"
+    FOLLOW_UP = "follow-up"
+    PLANNING = "planning"
+    BOARD = "board"
+
+
+class ClosedDayPolicy(enum.StrEnum):
+    """What happens to an occurrence that falls on a closed day."""
+
+    SKIP = "skip"
+    PREVIOUS_WORKING_DAY = "previous-working-day"
+    NEXT_WORKING_DAY = "next-working-day"
+
+
+def _check_id(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not ID_PATTERN.match(value):
+        raise ConfigError(
+            f"{value!r} is not a valid id: use lower-case letters, digits, '-' and '_', "
+            "starting with a letter or digit",
+            path=attribute.name,
+        )
+
+
+def _check_nonnegative(_: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    if value is not None and (not value.is_finite() or value < 0):
+        raise ConfigError(f"must be a finite amount >= 0, got {value}", path=attribute.name)
+
+
+def _check_timezone(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"unknown time zone {value!r}: use an IANA name such as 'Europe/Stockholm'",
+            path=attribute.name,
+        ) from None
+
+
+def _unique(what: str, ids: Iterable[str], path: str) -> None:
+    seen: set[str] = set()
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            raise ConfigError(
+                f"duplicate {what} id {ident!r}: every {what} needs an id of its own",
+                path=f"{path}[{index}].id",
+            )
+        seen.add(ident)
+
+
+@frozen
+class Category:
+    """A kind of matter, e.g. ``fastighetsforsaljning``; keywords help classify titles."""
+
+    id: str = field(validator=_check_id)
+    name: str
+    keywords: tuple[str, ...] = field(default=(), kw_only=True)
+    description: str = field(default="", kw_only=True)
+
+
+@frozen
+class Flag:
+    """A yes/no property of a matter that rules can require or forbid (e.g. ``principiell``)."""
+
+    id: str = field(validator=_check_id)
+    name: str
+    description: str = field(default="", kw_only=True)
+
+
+@frozen
+class Role:
+    """A decision-maker role (board, director, head of division, ...)."""
+
+    id: str = field(validator=_check_id)
+    name: str
+
+
+@frozen
+class BaseAmount:
+    """The base amount (e.g. prisbasbelopp) in force for a calendar year."""
+
+    year: int
+    amount: Decimal = field(validator=_check_nonnegative)
+
+
+@frozen
+class Person:
+    id: str = field(validator=_check_id)
+    name: str
+    email: str = field(default="", kw_only=True)
+    title: str = field(default="", kw_only=True)
+    roles: tuple[str, ...] = field(default=(), kw_only=True)
+
+
+@frozen
+class ScopeClause:
+    """One rule of a mandate: which matters it covers and who decides them.
+
+    A clause matches a matter when every condition holds: the category is listed (or
+    ``categories`` is empty: all), the amount lies in ``[amount_min, amount_max)`` (a
+    clause with a bound matches only matters that have an amount), the span fits and
+    every required flag is present and no forbidden flag is.
+    """
+
+    id: str = field(validator=_check_id)
+    categories: frozenset[str] = field(default=frozenset(), kw_only=True)
+    amount_min: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
+    amount_max: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
+    amount_unit: AmountUnit = field(default=AmountUnit.CURRENCY, kw_only=True)
+    span: Span = field(default=Span.ANY, kw_only=True)
+    flags_required: frozenset[str] = field(default=frozenset(), kw_only=True)
+    flags_forbidden: frozenset[str] = field(default=frozenset(), kw_only=True)
+    decided_by: str = field(default=GROUP_DECIDES, kw_only=True)
+    note: str = field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            self.amount_min is not None
+            and self.amount_max is not None
+            and self.amount_min >= self.amount_max
+        ):
+            raise ConfigError(
+                f"amount_min ({self.amount_min}) must be below amount_max ({self.amount_max}); "
+                "the range is [amount_min, amount_max)",
+                path="amount_max",
+            )
+        both = self.flags_required & self.flags_forbidden
+        if both:
+            raise ConfigError(
+                f"flag(s) {', '.join(sorted(both))} both required and forbidden: "
+                "the clause could never match",
+                path="flags_forbidden",
+            )
+
+    @property
+    def has_amount_range(self) -> bool:
+        return self.amount_min is not None or self.amount_max is not None
+
+
+@frozen
+class Mandate:
+    """What a group is for, and the decision scope: ``handles`` minus ``excludes``."""
+
+    purpose: str = ""
+    responsibilities: tuple[str, ...] = ()
+    handles: tuple[ScopeClause, ...] = ()
+    excludes: tuple[ScopeClause, ...] = ()
+
+
+@frozen
+class MonthDay:
+    """A day that recurs every year (``"07-01"``)."""
+
+    month: int = field(
+        validator=attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(12))
+    )
+    day: int = field(
+        validator=attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(31))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        try:
+            dt.date(2000, self.month, self.day)  # a leap year admits 02-29
+        except ValueError:
+            raise ConfigError(f"{self} is not a day of the year", path="day") from None
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+@frozen
+class Blackout:
+    """Days without meetings: a fixed range of dates, or the same range every year."""
+
+    name: str
+    start: dt.date | MonthDay
+    end: dt.date | MonthDay
+
+    def __attrs_post_init__(self) -> None:
+        if type(self.start) is not type(self.end):
+            raise ConfigError(
+                "start and end must both be dates (YYYY-MM-DD) or both yearly days (MM-DD)",
+                path="end",
+            )
+        if (
+            isinstance(self.start, dt.date)
+            and isinstance(self.end, dt.date)
+            and self.end < self.start
+        ):
+            raise ConfigError(f"end {self.end} is before start {self.start}", path="end")
+
+    def covers(self, day: dt.date) -> bool:
+        if isinstance(self.start, dt.date) and isinstance(self.end, dt.date):
+            return self.start <= day <= self.end
+        assert isinstance(self.start, MonthDay)
+        assert isinstance(self.end, MonthDay)
+        key = (day.month, day.day)
+        lo, hi = (self.start.month, self.start.day), (self.end.month, self.end.day)
+        return lo <= key <= hi if lo <= hi else key >= lo or key <= hi
+
+
+@frozen
+class ClosedDays:
+    """Which public-holiday calendars close the organisation (read by plugins)."""
+
+    regions: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # optional extra days a plugin knows, e.g. "easter-saturday"
+
+
+@frozen
+class Anchor:
+    """Dates derived from another cycle: ``days_before`` each of its meetings, then back to
+    the nearest ``weekday`` on or before that day (``"tuesday three weeks before each
+    board meeting"`` is ``cycle="namnd.sammantrade", days_before=21, weekday="tuesday"``).
+    """
+
+    cycle: str  # "group.cycle"
+    days_before: int = 0
+    weekday: str | None = None
+
+
+@frozen
+class Deadline:
+    """A lead time before a meeting: ``days_before`` at ``time`` local time."""
+
+    days_before: int = field(validator=attrs.validators.ge(0))
+    time: dt.time = dt.time(17, 0)
+
+
+@frozen
+class Cycle:
+    """A recurring (or dated) meeting series of a group.
+
+    Exactly one of ``rule`` (friendly form), ``rrule`` (RFC 5545), ``dates`` or
+    ``anchor`` says when it meets.
+    """
+
+    id: str = field(validator=_check_id)
+    name: str
+    kind: CycleKind = field(default=CycleKind.TACTICAL, kw_only=True)
+    rule: str | None = field(default=None, kw_only=True)
+    rrule: str | None = field(default=None, kw_only=True)
+    dates: tuple[dt.date, ...] = field(default=(), kw_only=True)
+    anchor: Anchor | None = field(default=None, kw_only=True)
+    skip_months: frozenset[int] = field(default=frozenset(), kw_only=True)
+    time: dt.time = field(default=dt.time(9, 0), kw_only=True)
+    duration: int = field(default=60, kw_only=True, validator=attrs.validators.gt(0))
+    location: str = field(default="", kw_only=True)
+    first: dt.date | None = field(default=None, kw_only=True)
+    last: dt.date | None = field(default=None, kw_only=True)
+    closed_days: ClosedDayPolicy = field(default=ClosedDayPolicy.SKIP, kw_only=True)
+    blackouts: tuple[Blackout, ...] = field(default=(), kw_only=True)
+    agenda_deadline: Deadline | None = field(default=None, kw_only=True)
+    notice: Deadline | None = field(default=None, kw_only=True)
+    accepts_horizons: frozenset[Horizon] = field(default=frozenset(), kw_only=True)
+    accepts_kinds: frozenset[Kind] = field(default=frozenset(), kw_only=True)
+    description: str = field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        given = [
+            name
+            for name, value in (
+                ("rule", self.rule),
+                ("rrule", self.rrule),
+                ("dates", self.dates),
+                ("anchor", self.anchor),
+            )
+            if value
+        ]
+        if len(given) != 1:
+            raise ConfigError(
+                "a cycle needs exactly one of rule, rrule, dates or anchor"
+                + (f" (found {', '.join(given)})" if given else ""),
+                path="rule",
+            )
+        bad_months = sorted(m for m in self.skip_months if not 1 <= m <= 12)
+        if bad_months:
+            raise ConfigError(f"months must be 1..12, got {bad_months}", path="skip_months")
+        if self.first and self.last and self.last < self.first:
+            raise ConfigError(f"last {self.last} is before first {self.first}", path="last")
+
+
+@frozen
+class Limits:
+    """Caps on how a group spends meeting time, in percent of it."""
+
+    max_operative_percent: int | None = field(default=None, kw_only=True)
+    max_information_percent: int | None = field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("max_operative_percent", "max_information_percent"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                raise ConfigError(f"must be a percentage 0..100, got {value}", path=name)
+
+
+@frozen
+class Group:
+    """A body that meets: a board, a management group, a committee."""
+
+    id: str = field(validator=_check_id)
+    name: str
+    parent: str | None = field(default=None, kw_only=True)
+    short_name: str = field(default="", kw_only=True)
+    chair: str | None = field(default=None, kw_only=True)
+    secretary: str | None = field(default=None, kw_only=True)
+    members: tuple[str, ...] = field(default=(), kw_only=True)
+    mandate: Mandate = field(default=Mandate(), kw_only=True)
+    cycles: tuple[Cycle, ...] = field(default=(), kw_only=True)
+    limits: Limits = field(default=Limits(), kw_only=True)
+
+    def cycle(self, cycle_id: str) -> Cycle:
+        for cycle in self.cycles:
+            if cycle.id == cycle_id:
+                return cycle
+        raise UnknownReferenceError(f"group {self.id!r} has no cycle {cycle_id!r}")
+
+    @property
+    def participants(self) -> tuple[str, ...]:
+        """Chair, secretary and members, each once, in that order."""
+        ordered = [p for p in (self.chair, self.secretary) if p] + list(self.members)
+        return tuple(dict.fromkeys(ordered))
+
+
+@frozen
+class StrategicCriterion:
+    """A reason a matter is strategic rather than operative.
+
+    It holds when every given condition holds: category among ``categories`` (empty:
+    any), at least one of ``flags_any`` present (empty: no flag needed), amount at least
+    ``amount_min`` (in ``amount_unit``), and at least ``min_units`` units concerned.
+    """
+
+    id: str = field(validator=_check_id)
+    name: str
+    categories: frozenset[str] = field(default=frozenset(), kw_only=True)
+    flags_any: frozenset[str] = field(default=frozenset(), kw_only=True)
+    amount_min: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
+    amount_unit: AmountUnit = field(default=AmountUnit.CURRENCY, kw_only=True)
+    min_units: int = field(default=0, kw_only=True, validator=attrs.validators.ge(0))
+
+
+@frozen
+class Matter:
+    """What an agenda item is about: enough to route it and to judge its horizon.
+
+    ``units`` are the groups whose area the matter concerns (empty: not tied to a unit);
+    ``year`` picks the base amount (default: the latest year the organisation lists).
+    """
+
+    category: str
+    amount: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
+    units: tuple[str, ...] = field(default=(), kw_only=True)
+    flags: frozenset[str] = field(default=frozenset(), kw_only=True)
+    kind: Kind = field(default=Kind.DECISION, kw_only=True)
+    year: int | None = field(default=None, kw_only=True)
+
+
+@frozen
+class AgendaItem:
+    """A matter someone submitted for a meeting."""
+
+    id: str
+    title: str
+    raised_in: str
+    matter: Matter | None = field(default=None, kw_only=True)  # None: classify the title
+    kind: Kind | None = field(default=None, kw_only=True)
+    presenter: str = field(default="", kw_only=True)
+    minutes: int | None = field(default=None, kw_only=True)
+    submitted: dt.datetime | None = field(default=None, kw_only=True)
+    urgent: bool = field(default=False, kw_only=True)
+    proposed_decision: str = field(default="", kw_only=True)
+
+
+def _index(items: Iterable[Any]) -> dict[str, Any]:
+    return {item.id: item for item in items}
+
+
+@frozen
+class Organization:
+    """The whole organisation. Construction validates every cross-reference."""
+
+    id: str = field(validator=_check_id)
+    name: str
+    timezone: str = field(default="Europe/Stockholm", kw_only=True, validator=_check_timezone)
+    locale: str = field(default="en", kw_only=True)
+    resolution: Resolution = field(default=Resolution.LOWEST, kw_only=True)
+    currency: str = field(default="SEK", kw_only=True)
+    base_amount_name: str = field(default="base amount", kw_only=True)
+    base_amounts: tuple[BaseAmount, ...] = field(default=(), kw_only=True)
+    categories: tuple[Category, ...] = field(default=(), kw_only=True)
+    flags: tuple[Flag, ...] = field(default=(), kw_only=True)
+    roles: tuple[Role, ...] = field(default=(), kw_only=True)
+    people: tuple[Person, ...] = field(default=(), kw_only=True)
+    groups: tuple[Group, ...] = field(default=(), kw_only=True)
+    strategic: tuple[StrategicCriterion, ...] = field(default=(), kw_only=True)
+    closed_days: ClosedDays = field(default=ClosedDays(), kw_only=True)
+    blackouts: tuple[Blackout, ...] = field(default=(), kw_only=True)
+
+    _groups: dict[str, Group] = field(init=False, eq=False, repr=False, hash=False)
+    _people: dict[str, Person] = field(init=False, eq=False, repr=False, hash=False)
+    _children: dict[str, tuple[str, ...]] = field(init=False, eq=False, repr=False, hash=False)
+    _depth: dict[str, int] = field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        _validate(self)
+        set_ = object.__setattr__
+        set_(self, "_groups", _index(self.groups))
+        set_(self, "_people", _index(self.people))
+        children: dict[str, list[str]] = {g.id: [] for g in self.groups}
+        for g in self.groups:
+            if g.parent is not None:
+                children[g.parent].append(g.id)
+        set_(self, "_children", {k: tuple(v) for k, v in children.items()})
+        depth: dict[str, int] = {}
+        for g in self.groups:
+            chain = [g.id]
+            while (parent := self._groups[chain[-1]].parent) is not None and parent not in depth:
+                chain.append(parent)
+            base = depth[parent] + 1 if parent is not None else 0
+            for offset, gid in enumerate(reversed(chain)):
+                depth[gid] = base + offset
+        set_(self, "_depth", depth)
+
+    # --- lookups -------------------------------------------------------------------
+    def group(self, group_id: str) -> Group:
+        try:
+            return self._groups[group_id]
+        except KeyError:
+            raise UnknownReferenceError(
+                f"unknown group {group_id!r}; known groups: {', '.join(self._groups)}"
+            ) from None
+
+    def person(self, person_id: str) -> Person:
+        try:
+            return self._people[person_id]
+        except KeyError:
+            raise UnknownReferenceError(f"unknown person {person_id!r}") from None
+
+    def category(self, category_id: str) -> Category:
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise UnknownReferenceError(
+            f"unknown category {category_id!r}; known categories: "
+            + ", ".join(c.id for c in self.categories)
+        )
+
+    def has_group(self, group_id: str) -> bool:
+        return group_id in self._groups
+
+    # --- the tree ----------------------------------------------------------------------
+    @property
+    def roots(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups if g.parent is None)
+
+    def children(self, group_id: str) -> tuple[str, ...]:
+        self.group(group_id)
+        return self._children[group_id]
+
+    def depth(self, group_id: str) -> int:
+        self.group(group_id)
+        return self._depth[group_id]
+
+    def ancestors(self, group_id: str) -> Iterator[str]:
+        """The group's parent, grandparent, ... up to its root (not the group itself)."""
+        parent = self.group(group_id).parent
+        while parent is not None:
+            yield parent
+            parent = self._groups[parent].parent
+
+    def subtree(self, group_id: str) -> Iterator[str]:
+        """The group and every group below it, depth first."""
+        stack = [group_id]
+        while stack:
+            gid = stack.pop()
+            yield gid
+            stack.extend(reversed(self.children(gid)))
+
+    def groups_of(self, person_id: str) -> tuple[Group, ...]:
+        """Every group the person takes part in (as chair, secretary or member)."""
+        return tuple(g for g in self.groups if person_id in g.participants)
+
+    def base_amount(self, year: int | None) -> Decimal:
+        """The base amount in force in ``year``: that year's, else the latest earlier one,
+        else the earliest listed; ``None`` means the latest year listed."""
+        if not self.base_amounts:
+            raise UnknownReferenceError(
+                "the organisation lists no base_amounts; add one to use amounts in base units"
+            )
+        ordered = sorted(self.base_amounts, key=lambda b: b.year)
+        if year is None:
+            return ordered[-1].amount
+        best = ordered[0]
+        for entry in ordered:
+            if entry.year <= year:
+                best = entry
+        return best.amount
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def _validate(org: Organization) -> None:
+    """Check what a single field cannot: unique ids, references, the tree."""
+    for what, items, path in (
+        ("category", org.categories, "categories"),
+        ("flag", org.flags, "flags"),
+        ("role", org.roles, "roles"),
+        ("person", org.people, "people"),
+        ("group", org.groups, "groups"),
+        ("criterion", org.strategic, "strategic"),
+    ):
+        _unique(what, (item.id for item in items), path)
+    _unique("base amount year", (str(b.year) for b in org.base_amounts), "base_amounts")
+
+    categories = {c.id for c in org.categories}
+    flags = {f.id for f in org.flags}
+    roles = {r.id for r in org.roles}
+    people = {p.id for p in org.people}
+    groups = {g.id for g in org.groups}
+
+    def known(kind: str, value: str, pool: set[str], path: str) -> None:
+        if value not in pool:
+            listing = ", ".join(sorted(pool)) or "none defined"
+            raise ConfigError(f"unknown {kind} {value!r}; use one of: {listing}", path=path)
+
+    for pi, person in enumerate(org.people):
+        for ri, role in enumerate(person.roles):
+            known("role", role, roles, f"people[{pi}].roles[{ri}]")
+
+    def check_clause(clause: ScopeClause, path: str) -> None:
+        for c in sorted(clause.categories):
+            known("category", c, categories, f"{path}.categories")
+        for name in ("flags_required", "flags_forbidden"):
+            for f in sorted(getattr(clause, name)):
+                known("flag", f, flags, f"{path}.{name}")
+        if clause.decided_by != GROUP_DECIDES:
+            known("role", clause.decided_by, roles | {GROUP_DECIDES}, f"{path}.decided_by")
+        if clause.amount_unit is AmountUnit.BASE and not org.base_amounts:
+            raise ConfigError(
+                "amount_unit = 'base' needs base_amounts in the organisation",
+                path=f"{path}.amount_unit",
+            )
+
+    cycle_ids: set[str] = set()
+    for gi, group in enumerate(org.groups):
+        gpath = f"groups[{gi}]"
+        if group.parent is not None:
+            known("parent group", group.parent, groups, f"{gpath}.parent")
+        for name in ("chair", "secretary"):
+            value = getattr(group, name)
+            if value is not None:
+                known("person", value, people, f"{gpath}.{name}")
+        for mi, member in enumerate(group.members):
+            known("person", member, people, f"{gpath}.members[{mi}]")
+        for which in ("handles", "excludes"):
+            clauses = getattr(group.mandate, which)
+            _unique("clause", (c.id for c in clauses), f"{gpath}.mandate.{which}")
+            for ci, clause in enumerate(clauses):
+                check_clause(clause, f"{gpath}.mandate.{which}[{ci}]")
+        _unique("cycle", (c.id for c in group.cycles), f"{gpath}.cycles")
+        cycle_ids.update(f"{group.id}.{c.id}" for c in group.cycles)
+    for gi, group in enumerate(org.groups):
+        for ci, cycle in enumerate(group.cycles):
+            if cycle.anchor is not None:
+                ref = cycle.anchor.cycle
+                if ref not in cycle_ids:
+                    raise ConfigError(
+                        f"unknown cycle {ref!r}; anchor to one of: {', '.join(sorted(cycle_ids))}",
+                        path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
+                    )
+
+    for si, criterion in enumerate(org.strategic):
+        for c in sorted(criterion.categories):
+            known("category", c, categories, f"strategic[{si}].categories")
+        for f in sorted(criterion.flags_any):
+            known("flag", f, flags, f"strategic[{si}].flags_any")
+        if criterion.amount_unit is AmountUnit.BASE and not org.base_amounts:
+            raise ConfigError(
+                "amount_unit = 'base' needs base_amounts in the organisation",
+                path=f"strategic[{si}].amount_unit",
+            )
+
+    _check_tree(org)
+
+
+def _check_tree(org: Organization) -> None:
+    parent_of: Mapping[str, str | None] = {g.id: g.parent for g in org.groups}
+    position = {g.id: i for i, g in enumerate(org.groups)}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in parent_of:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = parent_of[node]
+        if node is not None and state[node] == 1:
+            loop = path[path.index(node) :]
+            raise ConfigError(
+                "groups form a cycle through their parent links: "
+                + " -> ".join([*loop, node])
+                + "; give one of them another parent (or none, to make it a root)",
+                path=f"groups[{position[node]}].parent",
+            )
+        for gid in path:
+            state[gid] = 2
