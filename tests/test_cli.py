@@ -23,7 +23,7 @@ def test_show_prints_the_tree() -> None:
     assert "using the embedded example" in result.stderr
     out = result.stdout
     assert "Exploateringsnämnden [namnd]" in out
-    assert "  Kontorsledningsgrupp [klg]" in out
+    assert "  Kontorsledningsgruppen [klg]" in out
     assert "    Mark och värdering [mv]" in out
     assert out.index("[namnd]") < out.index("[klg]") < out.index("[mv]")
 

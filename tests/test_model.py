@@ -104,7 +104,7 @@ def test_example_has_the_office(mgovern_example: model.Organization) -> None:
     org = mgovern_example
     assert len(org.groups) >= 10
     klg = org.group("klg")
-    assert klg.name == "Kontorsledningsgrupp"
+    assert klg.name == "Kontorsledningsgruppen"
     board = org.group(klg.parent)  # type: ignore[arg-type]
     assert board.id == "namnd"
     assert board.parent is None

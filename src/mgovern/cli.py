@@ -197,3 +197,216 @@ def main(argv: Sequence[str] | None = None) -> None:
     except MgovernError as exc:
         fail(str(exc))
     command.main(args=argv, prog_name="mgovern")
+
+
+# --- scope ------------------------------------------------------------------------------
+def _amount(_: click.Context, __: click.Parameter, value: str | None) -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    text = value.replace(" ", "").replace("_", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount; write e.g. 3000000") from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter(f"{value!r}: the amount must be a number >= 0")
+    return amount
+
+
+@cli.command("route")
+@org_option
+@click.option("--raised-in", required=True, help="Group where the matter is raised.")
+@click.option("--category", required=True, help="Category id of the matter.")
+@click.option("--amount", callback=_amount, help="Amount in the organisation's currency.")
+@click.option("--unit", "units", multiple=True, help="Group whose area it concerns (repeat).")
+@click.option("--flag", "flags", multiple=True, help="Flag of the matter (repeat).")
+@click.option(
+    "--kind",
+    type=click.Choice(["decision", "discussion", "information", "follow-up"]),
+    default="decision",
+    show_default=True,
+)
+@click.option("--year", type=int, help="Year for base amounts (default: the latest listed).")
+@json_option
+def route_command(
+    org_path: Path | None,
+    raised_in: str,
+    category: str,
+    amount: Any,
+    units: tuple[str, ...],
+    flags: tuple[str, ...],
+    kind: str,
+    year: int | None,
+    as_json: bool,
+) -> None:
+    """Route a matter to its home group and explain why."""
+    from mgovern.horizon import horizon
+    from mgovern.model import Kind, Matter
+    from mgovern.scope import route
+
+    org = load_org(org_path)
+    matter = Matter(
+        category, amount=amount, units=units, flags=frozenset(flags), kind=Kind(kind), year=year
+    )
+    routing = route(org, matter, raised_in=raised_in)
+    level = horizon(org, matter)
+    if as_json:
+        emit_json(
+            {
+                "outcome": routing.outcome.value,
+                "home": routing.home,
+                "decided_by": routing.decided_by,
+                "decision_maker": routing.decision_maker,
+                "clause": str(routing.clause) if routing.clause else None,
+                "path": list(routing.path),
+                "homes": list(routing.homes),
+                "reasons": [str(r) for r in routing.reasons],
+                "fallback": routing.fallback,
+                "horizon": level.horizon.value,
+                "horizon_criterion": level.criterion,
+                "explanation": str(routing),
+            }
+        )
+    else:
+        click.echo(f"outcome:    {routing.outcome.value}")
+        click.echo(f"home:       {routing.home or '-'}")
+        maker = routing.decided_by or "-"
+        if routing.decision_maker:
+            maker += f" ({routing.decision_maker})"
+        click.echo(f"decided by: {maker}")
+        click.echo(f"clause:     {routing.clause or '-'}")
+        click.echo(f"horizon:    {level}")
+        click.echo("")
+        click.echo(str(routing))
+    if routing.home is None:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _matter_text(matter: Any) -> str:
+    parts = [f"category={matter.category}"]
+    parts.append(f"amount={matter.amount:f}" if matter.amount is not None else "amount=none")
+    if matter.units:
+        parts.append("units=" + ",".join(matter.units))
+    if matter.flags:
+        parts.append("flags=" + ",".join(sorted(matter.flags)))
+    if matter.year is not None:
+        parts.append(f"year={matter.year}")
+    return " ".join(parts)
+
+
+def _matter_json(matter: Any) -> dict[str, Any]:
+    return {
+        "category": matter.category,
+        "amount": f"{matter.amount:f}" if matter.amount is not None else None,
+        "units": list(matter.units),
+        "flags": sorted(matter.flags),
+        "year": matter.year,
+    }
+
+
+@cli.command("check")
+@org_option
+@json_option
+def check_command(org_path: Path | None, as_json: bool) -> None:
+    """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses.
+
+    Exit 1 when a matter has no home or (with resolution "strict", or across branches)
+    several.
+    """
+    from mgovern.coverage import check
+
+    org = load_org(org_path)
+    report = check(org)
+    if as_json:
+        emit_json(
+            {
+                "ok": report.ok,
+                "cells": report.cells,
+                "gaps": [
+                    {
+                        "category": g.category,
+                        "units": list(g.units),
+                        "flags": sorted(g.flags),
+                        "year": g.year,
+                        "amounts": [str(a) for a in g.amounts],
+                        "caught_by": str(g.caught_by) if g.caught_by else None,
+                        "excluded_by": [str(r) for r in g.excluded_by],
+                        "witness": _matter_json(g.witness),
+                    }
+                    for g in report.gaps
+                ],
+                "overlaps": [
+                    {
+                        "category": o.category,
+                        "homes": list(o.homes),
+                        "winner": o.winner,
+                        "clauses": [str(c) for c in o.clauses],
+                        "cells": o.cells,
+                        "witness": _matter_json(o.witness),
+                    }
+                    for o in report.overlaps
+                ],
+                "dead_clauses": [
+                    {
+                        "clause": str(d.clause),
+                        "witness": _matter_json(d.witness) if d.witness else None,
+                        "decided_instead_by": str(d.decided_instead_by)
+                        if d.decided_instead_by
+                        else None,
+                    }
+                    for d in report.dead_clauses
+                ],
+            }
+        )
+    else:
+        _print_report(org, report)
+    if not report.ok:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _print_report(org: Organization, report: Any) -> None:
+    click.echo(f"{org.name}: {report.cells} cells of the matter space decided.")
+    open_gaps = report.open_gaps
+    click.echo(f"gaps (no home): {len(open_gaps)}")
+    for gap in open_gaps:
+        amounts = ", ".join(str(a) for a in gap.amounts)
+        click.echo(f"  GAP {gap.category} amounts {amounts}: e.g. {_matter_text(gap.witness)}")
+        if gap.excluded_by:
+            click.echo(f"      excluded by {', '.join(map(str, gap.excluded_by))}")
+    ambiguous = report.ambiguous
+    click.echo(f"ambiguous (several homes): {len(ambiguous)}")
+    for overlap in ambiguous:
+        click.echo(
+            f"  AMBIGUOUS {overlap.category} homes {', '.join(overlap.homes)} "
+            f"({', '.join(map(str, overlap.clauses))}): e.g. {_matter_text(overlap.witness)}"
+        )
+    resolved = [o for o in report.overlaps if o.resolved]
+    click.echo(f"overlaps resolved by the lowest group: {len(resolved)}")
+    caught: dict[tuple[str, str, str, str], list[Any]] = {}
+    for gap in report.gaps:
+        if gap.caught_by is not None:
+            key = (
+                str(gap.caught_by),
+                gap.category,
+                ",".join(sorted(gap.flags)) or "-",
+                ", ".join(str(a) for a in gap.amounts),
+            )
+            caught.setdefault(key, []).append(gap)
+    click.echo(f"caught only by a fallback clause: {len(caught)}")
+    for (clause, category, flags, amounts), gaps in sorted(caught.items()):
+        years = sorted({g.year for g in gaps if g.year is not None})
+        in_years = f" (in {', '.join(map(str, years))})" if len(years) > 1 else ""
+        click.echo(
+            f"  CAUGHT {category} flags {flags} amounts {amounts}{in_years} by {clause}: "
+            f"e.g. {_matter_text(gaps[0].witness)}"
+        )
+    click.echo(f"dead clauses (never decide a matter): {len(report.dead_clauses)}")
+    for dead in report.dead_clauses:
+        line = f"  DEAD {dead.clause}"
+        if dead.witness is not None:
+            line += f": e.g. {_matter_text(dead.witness)} is decided by {dead.decided_instead_by}"
+        else:
+            line += ": matches no matter that reaches it"
+        click.echo(line)

@@ -285,7 +285,7 @@ def dumps(org: model.Organization) -> str:
 
 
 def example() -> model.Organization:
-    """The embedded example: Stockholm's Exploateringskontor and its board."""
+    """The embedded example: Exploateringskontoret, Stockholms stad, and its board."""
     text = (
         resources.files("mgovern.examples")
         .joinpath("exploateringskontoret.toml")

@@ -53,7 +53,8 @@ __all__ = [
     "StrategicCriterion",
 ]
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: ``decided_by`` value meaning "the group decides as a body".
 GROUP_DECIDES = "group"
 
@@ -115,7 +116,7 @@ class ClosedDayPolicy(enum.StrEnum):
 
 
 def _check_id(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise ConfigError(
             f"{value!r} is not a valid id: use lower-case letters, digits, '-' and '_', "
             "starting with a letter or digit",
@@ -126,6 +127,22 @@ def _check_id(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 def _check_nonnegative(_: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
     if value is not None and (not value.is_finite() or value < 0):
         raise ConfigError(f"must be a finite amount >= 0, got {value}", path=attribute.name)
+
+
+def _at_least(minimum: int) -> Any:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+        if value < minimum:
+            raise ConfigError(f"must be at least {minimum}, got {value}", path=attribute.name)
+
+    return check
+
+
+def _in_range(low: int, high: int) -> Any:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+        if not low <= value <= high:
+            raise ConfigError(f"must be {low}..{high}, got {value}", path=attribute.name)
+
+    return check
 
 
 def _check_timezone(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -201,6 +218,10 @@ class ScopeClause:
     ``categories`` is empty: all), the amount lies in ``[amount_min, amount_max)`` (a
     clause with a bound matches only matters that have an amount), the span fits and
     every required flag is present and no forbidden flag is.
+
+    A ``fallback`` clause (a deliberate catch-all) only counts when no regular clause of
+    any group gives the matter a home; it never overlaps, and ``check`` lists the matters
+    it catches, so a catch-all cannot hide a hole in the rules.
     """
 
     id: str = field(validator=_check_id)
@@ -212,6 +233,7 @@ class ScopeClause:
     flags_required: frozenset[str] = field(default=frozenset(), kw_only=True)
     flags_forbidden: frozenset[str] = field(default=frozenset(), kw_only=True)
     decided_by: str = field(default=GROUP_DECIDES, kw_only=True)
+    fallback: bool = field(default=False, kw_only=True)
     note: str = field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
@@ -252,12 +274,8 @@ class Mandate:
 class MonthDay:
     """A day that recurs every year (``"07-01"``)."""
 
-    month: int = field(
-        validator=attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(12))
-    )
-    day: int = field(
-        validator=attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(31))
-    )
+    month: int = field(validator=_in_range(1, 12))
+    day: int = field(validator=_in_range(1, 31))
 
     def __attrs_post_init__(self) -> None:
         try:
@@ -316,15 +334,22 @@ class Anchor:
     """
 
     cycle: str  # "group.cycle"
-    days_before: int = 0
+    days_before: int = field(default=0, validator=_at_least(0))
     weekday: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.weekday is not None and self.weekday not in WEEKDAYS:
+            raise ConfigError(
+                f"{self.weekday!r} is not a weekday; use one of {', '.join(WEEKDAYS)}",
+                path="weekday",
+            )
 
 
 @frozen
 class Deadline:
     """A lead time before a meeting: ``days_before`` at ``time`` local time."""
 
-    days_before: int = field(validator=attrs.validators.ge(0))
+    days_before: int = field(validator=_at_least(0))
     time: dt.time = dt.time(17, 0)
 
 
@@ -345,7 +370,7 @@ class Cycle:
     anchor: Anchor | None = field(default=None, kw_only=True)
     skip_months: frozenset[int] = field(default=frozenset(), kw_only=True)
     time: dt.time = field(default=dt.time(9, 0), kw_only=True)
-    duration: int = field(default=60, kw_only=True, validator=attrs.validators.gt(0))
+    duration: int = field(default=60, kw_only=True, validator=_at_least(1))
     location: str = field(default="", kw_only=True)
     first: dt.date | None = field(default=None, kw_only=True)
     last: dt.date | None = field(default=None, kw_only=True)
@@ -438,7 +463,7 @@ class StrategicCriterion:
     flags_any: frozenset[str] = field(default=frozenset(), kw_only=True)
     amount_min: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
     amount_unit: AmountUnit = field(default=AmountUnit.CURRENCY, kw_only=True)
-    min_units: int = field(default=0, kw_only=True, validator=attrs.validators.ge(0))
+    min_units: int = field(default=0, kw_only=True, validator=_at_least(0))
 
 
 @frozen
@@ -502,6 +527,8 @@ class Organization:
     _people: dict[str, Person] = field(init=False, eq=False, repr=False, hash=False)
     _children: dict[str, tuple[str, ...]] = field(init=False, eq=False, repr=False, hash=False)
     _depth: dict[str, int] = field(init=False, eq=False, repr=False, hash=False)
+    #: Indexes derived from the (frozen) fields by other modules, built on first use.
+    _memo: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         _validate(self)
@@ -614,7 +641,20 @@ def _validate(org: Organization) -> None:
         ("criterion", org.strategic, "strategic"),
     ):
         _unique(what, (item.id for item in items), path)
-    _unique("base amount year", (str(b.year) for b in org.base_amounts), "base_amounts")
+    years = [b.year for b in org.base_amounts]
+    for index, year in enumerate(years):
+        if year in years[:index]:
+            raise ConfigError(
+                f"year {year} is listed twice: keep one base amount per year",
+                path=f"base_amounts[{index}].year",
+            )
+    for index, defined in enumerate(org.roles):
+        if defined.id == GROUP_DECIDES:
+            raise ConfigError(
+                f"{GROUP_DECIDES!r} is reserved (decided_by = {GROUP_DECIDES!r} means the group "
+                "decides as a body): rename the role",
+                path=f"roles[{index}].id",
+            )
 
     categories = {c.id for c in org.categories}
     flags = {f.id for f in org.flags}
@@ -638,7 +678,7 @@ def _validate(org: Organization) -> None:
             for f in sorted(getattr(clause, name)):
                 known("flag", f, flags, f"{path}.{name}")
         if clause.decided_by != GROUP_DECIDES:
-            known("role", clause.decided_by, roles | {GROUP_DECIDES}, f"{path}.decided_by")
+            known("role", clause.decided_by, roles, f"{path}.decided_by")
         if clause.amount_unit is AmountUnit.BASE and not org.base_amounts:
             raise ConfigError(
                 "amount_unit = 'base' needs base_amounts in the organisation",
