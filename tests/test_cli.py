@@ -100,3 +100,35 @@ def test_real_process_has_no_traceback(tmp_path: Path) -> None:
 def test_unknown_command_is_usage_error() -> None:
     result = CliRunner().invoke(build_cli(), ["nosuch"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--raised-in", "klg", "--category", "nope"], "unknown category 'nope'"),
+        (["--raised-in", "zz", "--category", "budget"], "unknown group 'zz'"),
+        (["--raised-in", "klg", "--category", "budget", "--unit", "qq"], "unknown group 'qq'"),
+        (["--raised-in", "klg", "--category", "budget", "--flag", "hush"], "unknown flag 'hush'"),
+        (["--raised-in", "klg", "--category", "budget", "--amount", "-5"], "must be a number >= 0"),
+        (["--raised-in", "klg", "--category", "budget", "--amount", "lots"], "is not an amount"),
+    ],
+)
+def test_route_bad_input_is_exit_2(args: list[str], expected: str) -> None:
+    result = CliRunner().invoke(build_cli(), ["route", *args])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert expected in result.stderr
+    assert result.stdout == ""
+
+
+def test_route_prints_outcome_home_decider_and_clause() -> None:
+    result = run(
+        "route", "--raised-in", "klg", "--category", "fastighetsforsaljning", "--amount", "3000000"
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "outcome:    delegate"
+    assert lines[1] == "home:       mv"
+    assert lines[2].startswith("decided by: avdelningschef (")
+    assert lines[3] == "clause:     mv/handles/fastighet-liten"
+    assert "Beslutas av Avdelningschef" in result.stdout

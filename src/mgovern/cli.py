@@ -32,13 +32,28 @@ def fail(message: str) -> NoReturn:
 
 
 class _Group(click.Group):
-    """Turns every MgovernError into one line and exit code 2."""
+    """Turns every MgovernError and usage mistake into one line and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MgovernError as exc:
             fail(str(exc))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = f" (see 'mgovern {exc.ctx.info_name} --help')" if exc.ctx else ""
+            command = exc.ctx.command_path if exc.ctx else "mgovern"
+            fail(f"{command}: {exc.format_message()}{where if command != 'mgovern' else ''}")
+        except click.ClickException as exc:
+            fail(exc.format_message())
+        except click.Abort:
+            click.echo("mgovern: aborted", err=True)
+            sys.exit(EXIT_FINDINGS)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 def org_option(func: F) -> F:
@@ -410,3 +425,110 @@ def _print_report(org: Organization, report: Any) -> None:
         else:
             line += ": matches no matter that reaches it"
         click.echo(line)
+
+
+# --- calendars --------------------------------------------------------------------------
+def _default_window() -> tuple[Any, Any]:
+    import datetime as dt
+
+    today = dt.date.today()
+    return dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 31)
+
+
+def _stamp(_: click.Context, __: click.Parameter, value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date-time; write e.g. 2026-01-01T00:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def window_options(func: F) -> F:
+    func = click.option(
+        "--from",
+        "start",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="First day (default: 1 January this year).",
+    )(func)
+    return click.option(
+        "--to",
+        "end",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="Last day (default: 31 December next year).",
+    )(func)
+
+
+def resolve_window(start: Any, end: Any) -> tuple[Any, Any]:
+    default_start, default_end = _default_window()
+    return (start.date() if start else default_start, end.date() if end else default_end)
+
+
+def warn_without_holidays(org: Organization) -> None:
+    """Say so when the organisation names holiday regions but no plugin provides them."""
+    from mgovern.plugins import plugin_manager
+
+    if org.closed_days.regions and not plugin_manager().hook.mgovern_closed_days.get_hookimpls():
+        click.echo(
+            "mgovern: warning: closed_days.regions is set but no plugin provides holidays; "
+            "install mgovern-holidays (pip install ./plugins/mgovern-holidays)",
+            err=True,
+        )
+
+
+@cli.command("calendars")
+@org_option
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write groups/*.ics, people/*.ics and all.ics into.",
+)
+@window_options
+@click.option("--group", "groups", multiple=True, help="Only these groups (repeat); default: all.")
+@click.option(
+    "--stamp", callback=_stamp, help="DTSTAMP for every event (default: the --from day, UTC)."
+)
+def calendars_command(
+    org_path: Path | None,
+    out: Path,
+    start: Any,
+    end: Any,
+    groups: tuple[str, ...],
+    stamp: Any,
+) -> None:
+    """Write every group's and every person's meeting series as iCalendar files."""
+    from mgovern.cycles import validate_schedule
+    from mgovern.ical import calendar
+
+    org = load_org(org_path)
+    first, last = resolve_window(start, end)
+    chosen = [org.group(g).id for g in groups] or [g.id for g in org.groups]
+    warn_without_holidays(org)
+    validate_schedule(org, first, last, groups=chosen)
+    files: dict[Path, bytes] = {}
+    for group_id in chosen:
+        files[out / "groups" / f"{group_id}.ics"] = calendar(
+            org, group=group_id, start=first, end=last, stamp=stamp
+        ).to_ical()
+    people = sorted({p for g in chosen for p in org.group(g).participants})
+    for person_id in people:
+        files[out / "people" / f"{person_id}.ics"] = calendar(
+            org, person=person_id, start=first, end=last, stamp=stamp
+        ).to_ical()
+    if not groups:
+        files[out / "all.ics"] = calendar(org, start=first, end=last, stamp=stamp).to_ical()
+    from mgovern.files import write_all
+
+    changed = write_all(files)
+    click.echo(
+        f"wrote {len(chosen)} group and {len(people)} person calendars"
+        + (" and all.ics" if not groups else "")
+        + f" to {out} for {first}..{last} ({changed} changed)"
+    )

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
     import click
+
+    from mgovern.model import ClosedDay, Organization
 
 PROJECT = "mgovern"
 
@@ -23,4 +28,22 @@ def mgovern_register_commands(cli: click.Group) -> None:
     """Add commands to the ``mgovern`` command line.
 
     :param cli: the root click group; call ``cli.command()`` or ``cli.add_command()``.
+    """
+
+
+@hookspec
+def mgovern_closed_days(
+    org: Organization, start: dt.date, end: dt.date
+) -> Iterable[ClosedDay] | None:
+    """Days between ``start`` and ``end`` (inclusive) on which the organisation is closed.
+
+    Every implementation is called and the results are merged (a day named by several
+    plugins keeps the first name, in plugin order). Read what to close from
+    ``org.closed_days`` (``regions`` such as ``["SE"]`` and optional ``include`` names);
+    return None or nothing when the organisation asks for nothing you know.
+
+    :param org: the organisation whose meetings are being scheduled.
+    :param start: first day of the window.
+    :param end: last day of the window.
+    :returns: the closed days in the window, in any order.
     """

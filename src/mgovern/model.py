@@ -23,6 +23,7 @@ import attrs
 from attrs import field, frozen
 
 from mgovern.exceptions import ConfigError, UnknownReferenceError
+from mgovern.recurrence import parse_rule, validate_rrule
 
 __all__ = [
     "AgendaItem",
@@ -31,6 +32,7 @@ __all__ = [
     "BaseAmount",
     "Blackout",
     "Category",
+    "ClosedDay",
     "ClosedDayPolicy",
     "ClosedDays",
     "Cycle",
@@ -326,6 +328,14 @@ class ClosedDays:
     include: tuple[str, ...] = ()  # optional extra days a plugin knows, e.g. "easter-saturday"
 
 
+@frozen(order=True)
+class ClosedDay:
+    """A day the organisation does not meet, with the reason people will read."""
+
+    date: dt.date
+    name: str
+
+
 @frozen
 class Anchor:
     """Dates derived from another cycle: ``days_before`` each of its meetings, then back to
@@ -399,6 +409,13 @@ class Cycle:
                 + (f" (found {', '.join(given)})" if given else ""),
                 path="rule",
             )
+        try:
+            if self.rule:
+                parse_rule(self.rule)
+            if self.rrule:
+                validate_rrule(self.rrule)
+        except ValueError as exc:
+            raise ConfigError(str(exc), path="rule" if self.rule else "rrule") from None
         bad_months = sorted(m for m in self.skip_months if not 1 <= m <= 12)
         if bad_months:
             raise ConfigError(f"months must be 1..12, got {bad_months}", path="skip_months")
@@ -522,13 +539,16 @@ class Organization:
     strategic: tuple[StrategicCriterion, ...] = field(default=(), kw_only=True)
     closed_days: ClosedDays = field(default=ClosedDays(), kw_only=True)
     blackouts: tuple[Blackout, ...] = field(default=(), kw_only=True)
+    #: Most instances one series may have in a calendar window (servers expand a few
+    #: thousand at most: SabreDAV/Nextcloud 3,500, Radicale estimates up to 10,000).
+    max_occurrences: int = field(default=1000, kw_only=True, validator=_at_least(1))
 
     _groups: dict[str, Group] = field(init=False, eq=False, repr=False, hash=False)
     _people: dict[str, Person] = field(init=False, eq=False, repr=False, hash=False)
     _children: dict[str, tuple[str, ...]] = field(init=False, eq=False, repr=False, hash=False)
     _depth: dict[str, int] = field(init=False, eq=False, repr=False, hash=False)
     #: Indexes derived from the (frozen) fields by other modules, built on first use.
-    _memo: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False, hash=False)
+    _memo: dict[Any, Any] = field(init=False, factory=dict, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         _validate(self)
@@ -713,6 +733,7 @@ def _validate(org: Organization) -> None:
                         path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
                     )
 
+    _check_anchor_loops(org)
     for si, criterion in enumerate(org.strategic):
         for c in sorted(criterion.categories):
             known("category", c, categories, f"strategic[{si}].categories")
@@ -748,3 +769,28 @@ def _check_tree(org: Organization) -> None:
             )
         for gid in path:
             state[gid] = 2
+
+
+def _check_anchor_loops(org: Organization) -> None:
+    """An anchored cycle may anchor to another anchored cycle, but not in a loop."""
+    anchors = {
+        f"{g.id}.{c.id}": (c.anchor.cycle, gi, ci)
+        for gi, g in enumerate(org.groups)
+        for ci, c in enumerate(g.cycles)
+        if c.anchor is not None
+    }
+    for start in anchors:
+        seen = [start]
+        node = anchors[start][0]
+        while node in anchors:
+            if node in seen:
+                loop = [*seen[seen.index(node) :], node]
+                _, gi, ci = anchors[node]
+                raise ConfigError(
+                    "anchored cycles form a loop: "
+                    + " -> ".join(loop)
+                    + "; anchor one of them to a cycle with its own dates or rule",
+                    path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
+                )
+            seen.append(node)
+            node = anchors[node][0]

@@ -1,0 +1,478 @@
+"""Meeting cycles -> occurrences: the dates, times and moves that calendars publish.
+
+Each cycle says when its group meets: a recurrence rule (friendly or raw RRULE),
+explicit dates, or dates anchored to another cycle's meetings. An instance on a
+**closed day** (a holiday from plugins, an organisation or cycle blackout) or in a
+skipped month is skipped, or moved by the cycle's policy to the previous or next working
+day — never onto another closed day, never colliding with the group's other meetings,
+never past the series' neighbouring instance; when no such day exists it is skipped
+with the reason.
+
+The window ``[start, end]`` selects instances by their **original** date; a moved
+instance keeps its place in the series (``recurrence_id``) even if the move takes it
+just outside the window. :mod:`mgovern.ical` publishes exactly these instants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+from dateutil import rrule as _rrule
+
+from mgovern.exceptions import ScheduleError
+from mgovern.model import ClosedDay, ClosedDayPolicy, Cycle, Organization
+from mgovern.recurrence import WEEKDAY_CODES, parse_rule, validate_rrule
+
+if TYPE_CHECKING:
+    import pluggy
+
+__all__ = [
+    "Occurrence",
+    "Series",
+    "Skipped",
+    "Status",
+    "closed_days",
+    "occurrences",
+    "schedule",
+    "series_uid",
+    "validate_schedule",
+]
+
+_UID_NAMESPACE = uuid.UUID("6f1c1f0e-5d7e-4c61-9a55-0d0b6c9e2a11")
+_MARGIN = dt.timedelta(days=70)  # how far beyond the window neighbours are looked up
+_EPOCH = dt.date(2000, 1, 3)  # a Monday
+_MAX_MOVE = 14  # days a meeting may move at most
+_MONTHS = {
+    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
+    "en": "January February March April May June July August September October November December",
+}
+
+
+class Status(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    MOVED = "moved"
+
+
+@frozen(order=True)
+class Occurrence:
+    """One meeting, with aware times in the organisation's zone."""
+
+    start: dt.datetime
+    end: dt.datetime
+    group: str
+    cycle: str
+    uid: str
+    recurrence_id: dt.datetime  # the rule's original start
+    status: Status = Status.SCHEDULED
+    reason: str = ""  # why it moved
+    in_series: bool = True  # an instance of the cycle's RRULE (else a VEVENT of its own)
+    agenda_deadline: dt.datetime | None = None
+    notice: dt.datetime | None = None
+
+
+@frozen(order=True)
+class Skipped:
+    """An instance that does not take place (EXDATE), and why."""
+
+    original: dt.datetime
+    group: str
+    cycle: str
+    uid: str
+    reason: str
+    in_series: bool = True
+
+
+@frozen
+class Series:
+    """One cycle of one group in a window: what a calendar needs to describe it."""
+
+    group: str
+    cycle: Cycle
+    uid: str
+    rrule: str | None  # without DTSTART/UNTIL/COUNT; None for dates and anchors
+    dtstart: dt.datetime | None  # first original instance in the window
+    until: dt.datetime | None  # last original instance in the window
+    occurrences: tuple[Occurrence, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def series_uid(org: Organization, group_id: str, cycle_id: str, day: dt.date | None = None) -> str:
+    """Deterministic, URL-safe UID of a series (or of one standalone meeting)."""
+    name = f"{org.id}/{group_id}/{cycle_id}" + (f"/{day.isoformat()}" if day else "")
+    return str(uuid.uuid5(_UID_NAMESPACE, name))
+
+
+# --- closed days ------------------------------------------------------------------------
+def closed_days(
+    org: Organization,
+    start: dt.date,
+    end: dt.date,
+    *,
+    pm: pluggy.PluginManager | None = None,
+) -> dict[dt.date, str]:
+    """Holidays from the ``mgovern_closed_days`` plugins (blackouts are separate: see
+    :func:`_closure`)."""
+    if pm is None:
+        from mgovern.plugins import plugin_manager
+
+        pm = plugin_manager()
+    key = ("cycles.closed", start, end, id(pm))
+    cached: dict[dt.date, str] | None = org._memo.get(key)
+    if cached is not None:
+        return cached
+    days: dict[dt.date, str] = {}
+    for result in pm.hook.mgovern_closed_days(org=org, start=start, end=end):
+        for day in result or ():
+            if not isinstance(day, ClosedDay):
+                from mgovern.exceptions import PluginError
+
+                raise PluginError(f"mgovern_closed_days returned {day!r}, not a ClosedDay")
+            if start <= day.date <= end:
+                days.setdefault(day.date, day.name)
+    org._memo[key] = days
+    return days
+
+
+# --- raw instances ----------------------------------------------------------------------
+def cycle_rrule(cycle: Cycle) -> str | None:
+    """The cycle's RRULE without DTSTART, UNTIL and COUNT (None: dates or anchor)."""
+    if cycle.rule:
+        return parse_rule(cycle.rule)
+    if cycle.rrule:
+        parts = [
+            p
+            for p in validate_rrule(cycle.rrule).split(";")
+            if p.split("=", 1)[0].upper() not in ("UNTIL", "COUNT")
+        ]
+        return ";".join(parts)
+    return None
+
+
+def _rule_dates(org: Organization, cycle: Cycle, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The rule's original dates in [start, end] (also honouring first/last and a raw
+    rule's own COUNT/UNTIL), at most ``max_occurrences + 1``."""
+    text = validate_rrule(cycle.rrule) if cycle.rrule else parse_rule(cycle.rule or "")
+    anchor = cycle.first or _EPOCH  # a fixed phase for "every 2 weeks" without a first date
+    rule = _rrule.rrulestr(text, dtstart=dt.datetime.combine(anchor, cycle.time))
+    low = max(start, cycle.first) if cycle.first else start
+    high = min(end, cycle.last) if cycle.last else end
+    found: list[dt.date] = []
+    if low > high:
+        return found
+    for moment in rule.xafter(dt.datetime.combine(low, dt.time(0)), inc=True):
+        if moment.date() > high:
+            break
+        found.append(moment.date())
+        if len(found) > org.max_occurrences + 1:
+            break
+    return found
+
+
+def _within(cycle: Cycle, day: dt.date) -> bool:
+    return (cycle.first is None or day >= cycle.first) and (cycle.last is None or day <= cycle.last)
+
+
+def _weekday_on_or_before(day: dt.date, weekday: str) -> dt.date:
+    target = list(WEEKDAY_CODES).index(weekday)
+    return day - dt.timedelta(days=(day.weekday() - target) % 7)
+
+
+def _original_dates(
+    org: Organization,
+    group_id: str,
+    cycle: Cycle,
+    start: dt.date,
+    end: dt.date,
+    pm: pluggy.PluginManager | None,
+    depth: int,
+) -> list[dt.date]:
+    if cycle.rule or cycle.rrule:
+        return _rule_dates(org, cycle, start, end)
+    if cycle.dates:
+        return sorted(d for d in set(cycle.dates) if start <= d <= end and _within(cycle, d))
+    assert cycle.anchor is not None
+    target_group, target_cycle = cycle.anchor.cycle.split(".", 1)
+    reach = dt.timedelta(days=cycle.anchor.days_before + 7)
+    anchors = [
+        o
+        for o in _occurrences_of(org, target_group, start, end + reach, pm, depth + 1)
+        if o.cycle == target_cycle
+    ]
+    dates = set()
+    for anchor in anchors:
+        day = anchor.start.date() - dt.timedelta(days=cycle.anchor.days_before)
+        if cycle.anchor.weekday:
+            day = _weekday_on_or_before(day, cycle.anchor.weekday)
+        if start <= day <= end and _within(cycle, day):
+            dates.add(day)
+    return sorted(dates)
+
+
+# --- placing ----------------------------------------------------------------------------
+def _at(org: Organization, day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=org.zone)
+
+
+def _lead(org: Organization, day: dt.date, deadline: object) -> dt.datetime | None:
+    if deadline is None:
+        return None
+    days_before = deadline.days_before  # type: ignore[attr-defined]
+    return _at(org, day - dt.timedelta(days=days_before), deadline.time)  # type: ignore[attr-defined]
+
+
+def _month_name(org: Organization, month: int) -> str:
+    names = _MONTHS["sv" if org.locale.lower().startswith("sv") else "en"].split()
+    return names[month - 1]
+
+
+def _closure(
+    org: Organization, cycle: Cycle, day: dt.date, closed: Mapping[dt.date, str]
+) -> tuple[str, bool] | None:
+    """Why ``day`` has no meeting of this cycle, and whether the meeting may move.
+
+    Skipped months and blackouts are periods without meetings: their instances are
+    skipped. A holiday closes one day: the cycle's policy may move the meeting.
+    """
+    if day.month in cycle.skip_months:
+        word = "inga möten i" if org.locale.lower().startswith("sv") else "no meetings in"
+        return f"{word} {_month_name(org, day.month)}", False
+    for blackout in (*cycle.blackouts, *org.blackouts):
+        if blackout.covers(day):
+            return blackout.name, False
+    holiday = closed.get(day)
+    return (holiday, True) if holiday is not None else None
+
+
+def _overlaps(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@frozen
+class _Instance:
+    cycle: Cycle
+    original: dt.date
+    previous: dt.date | None  # the series' neighbouring original dates
+    following: dt.date | None
+    closed_reason: str | None
+    movable: bool
+
+
+def schedule(
+    org: Organization,
+    group_id: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    pm: pluggy.PluginManager | None = None,
+) -> tuple[Series, ...]:
+    """Every cycle of the group in the window, with its occurrences and skipped dates."""
+    return _schedule(org, group_id, start, end, pm, 0)
+
+
+def _schedule(
+    org: Organization,
+    group_id: str,
+    start: dt.date,
+    end: dt.date,
+    pm: pluggy.PluginManager | None,
+    depth: int,
+) -> tuple[Series, ...]:
+    if end < start:
+        raise ScheduleError(f"the window ends ({end}) before it starts ({start}): swap the dates")
+    key = ("cycles.schedule", group_id, start, end, id(pm))
+    cached: tuple[Series, ...] | None = org._memo.get(key)
+    if cached is not None:
+        return cached
+    if depth > 20:
+        raise ScheduleError(f"anchors nest too deeply at group {group_id!r}")
+    group = org.group(group_id)
+    closed = closed_days(org, start - _MARGIN, end + _MARGIN, pm=pm)
+
+    instances: list[_Instance] = []
+    for cycle in group.cycles:
+        wide = _original_dates(org, group_id, cycle, start - _MARGIN, end + _MARGIN, pm, depth)
+        if len(wide) > org.max_occurrences * 2:
+            raise ScheduleError(
+                f"group {group_id!r} cycle {cycle.id!r} has more than "
+                f"{org.max_occurrences} meetings in the window; narrow the window or the rule "
+                "(max_occurrences)"
+            )
+        for index, day in enumerate(wide):
+            if start <= day <= end:
+                closure = _closure(org, cycle, day, closed)
+                instances.append(
+                    _Instance(
+                        cycle,
+                        day,
+                        wide[index - 1] if index > 0 else None,
+                        wide[index + 1] if index + 1 < len(wide) else None,
+                        closure[0] if closure else None,
+                        closure[1] if closure else True,
+                    )
+                )
+    for cycle in group.cycles:
+        count = sum(1 for i in instances if i.cycle is cycle)
+        if count > org.max_occurrences:
+            raise ScheduleError(
+                f"group {group_id!r} cycle {cycle.id!r} has {count} meetings in the window, "
+                f"more than max_occurrences = {org.max_occurrences}; narrow the window or "
+                "raise max_occurrences"
+            )
+
+    placed: list[tuple[dt.datetime, dt.datetime]] = []
+    fixed: dict[int, tuple[dt.date, Status, str]] = {}
+    for index, inst in enumerate(instances):
+        if inst.closed_reason is None:
+            when = _at(org, inst.original, inst.cycle.time)
+            placed.append((when, when + dt.timedelta(minutes=inst.cycle.duration)))
+            fixed[index] = (inst.original, Status.SCHEDULED, "")
+
+    moves: dict[int, tuple[dt.date, Status, str] | str] = {}
+    order = sorted(
+        (i for i in range(len(instances)) if i not in fixed),
+        key=lambda i: (instances[i].original, instances[i].cycle.time, instances[i].cycle.id),
+    )
+    for index in order:
+        inst = instances[index]
+        moves[index] = _move(org, inst, closed, placed)
+        moved = moves[index]
+        if not isinstance(moved, str):
+            when = _at(org, moved[0], inst.cycle.time)
+            placed.append((when, when + dt.timedelta(minutes=inst.cycle.duration)))
+
+    series: list[Series] = []
+    for cycle in group.cycles:
+        rrule = cycle_rrule(cycle)
+        in_series = rrule is not None
+        uid = series_uid(org, group_id, cycle.id)
+        occs: list[Occurrence] = []
+        skipped: list[Skipped] = []
+        originals: list[dt.date] = []
+        for index, inst in enumerate(instances):
+            if inst.cycle is not cycle:
+                continue
+            originals.append(inst.original)
+            own_uid = uid if in_series else series_uid(org, group_id, cycle.id, inst.original)
+            original = _at(org, inst.original, cycle.time)
+            outcome = fixed.get(index) or moves[index]
+            if isinstance(outcome, str):
+                skipped.append(Skipped(original, group_id, cycle.id, own_uid, outcome, in_series))
+                continue
+            day, status, reason = outcome
+            begin = _at(org, day, cycle.time)
+            occs.append(
+                Occurrence(
+                    start=begin,
+                    end=begin + dt.timedelta(minutes=cycle.duration),
+                    group=group_id,
+                    cycle=cycle.id,
+                    uid=own_uid,
+                    recurrence_id=original,
+                    status=status,
+                    reason=reason,
+                    in_series=in_series,
+                    agenda_deadline=_lead(org, day, cycle.agenda_deadline),
+                    notice=_lead(org, day, cycle.notice),
+                )
+            )
+        series.append(
+            Series(
+                group=group_id,
+                cycle=cycle,
+                uid=uid,
+                rrule=rrule,
+                dtstart=_at(org, min(originals), cycle.time) if in_series and originals else None,
+                until=_at(org, max(originals), cycle.time) if in_series and originals else None,
+                occurrences=tuple(sorted(occs)),
+                skipped=tuple(sorted(skipped)),
+            )
+        )
+    result = tuple(series)
+    org._memo[key] = result
+    return result
+
+
+def _move(
+    org: Organization,
+    inst: _Instance,
+    closed: Mapping[dt.date, str],
+    placed: list[tuple[dt.datetime, dt.datetime]],
+) -> tuple[dt.date, Status, str] | str:
+    """Where a closed instance goes under its cycle's policy, or the reason it is skipped."""
+    reason = inst.closed_reason or ""
+    policy = inst.cycle.closed_days
+    sv = org.locale.lower().startswith("sv")
+    if policy is ClosedDayPolicy.SKIP or not inst.movable:
+        return reason
+    step = 1 if policy is ClosedDayPolicy.NEXT_WORKING_DAY else -1
+    limit = inst.following if step == 1 else inst.previous
+    for offset in range(1, _MAX_MOVE + 1):
+        day = inst.original + dt.timedelta(days=offset * step)
+        if limit is not None and (day >= limit if step == 1 else day <= limit):
+            break
+        if day.weekday() >= 5 or _closure(org, inst.cycle, day, closed) is not None:
+            continue
+        when = _at(org, day, inst.cycle.time)
+        slot = (when, when + dt.timedelta(minutes=inst.cycle.duration))
+        if any(_overlaps(slot, other) for other in placed):
+            continue
+        return day, Status.MOVED, reason
+    if sv:
+        return f"{reason} (kunde inte flyttas till en ledig arbetsdag)"
+    return f"{reason} (no free working day to move it to)"
+
+
+def _occurrences_of(
+    org: Organization,
+    group_id: str,
+    start: dt.date,
+    end: dt.date,
+    pm: pluggy.PluginManager | None,
+    depth: int,
+) -> list[Occurrence]:
+    return sorted(o for s in _schedule(org, group_id, start, end, pm, depth) for o in s.occurrences)
+
+
+def occurrences(
+    org: Organization,
+    group_id: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    pm: pluggy.PluginManager | None = None,
+) -> list[Occurrence]:
+    """The group's meetings whose original date lies in ``[start, end]``, sorted by start."""
+    return _occurrences_of(org, group_id, start, end, pm, 0)
+
+
+def validate_schedule(
+    org: Organization,
+    start: dt.date,
+    end: dt.date,
+    *,
+    groups: Iterable[str] | None = None,
+    pm: pluggy.PluginManager | None = None,
+) -> None:
+    """Raise ScheduleError for a window that is inverted, or a rule that matches no date in
+    a window where its cycle is active (e.g. "5th tuesday of the month" in a short window)."""
+    if end < start:
+        raise ScheduleError(f"--to {end} is before --from {start}: swap the dates")
+    for group_id in groups if groups is not None else [g.id for g in org.groups]:
+        group = org.group(group_id)
+        for cycle in group.cycles:
+            if not (cycle.rule or cycle.rrule):
+                continue
+            low = max(start, cycle.first) if cycle.first else start
+            high = min(end, cycle.last) if cycle.last else end
+            if low <= high and not _rule_dates(org, cycle, start, end):
+                raise ScheduleError(
+                    f"group {group_id!r} cycle {cycle.id!r}: "
+                    f"{cycle.rule or cycle.rrule!r} matches no date between {low} and {high}; "
+                    "correct the rule or its first/last dates"
+                )
+        schedule(org, group_id, start, end, pm=pm)
