@@ -375,9 +375,7 @@ def _unit_mandate(make: _Clauses, scale: Decimal) -> Mandate:
         ),
     ]
     for family, unit, (t1, _, _), cats in FAMILIES:
-        handles.append(
-            make(family, categories=_cats(cats), span=Span.OWN, decided_by="enhetschef")
-        )
+        handles.append(make(family, categories=_cats(cats), span=Span.OWN, decided_by="enhetschef"))
         excludes.append(
             make(
                 f"{family}-over-delegation",
@@ -455,7 +453,12 @@ def _office_mandate(make: _Clauses) -> Mandate:
             )
         )
         handles.extend(
-            make(f"{flag}{suffix}", flags_required=frozenset({flag}), span=span, decided_by="direktor")
+            make(
+                f"{flag}{suffix}",
+                flags_required=frozenset({flag}),
+                span=span,
+                decided_by="direktor",
+            )
             for flag in ESCALATING
         )
         handles.extend(
@@ -499,7 +502,9 @@ def _board_mandate(make: _Clauses) -> Mandate:
         make("tvargaende", categories=_cats((*ROUTINE, *STEERING)), span=Span.MULTI),
     ]
     for family, unit, (_, _, t3), cats in FAMILIES:
-        handles.append(make(f"{family}-stor", categories=_cats(cats), amount_min=t3, amount_unit=unit))
+        handles.append(
+            make(f"{family}-stor", categories=_cats(cats), amount_min=t3, amount_unit=unit)
+        )
         handles.append(make(f"{family}-tvargaende", categories=_cats(cats), span=Span.MULTI))
     handles.append(
         make(
@@ -714,11 +719,15 @@ def synthetic_organization(n_groups: int, seed: int = 0) -> Organization:
                 )
                 unit_head = people.new(f"Enhetschef, {unit_name}", "enhetschef")
                 unit_heads.append(unit_head)
-                members = [people.new(f"Handläggare, {unit_name}") for _ in range(rng.randint(2, 5))]
+                members = [
+                    people.new(f"Handläggare, {unit_name}") for _ in range(rng.randint(2, 5))
+                ]
+                own_staff = list(members)
                 if previous_staff and rng.random() < 0.3:
                     members.append(rng.choice(previous_staff))  # shared with a sibling unit
-                previous_staff = members
-                secretary = coordinator if rng.random() < 0.2 else members[0]
+                previous_staff = own_staff
+                # the coordinator also takes the minutes in one unit of the division
+                secretary = coordinator if u == n_units - 1 and rng.random() < 0.5 else members[0]
                 groups.append(
                     Group(
                         unit_id,
@@ -732,7 +741,8 @@ def synthetic_organization(n_groups: int, seed: int = 0) -> Organization:
                         limits=Limits(max_operative_percent=rng.choice((None, 80, 90))),
                     )
                 )
-            hr_partner = [staff[0]] if rng.random() < 0.5 else []
+            # the office's HR manager sits in the management group of up to two divisions
+            hr_partner = [staff[0]] if d < 2 else []
             groups[division_index] = Group(
                 division_id,
                 f"{division_name}, {office_name}",
@@ -741,9 +751,7 @@ def synthetic_organization(n_groups: int, seed: int = 0) -> Organization:
                 chair=head,
                 secretary=coordinator,
                 members=(head, *unit_heads, *hr_partner),
-                mandate=_division_mandate(
-                    make, scale, functional if d == functional_div else []
-                ),
+                mandate=_division_mandate(make, scale, functional if d == functional_div else []),
                 cycles=_cycles(rng, f"{location}, rum {rng.choice(ROOMS)}", year),
                 limits=Limits(max_operative_percent=70, max_information_percent=20),
             )

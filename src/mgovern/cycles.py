@@ -155,7 +155,8 @@ def cycle_rrule(cycle: Cycle) -> str | None:
 
 def _rule_dates(org: Organization, cycle: Cycle, start: dt.date, end: dt.date) -> list[dt.date]:
     """The rule's original dates in [start, end] (also honouring first/last and a raw
-    rule's own COUNT/UNTIL), at most ``max_occurrences + 1``."""
+    rule's own COUNT/UNTIL); stops early past ``2 * max_occurrences + 200`` (enough for
+    the caller to see that the window holds more than ``max_occurrences``)."""
     text = validate_rrule(cycle.rrule) if cycle.rrule else parse_rule(cycle.rule or "")
     anchor = cycle.first or _EPOCH  # a fixed phase for "every 2 weeks" without a first date
     rule = _rrule.rrulestr(text, dtstart=dt.datetime.combine(anchor, cycle.time))
@@ -168,7 +169,7 @@ def _rule_dates(org: Organization, cycle: Cycle, start: dt.date, end: dt.date) -
         if moment.date() > high:
             break
         found.append(moment.date())
-        if len(found) > org.max_occurrences + 1:
+        if len(found) > 2 * org.max_occurrences + 200:
             break
     return found
 
@@ -200,7 +201,10 @@ def _original_dates(
     reach = dt.timedelta(days=cycle.anchor.days_before + 7)
     anchors = [
         o
-        for o in _occurrences_of(org, target_group, start, end + reach, pm, depth + 1)
+        for series in _schedule(
+            org, target_group, start, end + reach, pm, depth + 1, anchored=False
+        )
+        for o in series.occurrences
         if o.cycle == target_cycle
     ]
     dates = set()
@@ -281,10 +285,13 @@ def _schedule(
     end: dt.date,
     pm: pluggy.PluginManager | None,
     depth: int,
+    *,
+    anchored: bool = True,
 ) -> tuple[Series, ...]:
+    """``anchored=False`` leaves out anchored cycles: the dates anchors derive from."""
     if end < start:
         raise ScheduleError(f"the window ends ({end}) before it starts ({start}): swap the dates")
-    key = ("cycles.schedule", group_id, start, end, id(pm))
+    key = ("cycles.schedule", group_id, start, end, id(pm), anchored)
     cached: tuple[Series, ...] | None = org._memo.get(key)
     if cached is not None:
         return cached
@@ -293,15 +300,10 @@ def _schedule(
     group = org.group(group_id)
     closed = closed_days(org, start - _MARGIN, end + _MARGIN, pm=pm)
 
+    cycles = [c for c in group.cycles if anchored or c.anchor is None]
     instances: list[_Instance] = []
-    for cycle in group.cycles:
+    for cycle in cycles:
         wide = _original_dates(org, group_id, cycle, start - _MARGIN, end + _MARGIN, pm, depth)
-        if len(wide) > org.max_occurrences * 2:
-            raise ScheduleError(
-                f"group {group_id!r} cycle {cycle.id!r} has more than "
-                f"{org.max_occurrences} meetings in the window; narrow the window or the rule "
-                "(max_occurrences)"
-            )
         for index, day in enumerate(wide):
             if start <= day <= end:
                 closure = _closure(org, cycle, day, closed)
@@ -315,7 +317,7 @@ def _schedule(
                         closure[1] if closure else True,
                     )
                 )
-    for cycle in group.cycles:
+    for cycle in cycles:
         count = sum(1 for i in instances if i.cycle is cycle)
         if count > org.max_occurrences:
             raise ScheduleError(
@@ -346,7 +348,7 @@ def _schedule(
             placed.append((when, when + dt.timedelta(minutes=inst.cycle.duration)))
 
     series: list[Series] = []
-    for cycle in group.cycles:
+    for cycle in cycles:
         rrule = cycle_rrule(cycle)
         in_series = rrule is not None
         uid = series_uid(org, group_id, cycle.id)

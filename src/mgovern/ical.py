@@ -18,7 +18,15 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from attrs import frozen
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
 from icalendar.prop import vRecur
 
 from mgovern import __version__
@@ -343,8 +351,8 @@ def build_calendar(
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
-    cal.add("x-wr-calname", name)
-    cal.add("name", name)
+    cal.add("x-wr-calname", vText(name))  # X- and NAME are untyped here: escape as TEXT
+    cal.add("name", vText(name))
     cal.add("x-wr-timezone", org.timezone)
     cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "P1D")

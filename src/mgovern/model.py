@@ -723,17 +723,24 @@ def _validate(org: Organization) -> None:
                 check_clause(clause, f"{gpath}.mandate.{which}[{ci}]")
         _unique("cycle", (c.id for c in group.cycles), f"{gpath}.cycles")
         cycle_ids.update(f"{group.id}.{c.id}" for c in group.cycles)
+    anchored = {f"{g.id}.{c.id}" for g in org.groups for c in g.cycles if c.anchor is not None}
     for gi, group in enumerate(org.groups):
         for ci, cycle in enumerate(group.cycles):
             if cycle.anchor is not None:
                 ref = cycle.anchor.cycle
+                targets = sorted(cycle_ids - anchored)
                 if ref not in cycle_ids:
                     raise ConfigError(
-                        f"unknown cycle {ref!r}; anchor to one of: {', '.join(sorted(cycle_ids))}",
+                        f"unknown cycle {ref!r}; anchor to one of: {', '.join(targets)}",
+                        path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
+                    )
+                if ref in anchored:
+                    raise ConfigError(
+                        f"{ref!r} is itself anchored; anchor to a cycle with its own rule or "
+                        f"dates: {', '.join(targets)}",
                         path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
                     )
 
-    _check_anchor_loops(org)
     for si, criterion in enumerate(org.strategic):
         for c in sorted(criterion.categories):
             known("category", c, categories, f"strategic[{si}].categories")
@@ -769,28 +776,3 @@ def _check_tree(org: Organization) -> None:
             )
         for gid in path:
             state[gid] = 2
-
-
-def _check_anchor_loops(org: Organization) -> None:
-    """An anchored cycle may anchor to another anchored cycle, but not in a loop."""
-    anchors = {
-        f"{g.id}.{c.id}": (c.anchor.cycle, gi, ci)
-        for gi, g in enumerate(org.groups)
-        for ci, c in enumerate(g.cycles)
-        if c.anchor is not None
-    }
-    for start in anchors:
-        seen = [start]
-        node = anchors[start][0]
-        while node in anchors:
-            if node in seen:
-                loop = [*seen[seen.index(node) :], node]
-                _, gi, ci = anchors[node]
-                raise ConfigError(
-                    "anchored cycles form a loop: "
-                    + " -> ".join(loop)
-                    + "; anchor one of them to a cycle with its own dates or rule",
-                    path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
-                )
-            seen.append(node)
-            node = anchors[node][0]

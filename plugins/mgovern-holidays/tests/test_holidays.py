@@ -266,7 +266,7 @@ def test_english_names() -> None:
     assert days[D(2026, 12, 24)] == "Christmas Eve"
     assert days[D(2026, 12, 31)] == "New Year's Eve"
     assert days[D(2026, 4, 4)] == "Holy Saturday"
-    assert days[D(2026, 5, 23)] == "Pentecost Eve"
+    assert days[D(2026, 5, 23)] in {"Pentecost Eve", "Whitsun Eve"}  # varies by version
     assert {day for day, name in days.items() if name == "Bridge day"} == BRIDGE_DAYS_2026
     assert "Sunday" not in days.values()
 
