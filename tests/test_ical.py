@@ -126,7 +126,7 @@ def test_klg_file_has_series_exdates_overrides_and_board_preparation(
         for e in overrides
         if e["X-MGOVERN-CYCLE"] == "taktiskt"
     )
-    # board preparation: the Tuesday three weeks (21 days, back to Tuesday) before each board meeting
+    # board preparation: the Tuesday three weeks (21 days, back to Tuesday) before board meetings
     board = [
         o.start.date() for o in occurrences(org, "namnd", dt.date(2026, 1, 1), dt.date(2027, 2, 28))
     ]
@@ -256,7 +256,7 @@ def scheduled_orgs(draw: st.DrawFn) -> tuple[model.Organization, set[dt.date]]:
             kwargs["dates"] = tuple(sorted(draw(st.sets(days, min_size=1, max_size=6))))
         else:
             kwargs["anchor"] = model.Anchor(
-                f"g.k0",
+                "g.k0",
                 days_before=draw(st.integers(0, 25)),
                 weekday=draw(st.none() | st.sampled_from(["monday", "tuesday", "friday"])),
             )
@@ -425,9 +425,8 @@ def test_calendars_bad_input_is_exit_2_and_writes_nothing(
     if org_text is not None:
         path = tmp_path / "org.toml"
         path.write_text(
-            'id = "o"\nname = "O"\n[[groups]]\nid = "g"\nname = "G"\n[[groups.cycles]]\nid = "c"\nname = "C"\n'
-            + org_text
-            + "\n",
+            'id = "o"\nname = "O"\n[[groups]]\nid = "g"\nname = "G"\n'
+            '[[groups.cycles]]\nid = "c"\nname = "C"\n' + org_text + "\n",
             encoding="utf-8",
         )
         command += ["--org", str(path)]

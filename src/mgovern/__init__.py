@@ -10,6 +10,8 @@ from __future__ import annotations
 import pluggy
 
 from mgovern.config import dumps, example, load, loads
+from mgovern.coverage import Report, check
+from mgovern.cycles import Occurrence, occurrences
 from mgovern.exceptions import (
     ConfigError,
     MgovernError,
@@ -17,6 +19,7 @@ from mgovern.exceptions import (
     ScheduleError,
     UnknownReferenceError,
 )
+from mgovern.horizon import horizon
 from mgovern.model import (
     AgendaItem,
     Cycle,
@@ -28,11 +31,22 @@ from mgovern.model import (
     Person,
     ScopeClause,
 )
+from mgovern.scope import Outcome, Routing, route
 
 __version__ = "0.1.0"
 
 #: Marker for plugin hook implementations: ``@mgovern.hookimpl``.
 hookimpl = pluggy.HookimplMarker("mgovern")
+
+
+def __getattr__(name: str) -> object:
+    # icalendar is imported only by what writes calendars, not by every CLI start.
+    if name == "calendar":
+        from mgovern.ical import calendar
+
+        return calendar
+    raise AttributeError(f"module 'mgovern' has no attribute {name!r}")
+
 
 __all__ = [
     "AgendaItem",
@@ -43,16 +57,25 @@ __all__ = [
     "Mandate",
     "Matter",
     "MgovernError",
+    "Occurrence",
     "Organization",
+    "Outcome",
     "Person",
     "PluginError",
+    "Report",
+    "Routing",
     "ScheduleError",
     "ScopeClause",
     "UnknownReferenceError",
     "__version__",
+    "calendar",
+    "check",
     "dumps",
     "example",
     "hookimpl",
+    "horizon",
     "load",
     "loads",
+    "occurrences",
+    "route",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -381,15 +381,43 @@ def check_command(org_path: Path | None, as_json: bool) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+def _merge_gaps(gaps: Iterable[Any]) -> list[tuple[tuple[str, str, str], list[Any]]]:
+    """Gap findings that differ only in unit context or year, as one line each."""
+    merged: dict[tuple[str, str, str], list[Any]] = {}
+    for gap in gaps:
+        key = (
+            gap.category,
+            ",".join(sorted(gap.flags)) or "-",
+            ", ".join(str(a) for a in gap.amounts),
+        )
+        merged.setdefault(key, []).append(gap)
+    return sorted(merged.items())
+
+
+def _contexts_text(gaps: list[Any]) -> str:
+    years = sorted({g.year for g in gaps if g.year is not None})
+    units = {g.units for g in gaps}
+    parts = []
+    if len(years) > 1:
+        parts.append(f"in {', '.join(map(str, years))}")
+    if len(units) > 1:
+        parts.append(f"{len(units)} unit contexts")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _print_report(org: Organization, report: Any) -> None:
     click.echo(f"{org.name}: {report.cells} cells of the matter space decided.")
-    open_gaps = report.open_gaps
+    open_gaps = _merge_gaps(g for g in report.gaps if g.caught_by is None)
     click.echo(f"gaps (no home): {len(open_gaps)}")
-    for gap in open_gaps:
-        amounts = ", ".join(str(a) for a in gap.amounts)
-        click.echo(f"  GAP {gap.category} amounts {amounts}: e.g. {_matter_text(gap.witness)}")
-        if gap.excluded_by:
-            click.echo(f"      excluded by {', '.join(map(str, gap.excluded_by))}")
+    for (category, flags, amounts), gaps in open_gaps:
+        contexts = _contexts_text(gaps)
+        click.echo(
+            f"  GAP {category} flags {flags} amounts {amounts}{contexts}: "
+            f"e.g. {_matter_text(gaps[0].witness)}"
+        )
+        excluded = sorted({str(r) for g in gaps for r in g.excluded_by})
+        if excluded:
+            click.echo(f"      excluded by {', '.join(excluded)}")
     ambiguous = report.ambiguous
     click.echo(f"ambiguous (several homes): {len(ambiguous)}")
     for overlap in ambiguous:
@@ -399,23 +427,13 @@ def _print_report(org: Organization, report: Any) -> None:
         )
     resolved = [o for o in report.overlaps if o.resolved]
     click.echo(f"overlaps resolved by the lowest group: {len(resolved)}")
-    caught: dict[tuple[str, str, str, str], list[Any]] = {}
-    for gap in report.gaps:
-        if gap.caught_by is not None:
-            key = (
-                str(gap.caught_by),
-                gap.category,
-                ",".join(sorted(gap.flags)) or "-",
-                ", ".join(str(a) for a in gap.amounts),
-            )
-            caught.setdefault(key, []).append(gap)
+    caught = _merge_gaps(g for g in report.gaps if g.caught_by is not None)
     click.echo(f"caught only by a fallback clause: {len(caught)}")
-    for (clause, category, flags, amounts), gaps in sorted(caught.items()):
-        years = sorted({g.year for g in gaps if g.year is not None})
-        in_years = f" (in {', '.join(map(str, years))})" if len(years) > 1 else ""
+    for (category, flags, amounts), gaps in caught:
+        clause = ", ".join(sorted({str(g.caught_by) for g in gaps}))
         click.echo(
-            f"  CAUGHT {category} flags {flags} amounts {amounts}{in_years} by {clause}: "
-            f"e.g. {_matter_text(gaps[0].witness)}"
+            f"  CAUGHT {category} flags {flags} amounts {amounts}{_contexts_text(gaps)} "
+            f"by {clause}: e.g. {_matter_text(gaps[0].witness)}"
         )
     click.echo(f"dead clauses (never decide a matter): {len(report.dead_clauses)}")
     for dead in report.dead_clauses:

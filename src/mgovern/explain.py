@@ -27,7 +27,7 @@ _TEXT = {
         "ambiguous": "har flera hemvister som ingen regel skiljer mellan: {homes}",
         "raised": "Väckt i {group}.",
         "clause": "Avgörande regel: {ref} ({desc}).",
-        "decides_role": "Beslutas av {role}{person} efter samråd i gruppen.",
+        "decides_role": "Beslutas av {role}{person} efter beredning och samråd i gruppen.",
         "decides_group": "Gruppen beslutar som organ.",
         "path": "Väg: {path}.",
         "others": "Även täckt av {refs}; den lägsta gruppen vinner.",
@@ -53,7 +53,7 @@ _TEXT = {
         "ambiguous": "has several homes that no rule tells apart: {homes}",
         "raised": "Raised in {group}.",
         "clause": "Deciding clause: {ref} ({desc}).",
-        "decides_role": "Decided by {role}{person} after consulting the group.",
+        "decides_role": "Decided by {role}{person}, prepared and consulted in the group.",
         "decides_group": "The group decides as a body.",
         "path": "Path: {path}.",
         "others": "Also covered by {refs}; the lowest group wins.",
@@ -178,5 +178,7 @@ def explain(org: Organization, routing: Routing) -> str:
     if routing.outcome.value == "gap":
         lines.append(str(t["fix_gap"]))
     elif routing.outcome.value == "ambiguous":
+        clauses = [r for r in routing.reasons if r.kind == "handles"]
+        lines.append(str(t["others"]).split(";")[0].format(refs=", ".join(map(str, clauses))) + ".")
         lines.append(str(t["fix_ambiguous"]))
     return "\n".join(lines)

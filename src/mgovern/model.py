@@ -147,6 +147,21 @@ def _in_range(low: int, high: int) -> Any:
     return check
 
 
+def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
+    """Money is exact: Decimal, int or a numeric string; a float is refused."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, (bool, float)):
+        raise TypeError(
+            f"amount {value!r}: give a Decimal, an int or a string such as '3200000.50' "
+            "(floats are not exact)"
+        )
+    try:
+        return Decimal(str(value).replace(" ", "").replace("\u00a0", ""))
+    except ArithmeticError:
+        raise ValueError(f"amount {value!r} is not a number") from None
+
+
 def _check_timezone(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
@@ -492,7 +507,9 @@ class Matter:
     """
 
     category: str
-    amount: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
+    amount: Decimal | None = field(
+        default=None, kw_only=True, converter=_to_amount, validator=_check_nonnegative
+    )
     units: tuple[str, ...] = field(default=(), kw_only=True)
     flags: frozenset[str] = field(default=frozenset(), kw_only=True)
     kind: Kind = field(default=Kind.DECISION, kw_only=True)

@@ -21,13 +21,23 @@ def assert_every_matter_has_one_home(org: Organization, *, allow_fallback: bool 
         (overlap.witness, "ambiguous") for overlap in report.ambiguous
     ]
     if problems:
+        lines = [f"{len(gaps)} gap finding(s) and {len(report.ambiguous)} ambiguous overlap(s)"]
+        for gap in gaps[:5]:
+            ranges = ", ".join(str(a) for a in gap.amounts)
+            caught = f"; only fallback {gap.caught_by} takes it" if gap.caught_by else ""
+            lines.append(
+                f"gap: {gap.category} amounts {ranges} flags {sorted(gap.flags)} "
+                f"units {list(gap.units)} year {gap.year}{caught}"
+            )
+        for overlap in report.ambiguous[:5]:
+            lines.append(
+                f"ambiguous: {overlap.category} homes {list(overlap.homes)} "
+                f"clauses {[str(c) for c in overlap.clauses]}"
+            )
         witness, kind = problems[0]
-        raised_in = org.groups[0].id
-        explanation = str(route(org, witness, raised_in=raised_in))
-        raise AssertionError(
-            f"{len(gaps)} gap(s) and {len(report.ambiguous)} ambiguous overlap(s); "
-            f"first {kind}: {witness}\n{explanation}"
-        )
+        lines.append(f"first {kind}, routed:")
+        lines.append(str(route(org, witness, raised_in=org.groups[0].id)))
+        raise AssertionError("\n".join(lines))
 
 
 def assert_routes_to(
