@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--trace-limit",
         type=float,
-        default=120.0,
+        default=30.0,
         help="run the check again under tracemalloc when it took at most this long",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)

@@ -648,7 +648,8 @@ def synthetic_organization(n_groups: int, seed: int = 0) -> Organization:
         )
     ]
 
-    n_offices = max(1, round((n_groups - 1) / 90))
+    # about 90 groups an office; two offices at least once there is room for them
+    n_offices = max(1 if n_groups < 7 else 2, round((n_groups - 1) / 90))
     below = n_groups - 1 - n_offices  # divisions and units
     per_office = _split(rng, below, n_offices)
     # every office needs at least a division and a unit

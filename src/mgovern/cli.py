@@ -72,6 +72,47 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(func)
 
 
+def _default_window() -> tuple[Any, Any]:
+    import datetime as dt
+
+    today = dt.date.today()
+    return dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 31)
+
+
+def _stamp(_: click.Context, __: click.Parameter, value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date-time; write e.g. 2026-01-01T00:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def window_options(func: F) -> F:
+    func = click.option(
+        "--from",
+        "start",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="First day (default: 1 January this year).",
+    )(func)
+    return click.option(
+        "--to",
+        "end",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="Last day (default: 31 December next year).",
+    )(func)
+
+
+def resolve_window(start: Any, end: Any) -> tuple[Any, Any]:
+    default_start, default_end = _default_window()
+    return (start.date() if start else default_start, end.date() if end else default_end)
+
+
 def load_org(path: Path | None) -> Organization:
     """The organisation a command works on; says on stderr when it is the example."""
     from mgovern.config import example, load
@@ -323,17 +364,22 @@ def _matter_json(matter: Any) -> dict[str, Any]:
 
 @cli.command("check")
 @org_option
+@window_options
 @json_option
-def check_command(org_path: Path | None, as_json: bool) -> None:
-    """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses.
+def check_command(org_path: Path | None, start: Any, end: Any, as_json: bool) -> None:
+    """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses;
+    and the meetings too late for the parent's agenda deadline (in the window).
 
     Exit 1 when a matter has no home or (with resolution "strict", or across branches)
-    several.
+    several. Late meetings are reported, not fatal.
     """
+    from mgovern.cascade import cascade
     from mgovern.coverage import check
 
     org = load_org(org_path)
     report = check(org)
+    first, last = resolve_window(start, end)
+    late = cascade(org, first, last)
     if as_json:
         emit_json(
             {
@@ -373,12 +419,48 @@ def check_command(org_path: Path | None, as_json: bool) -> None:
                     }
                     for d in report.dead_clauses
                 ],
+                "late_meetings": [
+                    {
+                        "group": item.meeting.group,
+                        "cycle": item.meeting.cycle,
+                        "meeting": item.meeting.start.isoformat(),
+                        "parent_meeting": item.parent_meeting.start.isoformat(),
+                        "parent_deadline": item.parent_meeting.agenda_deadline.isoformat()
+                        if item.parent_meeting.agenda_deadline
+                        else None,
+                        "reached": item.reached.start.isoformat() if item.reached else None,
+                    }
+                    for item in late
+                ],
             }
         )
     else:
         _print_report(org, report)
+        _print_cascade(org, late, first, last)
     if not report.ok:
         sys.exit(EXIT_FINDINGS)
+
+
+def _print_cascade(org: Organization, late: Sequence[Any], first: Any, last: Any) -> None:
+    click.echo(f"meetings too late for the parent's agenda deadline ({first}..{last}): {len(late)}")
+    summary: dict[tuple[str, str, str, str], list[Any]] = {}
+    for item in late:
+        key = (
+            item.meeting.group,
+            item.meeting.cycle,
+            item.parent_meeting.group,
+            item.parent_meeting.cycle,
+        )
+        summary.setdefault(key, []).append(item)
+    for (group, cycle, parent, parent_cycle), items in sorted(summary.items()):
+        delays = [i.delay.days for i in items if i.delay is not None]
+        example = items[0]
+        deadline = example.parent_meeting.agenda_deadline
+        click.echo(
+            f"  LATE {group}.{cycle} -> {parent}.{parent_cycle}: {len(items)} meeting(s), "
+            f"items wait up to {max(delays, default=0)} days; e.g. {example.meeting.start:%Y-%m-%d %H:%M} "
+            f"ends after the deadline {deadline:%Y-%m-%d %H:%M} of {example.parent_meeting.start:%Y-%m-%d}"
+        )
 
 
 def _merge_gaps(gaps: Iterable[Any]) -> list[tuple[tuple[str, str, str], list[Any]]]:
@@ -446,47 +528,6 @@ def _print_report(org: Organization, report: Any) -> None:
 
 
 # --- calendars --------------------------------------------------------------------------
-def _default_window() -> tuple[Any, Any]:
-    import datetime as dt
-
-    today = dt.date.today()
-    return dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 31)
-
-
-def _stamp(_: click.Context, __: click.Parameter, value: str | None) -> Any:
-    import datetime as dt
-
-    if value is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date-time; write e.g. 2026-01-01T00:00Z"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def window_options(func: F) -> F:
-    func = click.option(
-        "--from",
-        "start",
-        type=click.DateTime(["%Y-%m-%d"]),
-        help="First day (default: 1 January this year).",
-    )(func)
-    return click.option(
-        "--to",
-        "end",
-        type=click.DateTime(["%Y-%m-%d"]),
-        help="Last day (default: 31 December next year).",
-    )(func)
-
-
-def resolve_window(start: Any, end: Any) -> tuple[Any, Any]:
-    default_start, default_end = _default_window()
-    return (start.date() if start else default_start, end.date() if end else default_end)
-
-
 def warn_without_holidays(org: Organization) -> None:
     """Say so when the organisation names holiday regions but no plugin provides them."""
     from mgovern.plugins import plugin_manager
