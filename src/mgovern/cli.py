@@ -456,10 +456,12 @@ def _print_cascade(org: Organization, late: Sequence[Any], first: Any, last: Any
         delays = [i.delay.days for i in items if i.delay is not None]
         example = items[0]
         deadline = example.parent_meeting.agenda_deadline
+        meeting = f"{example.meeting.start:%Y-%m-%d %H:%M}"
+        parent_meeting = f"{example.parent_meeting.start:%Y-%m-%d}"
         click.echo(
             f"  LATE {group}.{cycle} -> {parent}.{parent_cycle}: {len(items)} meeting(s), "
-            f"items wait up to {max(delays, default=0)} days; e.g. {example.meeting.start:%Y-%m-%d %H:%M} "
-            f"ends after the deadline {deadline:%Y-%m-%d %H:%M} of {example.parent_meeting.start:%Y-%m-%d}"
+            f"items wait up to {max(delays, default=0)} days; e.g. {meeting} ends after "
+            f"the deadline {deadline:%Y-%m-%d %H:%M} of {parent_meeting}"
         )
 
 

@@ -340,7 +340,7 @@ class ClosedDays:
     """Which public-holiday calendars close the organisation (read by plugins)."""
 
     regions: tuple[str, ...] = ()
-    include: tuple[str, ...] = ()  # optional extra days a plugin knows, e.g. "easter-saturday"
+    include: tuple[str, ...] = ()  # optional extra days a plugin knows, e.g. "midsommarafton"
 
 
 @frozen(order=True)
