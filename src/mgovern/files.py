@@ -23,6 +23,7 @@ def write_atomically(path: Path, data: bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; keep what the user expects
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -32,6 +33,12 @@ def write_atomically(path: Path, data: bytes) -> bool:
         Path(temporary).unlink(missing_ok=True)
         raise
     return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_all(files: Mapping[Path, bytes]) -> int:

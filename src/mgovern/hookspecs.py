@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
     import click
 
-    from mgovern.model import ClosedDay, Organization
+    from mgovern.classify import Classification
+    from mgovern.model import AgendaItem, ClosedDay, Organization
 
 PROJECT = "mgovern"
 
@@ -46,4 +47,18 @@ def mgovern_closed_days(
     :param start: first day of the window.
     :param end: last day of the window.
     :returns: the closed days in the window, in any order.
+    """
+
+
+@hookspec(firstresult=True)
+def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification | None:
+    """Suggest category, amount and kind of an agenda item from its title.
+
+    Called for items that lack a category or a kind. mgovern's keyword classifier
+    (matching the vocabulary's ``keywords``) is a default plugin; register yours with
+    ``@hookimpl(tryfirst=True)`` to be asked first. Stops at the first non-None result.
+
+    :param org: the organisation (its categories and keywords, base amounts, locale).
+    :param item: the submitted item; its own category, amount and kind win over yours.
+    :returns: a :class:`mgovern.classify.Classification`, or None to pass.
     """

@@ -27,6 +27,7 @@ from mgovern.recurrence import parse_rule, validate_rrule
 
 __all__ = [
     "AgendaItem",
+    "AgendaTemplate",
     "AmountUnit",
     "Anchor",
     "BaseAmount",
@@ -53,6 +54,7 @@ __all__ = [
     "ScopeClause",
     "Span",
     "StrategicCriterion",
+    "TemplateItem",
 ]
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -518,18 +520,68 @@ class Matter:
 
 @frozen
 class AgendaItem:
-    """A matter someone submitted for a meeting."""
+    """A matter someone submitted for a meeting of ``raised_in``.
+
+    ``category``, ``amount`` and ``kind`` may be left out: the text classifier
+    (``mgovern_classify_item``) suggests them from the title, and the agenda marks them
+    as inferred. ``submitted`` is aware; a naive time read from a file is local time.
+    """
 
     id: str
     title: str
     raised_in: str
-    matter: Matter | None = field(default=None, kw_only=True)  # None: classify the title
     kind: Kind | None = field(default=None, kw_only=True)
+    category: str | None = field(default=None, kw_only=True)
+    amount: Decimal | None = field(
+        default=None, kw_only=True, converter=_to_amount, validator=_check_nonnegative
+    )
+    units: tuple[str, ...] = field(default=(), kw_only=True)
+    flags: frozenset[str] = field(default=frozenset(), kw_only=True)
+    year: int | None = field(default=None, kw_only=True)
     presenter: str = field(default="", kw_only=True)
     minutes: int | None = field(default=None, kw_only=True)
     submitted: dt.datetime | None = field(default=None, kw_only=True)
     urgent: bool = field(default=False, kw_only=True)
+    purpose: str = field(default="", kw_only=True)
     proposed_decision: str = field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.minutes is not None and self.minutes < 1:
+            raise ConfigError(f"must be at least 1 minute, got {self.minutes}", path="minutes")
+        if self.submitted is not None and self.submitted.tzinfo is None:
+            raise ConfigError("must be an aware date-time (with a time zone)", path="submitted")
+
+
+@frozen
+class TemplateItem:
+    """A standing item every agenda of a group opens or closes with."""
+
+    title: str
+    minutes: int = field(default=5, validator=_at_least(0))
+
+
+def _default_minutes() -> dict[Kind, int]:
+    return {Kind.DECISION: 15, Kind.DISCUSSION: 20, Kind.FOLLOW_UP: 10, Kind.INFORMATION: 5}
+
+
+@frozen
+class AgendaTemplate:
+    """How agendas are laid out: opening items, the order of kinds, closing items, and the
+    minutes an item gets when it asks for none."""
+
+    opening: tuple[TemplateItem, ...] = ()
+    order: tuple[Kind, ...] = (Kind.DECISION, Kind.DISCUSSION, Kind.FOLLOW_UP, Kind.INFORMATION)
+    closing: tuple[TemplateItem, ...] = ()
+    default_minutes: dict[Kind, int] = field(factory=_default_minutes, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if sorted(self.order) != sorted(Kind) or len(self.order) != len(Kind):
+            raise ConfigError(
+                "order must list each kind once: " + ", ".join(k.value for k in Kind), path="order"
+            )
+        for kind, minutes in self.default_minutes.items():
+            if minutes < 1:
+                raise ConfigError(f"{kind.value}: at least 1 minute", path="default_minutes")
 
 
 def _index(items: Iterable[Any]) -> dict[str, Any]:
@@ -559,6 +611,7 @@ class Organization:
     #: Most instances one series may have in a calendar window (servers expand a few
     #: thousand at most: SabreDAV/Nextcloud 3,500, Radicale estimates up to 10,000).
     max_occurrences: int = field(default=1000, kw_only=True, validator=_at_least(1))
+    agenda: AgendaTemplate = field(factory=AgendaTemplate, kw_only=True)
 
     _groups: dict[str, Group] = field(init=False, eq=False, repr=False, hash=False)
     _people: dict[str, Person] = field(init=False, eq=False, repr=False, hash=False)
