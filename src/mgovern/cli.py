@@ -593,3 +593,62 @@ def calendars_command(
         + (" and all.ics" if not groups else "")
         + f" to {out} for {first}..{last} ({changed} changed)"
     )
+
+
+# --- agendas ----------------------------------------------------------------------------
+def _meeting_when(_: click.Context, __: click.Parameter, value: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; write e.g. 2026-03-17 (or 2026-03-17T09:00)"
+        ) from None
+
+
+@cli.command("agenda")
+@org_option
+@click.option("--group", "group_id", required=True, help="The group whose meeting it is.")
+@click.option(
+    "--date", "when", required=True, callback=_meeting_when, help="Meeting date (or date-time)."
+)
+@click.option(
+    "--items",
+    "items_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Submitted items: a .toml ([[items]]) or .csv file.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True
+)
+def agenda_command(
+    org_path: Path | None, group_id: str, when: Any, items_path: Path, fmt: str
+) -> None:
+    """Build a meeting's agenda from the submitted items.
+
+    Every item in the file is followed from the meeting it was submitted to (its
+    raised_in group, the first meeting whose deadline it makes): forwarded to its home
+    group, deferred when late or not accepted, carried over when a meeting is full.
+    """
+    import datetime as dt
+
+    from mgovern.agenda import find_meeting, plan
+    from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
+    from mgovern.items import load_items
+
+    org = load_org(org_path)
+    org.group(group_id)
+    items = load_items(org, items_path)
+    meeting = find_meeting(org, group_id, when)
+    submitted = [i.submitted for i in items if i.submitted is not None]
+    first = min([*(s.date() for s in submitted), meeting.start.date()]) - dt.timedelta(days=1)
+    agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=1))
+    agenda = next(a for a in agendas if a.meeting == meeting)
+    if fmt == "json":
+        emit_json(agenda_data(org, agenda))
+    elif fmt == "md":
+        click.echo(agenda_markdown(org, agenda), nl=False)
+    else:
+        click.echo(agenda_text(org, agenda), nl=False)

@@ -9,9 +9,10 @@ which pytest loads automatically once mgovern is installed.
 from __future__ import annotations
 
 from mgovern.testing.assertions import assert_every_matter_has_one_home, assert_routes_to
-from mgovern.testing.strategies import matters, organizations, texts
+from mgovern.testing.strategies import agenda_items, matters, organizations, texts
 
 __all__ = [
+    "agenda_items",
     "assert_every_matter_has_one_home",
     "assert_routes_to",
     "matters",

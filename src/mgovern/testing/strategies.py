@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from mgovern import model
 
-__all__ = ["THRESHOLDS", "matters", "organizations", "texts"]
+__all__ = ["THRESHOLDS", "agenda_items", "matters", "organizations", "texts"]
 
 #: A small pool of amounts so that generated clauses share, nest and overlap thresholds.
 THRESHOLDS: tuple[Decimal, ...] = tuple(
@@ -288,3 +288,59 @@ def matters(draw: st.DrawFn, org: model.Organization) -> model.Matter:
         kind=draw(st.sampled_from(model.Kind)),
         year=draw(st.none() | st.sampled_from(years)) if years else None,
     )
+
+
+@st.composite
+def agenda_items(
+    draw: st.DrawFn,
+    org: model.Organization,
+    *,
+    raised_in: str | None = None,
+    submitted_between: tuple[dt.datetime, dt.datetime] | None = None,
+    min_size: int = 0,
+    max_size: int = 25,
+) -> tuple[model.AgendaItem, ...]:
+    """Submitted items with unique ids: some with a title only (for the classifier), some
+    misplaced (raised where they do not belong), some late, some urgent, some too long."""
+    count = draw(st.integers(min_size, max_size))
+    groups = [g.id for g in org.groups]
+    categories = list(org.categories)
+    zone = org.zone
+    low, high = submitted_between or (
+        dt.datetime(2026, 2, 1, tzinfo=zone),
+        dt.datetime(2026, 4, 30, tzinfo=zone),
+    )
+    items = []
+    for index in range(count):
+        category = draw(st.sampled_from(categories))
+        title_only = draw(st.booleans())
+        keyword = draw(st.sampled_from(category.keywords)) if category.keywords else category.name
+        amount = draw(_amounts(org))
+        title = f"{keyword.capitalize()} {draw(texts)}".strip()
+        if title_only and amount is not None and draw(st.booleans()):
+            title += f", {amount:f} kr"
+        submitted = draw(
+            st.none()
+            | st.datetimes(
+                low.replace(tzinfo=None), high.replace(tzinfo=None), timezones=st.just(zone)
+            )
+        )
+        items.append(
+            model.AgendaItem(
+                f"i{index}",
+                title,
+                raised_in or draw(st.sampled_from(groups)),
+                kind=None if title_only else draw(st.sampled_from(model.Kind)),
+                category=None if title_only else category.id,
+                amount=None if title_only else amount,
+                units=tuple(draw(st.lists(st.sampled_from(groups), unique=True, max_size=2))),
+                flags=draw(st.frozensets(st.sampled_from([f.id for f in org.flags])))
+                if org.flags
+                else frozenset(),
+                minutes=draw(st.none() | st.integers(1, 120)),
+                submitted=submitted,
+                urgent=draw(st.booleans()),
+                presenter=draw(st.sampled_from(["", "Anna Berg"])),
+            )
+        )
+    return tuple(items)
