@@ -36,7 +36,7 @@ def placements(agenda: Agenda) -> Counter[str]:
 
 
 meetings = st.sampled_from(
-    KLG_MEETINGS + [o for o in occurrences(ORG, "mv", dt.date(2026, 3, 1), dt.date(2026, 3, 31))]
+    KLG_MEETINGS + list(occurrences(ORG, "mv", dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
 )
 
 
@@ -132,7 +132,8 @@ def test_misplaced_property_sale_is_forwarded_to_mark_och_vardering() -> None:
     assert move.group == "mv"
     assert move.item.inferred == {"category", "amount"}
     assert move.item.matter.amount == 3_200_000
-    assert move.meeting is not None and move.meeting.group == "mv"
+    assert move.meeting is not None
+    assert move.meeting.group == "mv"
     assert move.meeting.start > meeting.agenda_deadline
     assert "Mark och värdering" in move.explanation
 
@@ -140,7 +141,7 @@ def test_misplaced_property_sale_is_forwarded_to_mark_och_vardering() -> None:
 def test_late_items_wait_unless_urgent() -> None:
     meeting = find_meeting(ORG, "klg", dt.datetime(2026, 3, 10, 9, 0))
     late = dt.datetime(2026, 3, 5, 9, tzinfo=ZONE)  # after Wednesday 4 March 17:00
-    budget = dict(category="budget", kind=model.Kind.DECISION, submitted=late)
+    budget = {"category": "budget", "kind": model.Kind.DECISION, "submitted": late}
     agenda = build_agenda(
         ORG,
         "klg",
