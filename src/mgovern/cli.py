@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -652,3 +653,109 @@ def agenda_command(
         click.echo(agenda_markdown(org, agenda), nl=False)
     else:
         click.echo(agenda_text(org, agenda), nl=False)
+
+
+@cli.command("report")
+@org_option
+@click.option(
+    "--items",
+    "items_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Submitted items: a .toml ([[items]]) or .csv file.",
+)
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day (default: first submission).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day (default: two months after the last).",
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an SVG chart of operative share per group and month.",
+)
+@json_option
+def report_command(
+    org_path: Path | None, items_path: Path, start: Any, end: Any, chart: Path | None, as_json: bool
+) -> None:
+    """Where meeting time goes: per group and month, minutes by horizon and kind,
+    forwarded items, and the groups over their operative limit (exit 0 either way)."""
+    import datetime as dt
+
+    from mgovern.agenda import plan
+    from mgovern.drift import drift, drift_chart
+    from mgovern.files import write_atomically
+    from mgovern.items import load_items
+
+    org = load_org(org_path)
+    items = load_items(org, items_path)
+    submitted = sorted(i.submitted.date() for i in items if i.submitted is not None)
+    default_start, default_end = _default_window()
+    first = start.date() if start else (submitted[0] if submitted else default_start)
+    last = (
+        end.date() if end else (submitted[-1] + dt.timedelta(days=62) if submitted else default_end)
+    )
+    if last < first:
+        fail(f"--to {last} is before --from {first}: swap the dates")
+    agendas, unplaced = plan(org, items, first, last)
+    figures = drift(org, agendas)
+    if chart is not None:
+        write_atomically(chart, drift_chart(org, figures))
+    if as_json:
+        emit_json(
+            {
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "months": [
+                    {
+                        "group": f.group,
+                        "month": f.month,
+                        "meetings": f.meetings,
+                        "meeting_minutes": f.meeting_minutes,
+                        "strategic_minutes": f.strategic_minutes,
+                        "operative_minutes": f.operative_minutes,
+                        "minutes_by_kind": dict(f.minutes_by_kind),
+                        "forwarded_in": f.forwarded_in,
+                        "forwarded_out": f.forwarded_out,
+                        "operative_share": str(f.operative_share.quantize(Decimal("0.001"))),
+                        "limit_percent": f.limit_percent,
+                        "over_limit": f.over_limit,
+                    }
+                    for f in figures
+                ],
+                "unplaced": [m.item.item.id for m in unplaced],
+            }
+        )
+        return
+    header = (
+        f"{'group':<6} {'month':<7} {'mtgs':>4} {'min':>5} {'strat':>5} {'oper':>5} {'oper%':>5} "
+        f"{'limit':>5} {'dec':>4} {'disc':>4} {'f-up':>4} {'info':>4} {'in':>3} {'out':>3}"
+    )
+    click.echo(f"{org.name}: meeting time {first}..{last}")
+    click.echo(header)
+    for f in figures:
+        kinds = dict(f.minutes_by_kind)
+        limit = f"{f.limit_percent}" if f.limit_percent is not None else "-"
+        flag = "  OVER LIMIT" if f.over_limit else ""
+        click.echo(
+            f"{f.group:<6} {f.month:<7} {f.meetings:>4} {f.meeting_minutes:>5} "
+            f"{f.strategic_minutes:>5} {f.operative_minutes:>5} "
+            f"{f.operative_share * 100:>5.0f} {limit:>5} {kinds['decision']:>4} "
+            f"{kinds['discussion']:>4} {kinds['follow-up']:>4} {kinds['information']:>4} "
+            f"{f.forwarded_in:>3} {f.forwarded_out:>3}{flag}"
+        )
+    over = sorted({f.group for f in figures if f.over_limit})
+    click.echo(f"groups over their operative limit: {', '.join(over) if over else 'none'}")
+    if unplaced:
+        click.echo(
+            f"items with no meeting in the window: {', '.join(m.item.item.id for m in unplaced)}"
+        )
+    if chart is not None:
+        click.echo(f"chart written to {chart}")

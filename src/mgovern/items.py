@@ -151,7 +151,9 @@ def _item(
         return value.strip()
 
     def listed(column: str) -> tuple[str, ...]:
-        value = row.get(column, ())
+        value = row.get(column)
+        if value is None:
+            return ()
         if isinstance(value, str):
             return tuple(v for v in _LIST_SPLIT.split(value) if v)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
