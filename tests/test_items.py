@@ -15,10 +15,12 @@ from mgovern.items import load_items, read_items
 
 ORG = mgovern.example()
 
-CSV = """id;title;raised_in;kind;category;amount;units;flags;presenter;minutes;submitted;urgent
-a1;Försäljning av fastigheten X;klg;decision;fastighetsforsaljning;3 200 000,50;gi|gy;namndarende;Anna;15;2026-03-02T10:00;nej
+CSV = (
+    "id;title;raised_in;kind;category;amount;units;flags;presenter;minutes;submitted;urgent\n"
+    """a1;Försäljning av fastigheten X;klg;decision;fastighetsforsaljning;3 200 000,50;gi|gy;namndarende;Anna;15;2026-03-02T10:00;nej
 a2;Information om T1-prognosen;klg;;;;;;;;2026-03-03T09:00;
 """
+)
 
 
 def test_csv_with_swedish_conventions() -> None:
