@@ -17,9 +17,9 @@ ORG = mgovern.example()
 
 CSV = (
     "id;title;raised_in;kind;category;amount;units;flags;presenter;minutes;submitted;urgent\n"
-    """a1;Försäljning av fastigheten X;klg;decision;fastighetsforsaljning;3 200 000,50;gi|gy;namndarende;Anna;15;2026-03-02T10:00;nej
-a2;Information om T1-prognosen;klg;;;;;;;;2026-03-03T09:00;
-"""
+    "a1;Försäljning av fastigheten X;klg;decision;fastighetsforsaljning;3 200 000,50;"
+    "gi|gy;namndarende;Anna;15;2026-03-02T10:00;nej\n"
+    "a2;Information om T1-prognosen;klg;;;;;;;;2026-03-03T09:00;\n"
 )
 
 
@@ -85,7 +85,8 @@ def test_toml_items(tmp_path: Path) -> None:
         ),
         ('[[items]]\ntitle = "X"\n', False, "items[0].raised_in: required"),
         (
-            '[[items]]\nid="a"\ntitle = "X"\nraised_in = "klg"\n[[items]]\nid="a"\ntitle = "Y"\nraised_in = "klg"\n',
+            '[[items]]\nid="a"\ntitle = "X"\nraised_in = "klg"\n'
+            '[[items]]\nid="a"\ntitle = "Y"\nraised_in = "klg"\n',
             False,
             "items[1].id: duplicate id 'a'",
         ),
