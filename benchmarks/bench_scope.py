@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import hashlib
 import itertools
 import json
 import math
@@ -28,6 +29,7 @@ import multiprocessing
 import platform
 import random
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -39,6 +41,9 @@ from typing import Any
 from synthetic import synthetic_organization
 
 import mgovern
+import mgovern.coverage
+import mgovern.model
+import mgovern.scope
 from mgovern.coverage import check
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
 from mgovern.scope import clause_matches, resolve, route, span_of
@@ -371,11 +376,44 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _provenance() -> dict[str, Any]:
+    """Which code was measured: the commit, whether src/ had local changes, and a digest
+    of the modules under test as imported (the tree may change while a run goes on)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*argv: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *argv], cwd=root, capture_output=True, text=True, check=True
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return done.stdout.strip()
+
+    status = git("status", "--porcelain", "--", "src")
+    return {
+        "mgovern_path": str(Path(mgovern.__file__).parent),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "src_modified": None if status is None else bool(status),
+        "sha256": {
+            Path(module.__file__).name: hashlib.sha256(
+                Path(module.__file__).read_bytes()
+            ).hexdigest()[:16]
+            for module in (mgovern.scope, mgovern.coverage, mgovern.model)
+            if module.__file__
+        },
+    }
+
+
+PROVENANCE = _provenance()
+
+
 def _document(args: argparse.Namespace, results: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "benchmark": "scope",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "mgovern": mgovern.__version__,
+        "code": PROVENANCE,
         "python": platform.python_version(),
         "machine": platform.machine(),
         "seed": args.seed,

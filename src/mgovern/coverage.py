@@ -23,10 +23,11 @@ import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 
+import attrs
 from attrs import frozen
 
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
-from mgovern.scope import Candidate, ClauseRef, candidate, groups_for, resolve
+from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
 __all__ = ["AmountRange", "DeadClause", "Gap", "Overlap", "Report", "check"]
 
@@ -115,19 +116,20 @@ class Report:
 @frozen
 class _Context:
     units: tuple[str, ...]
+    chain: tuple[str, ...]  # the groups holding every unit, lowest first
     spans: dict[str, Span]  # group -> span of the units there (absent: units not inside)
 
 
 def _contexts(org: Organization) -> Iterator[_Context]:
-    yield _Context((), {})
+    yield _Context((), (), {})
     for group in org.groups:
-        chain = [group.id, *org.ancestors(group.id)]
-        yield _Context((group.id,), dict.fromkeys(chain, Span.OWN))
+        chain = (group.id, *org.ancestors(group.id))
+        yield _Context((group.id,), chain, dict.fromkeys(chain, Span.OWN))
         children = org.children(group.id)
         if len(children) >= 2:
             spans = dict.fromkeys(chain, Span.OWN)
             spans[group.id] = Span.MULTI
-            yield _Context(children[:2], spans)
+            yield _Context(children[:2], chain, spans)
 
 
 def _active(clause: ScopeClause, span: Span | None) -> bool:
@@ -147,96 +149,211 @@ def _flag_sets(flags: set[str]) -> Iterator[frozenset[str]]:
             yield frozenset(combo)
 
 
+_GapKey = tuple[str, tuple[str, ...], frozenset[str], "int | None", "ClauseRef | None"]
+_OverlapKey = tuple[str, tuple[str, ...], "str | None", tuple[ClauseRef, ...]]
+
+
+@attrs.define
+class _GapCells:
+    witness: Matter
+    ranges: list[AmountRange] = attrs.Factory(list)
+    excluded: set[ClauseRef] = attrs.Factory(set)
+
+
+@attrs.define
+class _OverlapCells:
+    witness: Matter
+    count: int = 0
+
+
+@attrs.define
+class _Accumulator:
+    """What the cells of one class of unit contexts (or of the whole space) produced."""
+
+    gaps: dict[_GapKey, _GapCells] = attrs.Factory(dict)
+    overlaps: dict[_OverlapKey, _OverlapCells] = attrs.Factory(dict)
+    deciding: set[ClauseRef] = attrs.Factory(set)
+    excluding: set[ClauseRef] = attrs.Factory(set)
+    matched_elsewhere: dict[ClauseRef, tuple[Matter, ClauseRef | None]] = attrs.Factory(dict)
+
+
+def _role(org: Organization, context: _Context, group_id: str) -> tuple[object, ...]:
+    """A group's place relative to a unit context: its distance up the chain, or (off the
+    chain) its identity and which chain positions are its ancestors."""
+    if group_id in context.spans:
+        return ("chain", context.chain.index(group_id))
+    above = set(org.ancestors(group_id))
+    return ("fixed", group_id, tuple(i for i, g in enumerate(context.chain) if g in above))
+
+
 def check(org: Organization) -> Report:
-    """Decide every cell of the matter space; report gaps, overlaps and dead clauses."""
-    gaps: dict[tuple[object, ...], list[object]] = {}
-    overlaps: dict[tuple[object, ...], list[object]] = {}
-    deciding: set[ClauseRef] = set()
-    excluding: set[ClauseRef] = set()
-    matched_elsewhere: dict[ClauseRef, tuple[Matter, ClauseRef | None]] = {}
+    """Decide every cell of the matter space; report gaps, overlaps and dead clauses.
+
+    Unit contexts whose active groups have the same clauses in the same places relative to
+    each other (e.g. sibling units under one delegation order) are decided once and the
+    findings carried over to each of them, with their own groups and witnesses.
+    """
+    total = _Accumulator()
     cells = 0
     contexts = list(_contexts(org))
     years_listed = sorted((b.year for b in org.base_amounts), reverse=True)
 
+    index = _scope_index(org)
+    position = {g.id: i for i, g in enumerate(org.groups)}
     for category in org.categories:
-        relevant = groups_for(org, category.id)
-        seen: set[tuple[object, ...]] = set()
+        takers = index.categories[category.id]
+        functional = sorted(takers.functional, key=position.__getitem__)
+        # Off the chain a group's units-scoped clauses never apply: only its functional ones.
+        off_chain: dict[str, list[ScopeClause]] = {}
+        for gid in functional:
+            found = index.rules_for(gid, category.id)
+            assert found is not None
+            off_chain[gid] = [
+                c for c in (*found.handles, *found.fallback, *found.excludes) if _active(c, None)
+            ]
+        classes: dict[tuple[object, ...], list[tuple[_Context, dict[str, str]]]] = {}
+        representatives: dict[
+            tuple[object, ...], list[tuple[str, Span | None, list[ScopeClause]]]
+        ] = {}
         for context in contexts:
             active: list[tuple[str, Span | None, list[ScopeClause]]] = []
-            for gid in relevant:
-                span = context.spans.get(gid)
-                mandate = org.group(gid).mandate
+            for gid in context.chain:
+                if gid not in takers.groups:
+                    continue
+                span = context.spans[gid]
+                group_rules = index.rules_for(gid, category.id)
+                assert group_rules is not None
                 clauses = [
                     c
-                    for c in (*mandate.handles, *mandate.excludes)
-                    if (not c.categories or category.id in c.categories) and _active(c, span)
+                    for c in (*group_rules.handles, *group_rules.fallback, *group_rules.excludes)
+                    if _active(c, span)
                 ]
-                if any(c in mandate.handles for c in clauses):
+                if any(
+                    c.span is Span.ANY or c.span is span
+                    for c in (*group_rules.handles, *group_rules.fallback)
+                ):
                     active.append((gid, span, clauses))
-            signature = tuple((gid, span, tuple(c.id for c in cl)) for gid, span, cl in active)
-            if signature in seen:
-                continue
-            seen.add(signature)
-            all_clauses = [c for _, _, cl in active for c in cl]
-            flags = {f for c in all_clauses for f in (*c.flags_required, *c.flags_forbidden)}
-            uses_base = any(
-                c.amount_unit is AmountUnit.BASE and c.has_amount_range for c in all_clauses
+            active.extend(
+                (gid, None, off_chain[gid]) for gid in functional if gid not in context.spans
             )
-            years: list[int | None] = list(years_listed) if uses_base else [None]
-            for year in years:
-                points = sorted(
-                    {Decimal(0)} | {b for c in all_clauses for b in _bounds(org, c, year)}
-                )
-                amounts: list[tuple[Decimal | None, Decimal | None, bool]] = [(None, None, True)]
-                amounts += [
-                    (p, points[i + 1] if i + 1 < len(points) else None, False)
-                    for i, p in enumerate(points)
-                ]
-                for flag_set in _flag_sets(flags):
-                    for low, high, no_amount in amounts:
-                        cells += 1
-                        matter = Matter(
-                            category.id,
-                            amount=None if no_amount else low,
-                            units=context.units,
-                            flags=flag_set,
-                            year=year,
-                        )
-                        found = [
-                            cand
-                            for gid, span, _ in active
-                            if (cand := candidate(org, gid, matter, span)) is not None
-                        ]
-                        caught = []
-                        if not any(c.is_home for c in found):
-                            caught = [
-                                cand
-                                for gid, span, _ in active
-                                if (cand := candidate(org, gid, matter, span, fallback=True))
-                                is not None
-                            ]
-                        _record(
-                            org,
-                            matter,
-                            found,
-                            caught,
-                            AmountRange(low, high, no_amount),
-                            gaps,
-                            overlaps,
-                            deciding,
-                            excluding,
-                            matched_elsewhere,
-                        )
+            roles = [_role(org, context, gid) for gid, _, _ in active]
+            key = tuple(
+                (role, span, tuple(clauses))
+                for role, (_, span, clauses) in zip(roles, active, strict=True)
+            )
+            members = classes.setdefault(key, [])
+            if not members:
+                representatives[key] = active
+            members.append(
+                (context, {str(r): gid for r, (gid, _, _) in zip(roles, active, strict=True)})
+            )
+        for class_key, class_members in classes.items():
+            local = _Accumulator()
+            rep_context, rep_roles = class_members[0]
+            decided = _decide(
+                org, category.id, rep_context, representatives[class_key], years_listed, local
+            )
+            cells += decided * len(class_members)  # cells covered, each class decided once
+            for member, member_roles in class_members:
+                rename = {rep_roles[role]: gid for role, gid in member_roles.items()}
+                _carry(local, total, rename, rep_context.units, member.units)
 
     return Report(
-        gaps=tuple(_gap(key, value) for key, value in gaps.items()),
+        gaps=tuple(_gap(key, value) for key, value in total.gaps.items()),
         overlaps=tuple(
-            Overlap(key[0], key[1], key[2], key[3], witness, count)  # type: ignore[arg-type]
-            for key, (witness, count) in overlaps.items()
+            Overlap(key[0], key[1], key[2], key[3], value.witness, value.count)
+            for key, value in total.overlaps.items()
         ),
-        dead_clauses=tuple(_dead(org, deciding, excluding, matched_elsewhere)),
+        dead_clauses=tuple(_dead(org, total.deciding, total.excluding, total.matched_elsewhere)),
         cells=cells,
     )
+
+
+def _decide(
+    org: Organization,
+    category: str,
+    context: _Context,
+    active: list[tuple[str, Span | None, list[ScopeClause]]],
+    years_listed: list[int],
+    into: _Accumulator,
+) -> int:
+    """Decide every cell of one unit context; the number of cells."""
+    cells = 0
+    all_clauses = [c for _, _, cl in active for c in cl]
+    flags = {f for c in all_clauses for f in (*c.flags_required, *c.flags_forbidden)}
+    uses_base = any(c.amount_unit is AmountUnit.BASE and c.has_amount_range for c in all_clauses)
+    years: list[int | None] = list(years_listed) if uses_base else [None]
+    for year in years:
+        points = sorted({Decimal(0)} | {b for c in all_clauses for b in _bounds(org, c, year)})
+        amounts: list[tuple[Decimal | None, Decimal | None, bool]] = [(None, None, True)]
+        amounts += [
+            (p, points[i + 1] if i + 1 < len(points) else None, False) for i, p in enumerate(points)
+        ]
+        for flag_set in _flag_sets(flags):
+            for low, high, no_amount in amounts:
+                cells += 1
+                matter = Matter(
+                    category,
+                    amount=None if no_amount else low,
+                    units=context.units,
+                    flags=flag_set,
+                    year=year,
+                )
+                found = [
+                    cand
+                    for gid, span, _ in active
+                    if (cand := candidate(org, gid, matter, span)) is not None
+                ]
+                caught = []
+                if not any(c.is_home for c in found):
+                    caught = [
+                        cand
+                        for gid, span, _ in active
+                        if (cand := candidate(org, gid, matter, span, fallback=True)) is not None
+                    ]
+                _record(org, matter, found, caught, AmountRange(low, high, no_amount), into)
+    return cells
+
+
+def _carry(
+    local: _Accumulator,
+    total: _Accumulator,
+    rename: dict[str, str],
+    rep_units: tuple[str, ...],
+    units: tuple[str, ...],
+) -> None:
+    """Carry one context class's findings over to one of its contexts."""
+
+    def ref(clause: ClauseRef | None) -> ClauseRef | None:
+        if clause is None:
+            return None
+        return ClauseRef(rename.get(clause.group, clause.group), clause.kind, clause.clause)
+
+    def matter(witness: Matter) -> Matter:
+        return witness if units == rep_units else attrs.evolve(witness, units=units)
+
+    for gap_of, gap in local.gaps.items():
+        category, _, flags, year, caught_by = gap_of
+        gap_key: _GapKey = (category, units, flags, year, ref(caught_by))
+        into = total.gaps.setdefault(gap_key, _GapCells(matter(gap.witness)))
+        into.ranges.extend(gap.ranges)
+        into.excluded.update(r for c in gap.excluded if (r := ref(c)) is not None)
+    for overlap_of, overlap in local.overlaps.items():
+        category, homes, winner, clauses = overlap_of
+        overlap_key: _OverlapKey = (
+            category,
+            tuple(sorted(rename.get(h, h) for h in homes)),
+            rename.get(winner, winner) if winner is not None else None,
+            tuple(sorted(r for c in clauses if (r := ref(c)) is not None)),
+        )
+        cells = total.overlaps.setdefault(overlap_key, _OverlapCells(matter(overlap.witness)))
+        cells.count += overlap.count
+    total.deciding.update(r for c in local.deciding if (r := ref(c)) is not None)
+    total.excluding.update(r for c in local.excluding if (r := ref(c)) is not None)
+    for clause, (witness, instead) in local.matched_elsewhere.items():
+        renamed = ref(clause)
+        if renamed is not None and renamed not in total.matched_elsewhere:
+            total.matched_elsewhere[renamed] = (matter(witness), ref(instead))
 
 
 def _record(
@@ -245,43 +362,35 @@ def _record(
     found: list[Candidate],
     caught: list[Candidate],
     amount: AmountRange,
-    gaps: dict[tuple[object, ...], list[object]],
-    overlaps: dict[tuple[object, ...], list[object]],
-    deciding: set[ClauseRef],
-    excluding: set[ClauseRef],
-    matched_elsewhere: dict[ClauseRef, tuple[Matter, ClauseRef | None]],
+    into: _Accumulator,
 ) -> None:
     home_ids = [c.group for c in found if c.is_home]
     for cand in found:
-        excluding.update(cand.excluded_by)
+        into.excluding.update(cand.excluded_by)
     winner = resolve(org, home_ids)
     by_group = {c.group: c for c in found}
     decided = by_group[winner].deciding if winner is not None else None
     if decided is not None:
-        deciding.add(decided)
+        into.deciding.add(decided)
     for cand in found:
         for ref in cand.matched:
-            if ref != decided and ref not in matched_elsewhere:
-                matched_elsewhere[ref] = (matter, decided)
+            if ref != decided and ref not in into.matched_elsewhere:
+                into.matched_elsewhere[ref] = (matter, decided)
     if not home_ids:
-        caught_ids = [c.group for c in caught if c.is_home]
-        catcher = resolve(org, caught_ids)
-        caught_by = None
-        if catcher is not None:
-            caught_by = next(c.deciding for c in caught if c.group == catcher)
-            deciding.add(caught_by)  # type: ignore[arg-type]
-        excluding.update(ref for c in caught for ref in c.excluded_by)
-        key = (matter.category, matter.units, matter.flags, matter.year, caught_by)
-        excluded = tuple(ref for c in found for ref in c.excluded_by)
-        entry = gaps.setdefault(key, [matter, [], set()])
-        entry[1].append(amount)  # type: ignore[attr-defined]
-        entry[2].update(excluded)  # type: ignore[attr-defined]
+        catcher = resolve(org, [c.group for c in caught if c.is_home])
+        caught_by = next((c.deciding for c in caught if c.group == catcher), None)
+        if caught_by is not None:
+            into.deciding.add(caught_by)
+        into.excluding.update(ref for c in caught for ref in c.excluded_by)
+        key: _GapKey = (matter.category, matter.units, matter.flags, matter.year, caught_by)
+        gap = into.gaps.setdefault(key, _GapCells(matter))
+        gap.ranges.append(amount)
+        gap.excluded.update(ref for c in found for ref in c.excluded_by)
     elif len(home_ids) > 1:
         homes = tuple(sorted(home_ids))
         clauses = tuple(sorted(r for g in home_ids if (r := by_group[g].deciding) is not None))
-        overlap_key = (matter.category, homes, winner, clauses)
-        entry = overlaps.setdefault(overlap_key, [matter, 0])
-        entry[1] = entry[1] + 1  # type: ignore[operator]
+        overlap_key: _OverlapKey = (matter.category, homes, winner, clauses)
+        into.overlaps.setdefault(overlap_key, _OverlapCells(matter)).count += 1
 
 
 def _merge(ranges: list[AmountRange]) -> tuple[AmountRange, ...]:
@@ -294,18 +403,17 @@ def _merge(ranges: list[AmountRange]) -> tuple[AmountRange, ...]:
     return tuple(merged)
 
 
-def _gap(key: tuple[object, ...], value: list[object]) -> Gap:
+def _gap(key: _GapKey, cells: _GapCells) -> Gap:
     category, units, flags, year, caught_by = key
-    witness, ranges, excluded = value
     return Gap(
-        category=category,  # type: ignore[arg-type]
-        units=units,  # type: ignore[arg-type]
-        flags=flags,  # type: ignore[arg-type]
-        year=year,  # type: ignore[arg-type]
-        amounts=_merge(ranges),  # type: ignore[arg-type]
-        witness=witness,  # type: ignore[arg-type]
-        excluded_by=tuple(sorted(excluded)),  # type: ignore[call-overload]
-        caught_by=caught_by,  # type: ignore[arg-type]
+        category=category,
+        units=units,
+        flags=flags,
+        year=year,
+        amounts=_merge(cells.ranges),
+        witness=cells.witness,
+        excluded_by=tuple(sorted(cells.excluded)),
+        caught_by=caught_by,
     )
 
 

@@ -706,7 +706,10 @@ class Organization:
             raise UnknownReferenceError(
                 "the organisation lists no base_amounts; add one to use amounts in base units"
             )
-        ordered = sorted(self.base_amounts, key=lambda b: b.year)
+        ordered: list[BaseAmount] | None = self._memo.get("model.base_amounts")
+        if ordered is None:
+            ordered = sorted(self.base_amounts, key=lambda b: b.year)
+            self._memo["model.base_amounts"] = ordered
         if year is None:
             return ordered[-1].amount
         best = ordered[0]

@@ -20,6 +20,7 @@ different branches, or (``strict``) any two homes, make the matter ``ambiguous``
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -104,7 +105,14 @@ class Routing:
     homes: tuple[str, ...]
     reasons: tuple[ClauseRef, ...]
     fallback: bool  # decided by a fallback clause: no regular clause covers the matter
-    explanation: str = attrs.field(eq=False, repr=False)
+    _org: Organization = attrs.field(eq=False, repr=False, alias="org")
+
+    @functools.cached_property
+    def explanation(self) -> str:
+        """The routing in sentences, in the organisation's language (built on first use)."""
+        from mgovern.explain import explain
+
+        return explain(self._org, self)
 
     def __str__(self) -> str:
         return self.explanation
@@ -180,6 +188,105 @@ def clause_matches(
     return clause.span is span
 
 
+@frozen
+class _Rules:
+    """One group's clauses that can apply to one category."""
+
+    handles: tuple[ScopeClause, ...]
+    fallback: tuple[ScopeClause, ...]
+    excludes: tuple[ScopeClause, ...]
+
+
+@frozen
+class _CategoryIndex:
+    functional: frozenset[str]  # groups with a span-"any" handles clause for the category
+    scoped: frozenset[str]  # groups with an own/multi handles clause for the category
+    groups: frozenset[str]  # every group with a handles clause for the category
+
+
+_Positioned = list[tuple[int, ScopeClause]]
+
+
+@attrs.define
+class _ScopeIndex:
+    """Which groups can take each category, and (built as asked) their clauses for it."""
+
+    categories: dict[str, _CategoryIndex]
+    specific: dict[str, dict[str, tuple[_Positioned, _Positioned]]]
+    general: dict[str, tuple[_Positioned, _Positioned]]
+    rules: dict[tuple[str, str], _Rules] = attrs.Factory(dict)
+
+    def rules_for(self, group_id: str, category: str) -> _Rules | None:
+        key = (group_id, category)
+        found = self.rules.get(key)
+        if found is None:
+            own = self.specific.get(group_id, {}).get(category, ([], []))
+            everywhere = self.general.get(group_id, ([], []))
+            # back into the mandate's order: the first matching handles clause decides
+            handles = [c for _, c in sorted((*own[0], *everywhere[0]), key=lambda pc: pc[0])]
+            if not handles:
+                return None
+            excludes = [c for _, c in sorted((*own[1], *everywhere[1]), key=lambda pc: pc[0])]
+            found = _Rules(
+                tuple(c for c in handles if not c.fallback),
+                tuple(c for c in handles if c.fallback),
+                tuple(excludes),
+            )
+            self.rules[key] = found
+        return found
+
+
+def _scope_index(org: Organization) -> _ScopeIndex:
+    """Built once per organisation: each clause is looked at once (no categories x groups)."""
+    cached: _ScopeIndex | None = org._memo.get("scope.index")
+    if cached is not None:
+        return cached
+    specific: dict[str, dict[str, tuple[_Positioned, _Positioned]]] = {}
+    general: dict[str, tuple[_Positioned, _Positioned]] = {}
+    functional: dict[str, set[str]] = {c.id: set() for c in org.categories}
+    scoped: dict[str, set[str]] = {c.id: set() for c in org.categories}
+    members: dict[str, set[str]] = {c.id: set() for c in org.categories}
+    general_functional: set[str] = set()
+    general_scoped: set[str] = set()
+    for group in org.groups:
+        mine: dict[str, tuple[_Positioned, _Positioned]] = {}
+        everywhere: tuple[_Positioned, _Positioned] = ([], [])
+        for position, source in enumerate((group.mandate.handles, group.mandate.excludes)):
+            for order, clause in enumerate(source):
+                if not clause.categories:
+                    everywhere[position].append((order, clause))
+                    if position == 0:
+                        (general_functional if clause.span is Span.ANY else general_scoped).add(
+                            group.id
+                        )
+                    continue
+                for category in clause.categories:
+                    mine.setdefault(category, ([], []))[position].append((order, clause))
+                    if position == 0:
+                        members[category].add(group.id)
+                        (functional if clause.span is Span.ANY else scoped)[category].add(group.id)
+        if mine:
+            specific[group.id] = mine
+        if everywhere[0] or everywhere[1]:
+            general[group.id] = everywhere
+    with_general = general_functional | general_scoped
+    categories = {
+        c.id: _CategoryIndex(
+            frozenset(functional[c.id] | general_functional),
+            frozenset(scoped[c.id] | general_scoped),
+            frozenset(members[c.id] | with_general),
+        )
+        for c in org.categories
+    }
+    index = _ScopeIndex(categories, specific, general)
+    org._memo["scope.index"] = index
+    return index
+
+
+def _rules(org: Organization, group_id: str, category: str) -> _Rules | None:
+    return _scope_index(org).rules_for(group_id, category)
+
+
 def candidate(
     org: Organization,
     group_id: str,
@@ -192,9 +299,12 @@ def candidate(
 
     Only regular clauses count, or with ``fallback=True`` only fallback clauses.
     """
-    mandate = org.group(group_id).mandate
-    handles = [c for c in mandate.handles if c.fallback is fallback]
-    if span is _Unset.UNSET and any(c.span is not Span.ANY for c in handles):
+    org.group(group_id)
+    rules = _rules(org, group_id, matter.category)
+    if rules is None:
+        return None
+    handles = rules.fallback if fallback else rules.handles
+    if span is _Unset.UNSET and any(c.span is not Span.ANY for c in (*handles, *rules.excludes)):
         span = span_of(org, group_id, matter.units)
     matched = tuple(
         ClauseRef(group_id, "handles", c.id)
@@ -203,40 +313,59 @@ def candidate(
     )
     if not matched:
         return None
-    if span is _Unset.UNSET and any(c.span is not Span.ANY for c in mandate.excludes):
-        span = span_of(org, group_id, matter.units)
     excluded = tuple(
         ClauseRef(group_id, "excludes", c.id)
-        for c in mandate.excludes
+        for c in rules.excludes
         if clause_matches(org, group_id, c, matter, span)
     )
     return Candidate(group_id, matched[0], matched, excluded)
 
 
+def _common_ancestors(org: Organization, units: Sequence[str]) -> set[str]:
+    """Groups whose subtree holds every unit (the chain from the units' meeting point up)."""
+    common: set[str] | None = None
+    for unit in units:
+        chain = {unit, *org.ancestors(unit)}
+        common = chain if common is None else common & chain
+    return common or set()
+
+
 def candidates(org: Organization, matter: Matter, *, fallback: bool = False) -> list[Candidate]:
-    """Every group with a matching ``handles`` clause, in the organisation's group order."""
+    """Every group with a matching ``handles`` clause, in the organisation's group order.
+
+    Only groups that can match are tried: those with a functional clause for the category,
+    and those with a unit-scoped clause whose subtree holds every unit of the matter.
+    """
+    index = _scope_index(org).categories.get(matter.category)
+    if index is None:
+        return []
+    groups = set(index.functional)
+    if matter.units and index.scoped:
+        groups |= index.scoped & _common_ancestors(org, matter.units)
+    position = _positions(org)
     found = []
-    for group_id in groups_for(org, matter.category):
+    for group_id in sorted(groups, key=position.__getitem__):
         found_here = candidate(org, group_id, matter, fallback=fallback)
         if found_here is not None:
             found.append(found_here)
     return found
 
 
+def _positions(org: Organization) -> dict[str, int]:
+    cached: dict[str, int] | None = org._memo.get("scope.positions")
+    if cached is None:
+        cached = {g.id: i for i, g in enumerate(org.groups)}
+        org._memo["scope.positions"] = cached
+    return cached
+
+
 def groups_for(org: Organization, category: str) -> tuple[str, ...]:
-    """Groups with a handles clause that can apply to ``category`` (an index, memoised)."""
-    index: dict[str, tuple[str, ...]] | None = org._memo.get("scope.by_category")
+    """Groups with a handles clause that can apply to ``category``, in group order."""
+    index = _scope_index(org).categories.get(category)
     if index is None:
-        general = {g.id for g in org.groups if any(not c.categories for c in g.mandate.handles)}
-        index = {}
-        for cat in org.categories:
-            index[cat.id] = tuple(
-                g.id
-                for g in org.groups
-                if g.id in general or any(cat.id in c.categories for c in g.mandate.handles)
-            )
-        org._memo["scope.by_category"] = index
-    return index.get(category, ())
+        return ()
+    position = _positions(org)
+    return tuple(sorted(index.groups, key=position.__getitem__))
 
 
 def lowest(org: Organization, group_ids: Iterable[str]) -> list[str]:
@@ -339,7 +468,7 @@ def route(org: Organization, matter: Matter, *, raised_in: str) -> Routing:
         r for r in ([clause_ref] if clause_ref else []) + others + excluded if r is not None
     )
     path = tree_path(org, raised_in, home) if home is not None else ()
-    routing = Routing(
+    return Routing(
         matter=matter,
         raised_in=raised_in,
         outcome=outcome,
@@ -351,8 +480,5 @@ def route(org: Organization, matter: Matter, *, raised_in: str) -> Routing:
         homes=tuple(home_ids),
         reasons=reasons,
         fallback=fallback,
-        explanation="",
+        org=org,
     )
-    from mgovern.explain import explain
-
-    return attrs.evolve(routing, explanation=explain(org, routing))
