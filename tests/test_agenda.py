@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -276,3 +278,79 @@ def test_classifier_marks_what_it_inferred() -> None:
     )
     assert explicit.inferred == frozenset()
     assert explicit.matter.category == "uppfoljning"
+
+
+# --- the sample items and the commands ----------------------------------------------------
+SAMPLE = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
+
+
+def run_cli(*args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from mgovern.cli import build_cli
+
+    return CliRunner().invoke(build_cli(), list(args))
+
+
+def test_sample_items_are_realistic() -> None:
+    from mgovern.items import load_items
+
+    items = load_items(ORG, SAMPLE)
+    assert len(items) >= 30
+    assert {classify_item(ORG, i).kind for i in items} == set(model.Kind)
+    assert sum(1 for i in items if i.category is None) >= 5  # titles left to the classifier
+    agendas, unplaced = plan(ORG, items, dt.date(2026, 2, 15), dt.date(2026, 4, 30))
+    assert unplaced == ()
+    placed = Counter(e.item.item.id for a in agendas for e in a.entries if e.item is not None)
+    assert placed == Counter(i.id for i in items)
+    reasons = Counter(m.reason for a in agendas for m in (*a.forwarded, *a.deferred))
+    assert reasons[MoveReason.FORWARDED] >= 4
+    assert reasons[MoveReason.LATE] >= 2
+    assert reasons[MoveReason.OVERFLOW] >= 2
+    for agenda in agendas:
+        length = (agenda.meeting.end - agenda.meeting.start).total_seconds() / 60
+        assert agenda.used_minutes <= length
+
+
+def test_agenda_command_prints_swedish_agenda_with_moves() -> None:
+    result = run_cli(
+        "agenda", "--group", "klg", "--date", "2026-03-10T09:00", "--items", str(SAMPLE)
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("Dagordning: Kontorsledningsgruppen, taktiskt")
+    assert "\n  09:00   1. Mötets öppnande och val av justerare (2 min)" in out
+    assert "Vidarebefordrade till rätt grupp" in out
+    assert "→ Exploateringsnämnden, 2026-03-19 16:00: Hör hemma i Exploateringsnämnden" in out
+    assert "Flyttade till ett senare möte" in out
+    assert "efter sista dag 2026-03-04 17:00" in out
+    common = ("agenda", "--group", "klg", "--date", "2026-03-17", "--items", str(SAMPLE))
+    data = json.loads(run_cli(*common, "--format", "json").stdout)
+    assert data["start"] == "2026-03-17T09:00:00+01:00"
+    starts = [e["start"] for e in data["entries"]]
+    assert starts == sorted(starts)
+    carried = [m for m in data["deferred"] if m["reason"] == "overflow"]
+    assert carried
+    assert all(m["meeting"].startswith("2026-03-24") for m in carried)
+    markdown = run_cli(*common, "--format", "md").stdout
+    assert markdown.startswith("# Dagordning: Kontorsledningsgruppen")
+    assert "| Tid | # | Ärende | Min | |" in markdown
+
+
+def test_report_command_and_chart(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    chart = tmp_path / "drift.svg"
+    result = run_cli("report", "--items", str(SAMPLE), "--chart", str(chart), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    klg_march = next(m for m in data["months"] if m["group"] == "klg" and m["month"] == "2026-03")
+    assert klg_march["limit_percent"] == 25
+    assert klg_march["forwarded_out"] >= 4
+    planned = klg_march["strategic_minutes"] + klg_march["operative_minutes"]
+    assert sum(klg_march["minutes_by_kind"].values()) == planned
+    svg = ET.parse(chart).getroot()
+    assert svg.tag.endswith("svg")
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Operativ andel av mötestiden per grupp och månad" in texts
+    assert "KLG" in texts

@@ -9,8 +9,9 @@ For one meeting, every submitted item ends in exactly one place:
   urgent), not accepted by this cycle (a strategic meeting takes strategic items), or
   carried over because the meeting is full (lowest priority first; never dropped).
 
-Priority, highest first: urgent items, then kinds in the template's order (decisions
-first), strategic before operative, earlier submission, then id. The agenda lists items
+Priority, highest first: urgent items, strategic before operative (the group is there
+for what no one else can do), then kinds in the template's order (decisions first),
+earlier submission, then id. The agenda lists items
 in the template's order: opening items, then each kind, then closing items. The result
 does not depend on the order items were given in.
 
@@ -24,9 +25,8 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import attrs
 from attrs import frozen
 
 from mgovern.cycles import Occurrence, occurrences
@@ -236,21 +236,29 @@ def _priority(org: Organization, item: ClassifiedItem) -> tuple[object, ...]:
     submitted = item.item.submitted
     return (
         not item.item.urgent,
-        order.index(item.kind),
         item.horizon.horizon is not Horizon.STRATEGIC,
+        order.index(item.kind),
         submitted is None,
         submitted.astimezone(dt.UTC) if submitted else dt.datetime.min.replace(tzinfo=dt.UTC),
         item.item.id,
     )
 
 
-def _texts(org: Organization) -> dict[str, str]:
+def _texts(org: Organization) -> dict[str, Any]:
     if org.locale.lower().startswith("sv"):
         return {
             "forwarded": "Hör hemma i {group}: {why}",
             "late": "Inkom {submitted} efter sista dag {deadline}",
-            "not-accepted": "Mötet ({cycle}) tar inte emot {what} ärenden",
-            "overflow": "Får inte plats: mötet är fullt ({used} av {length} min)",
+            "not-accepted": "Mötet ({cycle}) tar inte emot {what}",
+            "overflow": "Ryms inte: behöver {minutes} min, {free} av {length} min återstår",
+            "what": {
+                "strategic": "strategiska ärenden",
+                "operative": "operativa ärenden",
+                "decision": "beslutsärenden",
+                "discussion": "diskussionsärenden",
+                "follow-up": "uppföljningar",
+                "information": "informationsärenden",
+            },
             "none": "; inget passande möte inom {days} dagar",
             "gap": "Ärendet {title!r} har ingen hemvist enligt mandaten; "
             "gruppen behöver avgöra vart det hör",
@@ -264,8 +272,16 @@ def _texts(org: Organization) -> dict[str, str]:
     return {
         "forwarded": "Belongs in {group}: {why}",
         "late": "Submitted {submitted}, after the deadline {deadline}",
-        "not-accepted": "This meeting ({cycle}) takes no {what} items",
-        "overflow": "Does not fit: the meeting is full ({used} of {length} min)",
+        "not-accepted": "This meeting ({cycle}) takes no {what}",
+        "overflow": "Does not fit: needs {minutes} min, {free} of {length} min left",
+        "what": {
+            "strategic": "strategic items",
+            "operative": "operative items",
+            "decision": "decisions",
+            "discussion": "discussions",
+            "follow-up": "follow-ups",
+            "information": "information items",
+        },
         "none": "; no fitting meeting within {days} days",
         "gap": "Item {title!r} has no home under the mandates; the group must decide where it goes",
         "ambiguous": "Item {title!r} has several possible homes; the rules need clarifying",
@@ -378,7 +394,7 @@ def build_agenda(
                 if cycle.accepts_horizons and entry.horizon.horizon not in cycle.accepts_horizons
                 else entry.kind.value
             )
-            explanation = texts["not-accepted"].format(cycle=cycle.name, what=what)
+            explanation = texts["not-accepted"].format(cycle=cycle.name, what=texts["what"][what])
             deferred.append(
                 Move(
                     entry,
@@ -408,7 +424,9 @@ def build_agenda(
         target = _next_fitting(
             org, group_id, entry, meeting.start, meeting.start, pm, need_deadline=False
         )
-        explanation = texts["overflow"].format(used=used + standing, length=length)
+        explanation = texts["overflow"].format(
+            minutes=entry.minutes, free=room - used, length=length
+        )
         deferred.append(
             Move(
                 entry,
@@ -527,25 +545,20 @@ def _first_meeting(
     ordered: Sequence[tuple[object, ...]],
     meetings: dict[tuple[object, ...], Occurrence],
 ) -> tuple[object, ...] | None:
-    """The first meeting of the group the item was submitted to that it can make."""
+    """The meeting an item was submitted for: the first meeting of its group (of its
+    ``cycle``, if it names one), after it was submitted, that takes items like it. If its
+    deadline has passed, that meeting's agenda records the item as late and sends it on."""
     submitted = entry.item.submitted
+    group = org.group(entry.item.raised_in)
+    best: tuple[object, ...] | None = None
     for key in ordered:
         meeting = meetings[key]
-        if meeting.group != entry.item.raised_in:
+        if meeting.group != group.id or not _accepts(group.cycle(meeting.cycle), entry):
             continue
-        if submitted is None:
-            return key
-        if meeting.start <= submitted:
+        if entry.item.cycle is not None and meeting.cycle != entry.item.cycle:
             continue
-        if (
-            entry.item.urgent
-            or meeting.agenda_deadline is None
-            or meeting.agenda_deadline >= submitted
-        ):
-            return key
-    return None
-
-
-def replace_items(agenda: Agenda, **changes: object) -> Agenda:
-    """A copy with some fields changed (for renderers that post-process)."""
-    return attrs.evolve(agenda, **changes)  # type: ignore[arg-type]
+        if submitted is not None and meeting.start <= submitted:
+            continue
+        if best is None or meeting.start < meetings[best].start:
+            best = key
+    return best

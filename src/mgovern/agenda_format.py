@@ -139,8 +139,7 @@ def _move_line(org: Organization, move: Move) -> str:
     when = (
         f"{move.meeting.start:%Y-%m-%d %H:%M}" if move.meeting is not None else words["no_meeting"]
     )
-    reason = words["reasons"][move.reason.value]
-    return f"{move.item.item.title} → {where}, {when} ({reason}: {move.explanation})"
+    return f"{move.item.item.title} → {where}, {when}: {move.explanation}"
 
 
 def _shares(org: Organization, agenda: Agenda) -> str:

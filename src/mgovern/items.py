@@ -1,7 +1,8 @@
 """Agenda items from files: TOML (``[[items]]`` tables) or CSV (one item a row).
 
 Columns / keys: ``id`` (optional: ``<file>-<row>``), ``title`` (required), ``raised_in``
-(required: the group it is submitted to), ``kind``, ``category``, ``amount``, ``units``,
+(required: the group it is submitted to), ``cycle`` (the group's meeting series it is
+meant for, e.g. ``strategiskt``), ``kind``, ``category``, ``amount``, ``units``,
 ``flags``, ``year``, ``presenter``, ``minutes``, ``submitted`` (ISO date-time; without
 an offset it is the organisation's local time), ``urgent``, ``purpose``,
 ``proposed_decision``. In CSV, lists (units, flags) are separated by ``|``, ``,`` or
@@ -30,6 +31,7 @@ COLUMNS = (
     "id",
     "title",
     "raised_in",
+    "cycle",
     "kind",
     "category",
     "amount",
@@ -182,6 +184,15 @@ def _item(
             f"unknown group {raised_in!r}; use one of: {', '.join(g.id for g in org.groups)}",
         )
 
+    cycle = text("cycle") or None
+    if cycle is not None:
+        series = [c.id for c in org.group(raised_in).cycles]
+        if cycle not in series:
+            raise fail(
+                "cycle",
+                f"group {raised_in!r} has no cycle {cycle!r}; use one of: {', '.join(series)}",
+            )
+
     kind = None
     if "kind" in row:
         try:
@@ -262,6 +273,7 @@ def _item(
         text("id") or default_id,
         title,
         raised_in,
+        cycle=cycle,
         kind=kind,
         category=category,
         amount=amount,

@@ -522,6 +522,8 @@ class Matter:
 class AgendaItem:
     """A matter someone submitted for a meeting of ``raised_in``.
 
+    ``cycle`` names the group's meeting series it is meant for (e.g. the strategic
+    meetings); without it, the group's next meeting that takes items like it.
     ``category``, ``amount`` and ``kind`` may be left out: the text classifier
     (``mgovern_classify_item``) suggests them from the title, and the agenda marks them
     as inferred. ``submitted`` is aware; a naive time read from a file is local time.
@@ -530,6 +532,7 @@ class AgendaItem:
     id: str
     title: str
     raised_in: str
+    cycle: str | None = field(default=None, kw_only=True)  # the series it is meant for
     kind: Kind | None = field(default=None, kw_only=True)
     category: str | None = field(default=None, kw_only=True)
     amount: Decimal | None = field(
