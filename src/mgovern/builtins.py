@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from mgovern import hookimpl
 from mgovern.classify import Classification, keyword_classification
 from mgovern.model import AgendaItem, Organization
@@ -11,3 +14,20 @@ from mgovern.model import AgendaItem, Organization
 def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification | None:
     """The keyword classifier: the fallback every other classifier comes before."""
     return keyword_classification(org, item)
+
+
+@hookimpl
+def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
+    """``file://``: calendars as in ``mgovern calendars``, documents as files."""
+    from mgovern.publish import file_publisher
+
+    register("file", file_publisher)
+
+
+@hookimpl
+def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes]], None]) -> None:
+    """Markdown notice and minutes."""
+    from mgovern.render import minutes_markdown, notice_markdown
+
+    register("notice", "md", notice_markdown)
+    register("minutes", "md", minutes_markdown)

@@ -608,6 +608,22 @@ def _meeting_when(_: click.Context, __: click.Parameter, value: str) -> Any:
         ) from None
 
 
+def meeting_agenda(org: Organization, group_id: str, when: Any, items_path: Path) -> Any:
+    """The agenda of one meeting, following every item in the file from its submission."""
+    import datetime as dt
+
+    from mgovern.agenda import find_meeting, plan
+    from mgovern.items import load_items
+
+    org.group(group_id)
+    items = load_items(org, items_path)
+    meeting = find_meeting(org, group_id, when)
+    submitted = [i.submitted for i in items if i.submitted is not None]
+    first = min([*(s.date() for s in submitted), meeting.start.date()]) - dt.timedelta(days=1)
+    agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=1))
+    return next(a for a in agendas if a.meeting == meeting)
+
+
 @cli.command("agenda")
 @org_option
 @click.option("--group", "group_id", required=True, help="The group whose meeting it is.")
@@ -633,20 +649,10 @@ def agenda_command(
     raised_in group, the first meeting whose deadline it makes): forwarded to its home
     group, deferred when late or not accepted, carried over when a meeting is full.
     """
-    import datetime as dt
-
-    from mgovern.agenda import find_meeting, plan
     from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
-    from mgovern.items import load_items
 
     org = load_org(org_path)
-    org.group(group_id)
-    items = load_items(org, items_path)
-    meeting = find_meeting(org, group_id, when)
-    submitted = [i.submitted for i in items if i.submitted is not None]
-    first = min([*(s.date() for s in submitted), meeting.start.date()]) - dt.timedelta(days=1)
-    agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=1))
-    agenda = next(a for a in agendas if a.meeting == meeting)
+    agenda = meeting_agenda(org, group_id, when, items_path)
     if fmt == "json":
         emit_json(agenda_data(org, agenda))
     elif fmt == "md":
@@ -759,3 +765,163 @@ def report_command(
         )
     if chart is not None:
         click.echo(f"chart written to {chart}")
+
+
+# --- publishing ---------------------------------------------------------------------------
+def _progress() -> Any:
+    """A one-line progress indicator on a terminal; nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(label: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{label}: {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
+def _print_changes(report: Any, dry_run: bool) -> None:
+    from mgovern.publish import Change
+
+    verbs = {
+        Change.CREATED: "would create" if dry_run else "created",
+        Change.UPDATED: "would update" if dry_run else "updated",
+        Change.DELETED: "would delete" if dry_run else "deleted",
+        Change.CONFLICT: "CONFLICT (changed there; not overwritten, use --force)",
+    }
+    for name, change in report.changes:
+        if change in verbs:
+            click.echo(f"{verbs[change]}: {name}")
+    click.echo(("dry run: " if dry_run else "") + report.summary())
+
+
+@cli.command("publish")
+@org_option
+@click.argument("url")
+@window_options
+@click.option("--stamp", callback=_stamp, help="DTSTAMP for every event (default: the --from day).")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option("--prune", is_flag=True, help="Delete series mgovern published that no longer exist.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite what was changed there since mgovern wrote it."
+)
+@click.option("--people", is_flag=True, help="Also one calendar per person (where supported).")
+def publish_command(
+    org_path: Path | None,
+    url: str,
+    start: Any,
+    end: Any,
+    stamp: Any,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    people: bool,
+) -> None:
+    """Publish every group's meeting series to URL (file://, and e.g. caldav:// from plugins).
+
+    Credentials come from MGOVERN_USERNAME/MGOVERN_PASSWORD or ~/.netrc, never from the
+    URL. Exit 1 when a resource changed there was left alone (a conflict).
+    """
+    from mgovern.publish import PublishJob, credentials_for, publisher_for
+
+    org = load_org(org_path)
+    first, last = resolve_window(start, end)
+    publisher, parts = publisher_for(url)
+    warn_without_holidays(org)
+    from mgovern.cycles import validate_schedule
+
+    validate_schedule(org, first, last)
+    job = PublishJob(
+        org,
+        url,
+        first,
+        last,
+        stamp=stamp,
+        dry_run=dry_run,
+        prune=prune,
+        force=force,
+        people=people,
+        credentials=credentials_for(parts),
+        progress=_progress(),
+    )
+    report = publisher.publish_calendars(job)
+    _print_changes(report, dry_run)
+    if report.conflicts:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("documents")
+@org_option
+@click.option("--group", "group_id", required=True, help="The group whose meeting it is.")
+@click.option(
+    "--date", "when", required=True, callback=_meeting_when, help="Meeting date (or date-time)."
+)
+@click.option(
+    "--items",
+    "items_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Submitted items: a .toml ([[items]]) or .csv file.",
+)
+@click.option(
+    "--kind", type=click.Choice(["notice", "minutes"]), default="notice", show_default=True
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="md",
+    show_default=True,
+    help="md, or html/docx with mgovern-documents.",
+)
+@click.option("--to", "url", required=True, help="Where to store it: file:///folder, webdav://...")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite a document changed there since mgovern wrote it."
+)
+def documents_command(
+    org_path: Path | None,
+    group_id: str,
+    when: Any,
+    items_path: Path,
+    kind: str,
+    fmt: str,
+    url: str,
+    dry_run: bool,
+    force: bool,
+) -> None:
+    """Write a meeting's notice (kallelse with dagordning) or minutes template.
+
+    It goes to URL/<group>/<date>/<name>.<format>; writing the same document again
+    changes nothing.
+    """
+    from mgovern.publish import PublishJob, credentials_for, document_paths, publisher_for
+    from mgovern.render import document_name, renderers
+
+    org = load_org(org_path)
+    available = renderers()
+    render = available.get((kind, fmt.lower()))
+    if render is None:
+        formats = ", ".join(sorted(f for k, f in available if k == kind))
+        fail(f"--format {fmt!r}: no renderer for {kind} in that format (installed: {formats})")
+    publisher, parts = publisher_for(url)
+    agenda = meeting_agenda(org, group_id, when, items_path)
+    templates = Path(org.documents.templates) if org.documents.templates else None
+    data = render(org, agenda, templates)
+    (path,) = document_paths(
+        group_id, agenda.meeting.start.date(), [document_name(org, kind, fmt.lower())]
+    )
+    job = PublishJob(
+        org,
+        url,
+        agenda.meeting.start.date(),
+        agenda.meeting.start.date(),
+        dry_run=dry_run,
+        force=force,
+        credentials=credentials_for(parts),
+    )
+    report = publisher.put_documents(job, {path: data})
+    _print_changes(report, dry_run)
+    if report.conflicts:
+        sys.exit(EXIT_FINDINGS)

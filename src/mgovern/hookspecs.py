@@ -6,7 +6,8 @@ when one is not.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -61,4 +62,33 @@ def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification
     :param org: the organisation (its categories and keywords, base amounts, locale).
     :param item: the submitted item; its own category, amount and kind win over yours.
     :returns: a :class:`mgovern.classify.Classification`, or None to pass.
+    """
+
+
+@hookspec
+def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
+    """Register publishers by URL scheme, for ``mgovern publish`` and ``mgovern documents``.
+
+    Call ``register(scheme, factory)``; ``factory(url_parts)`` gets the URL split by
+    :func:`urllib.parse.urlsplit` and returns an object with ``publish_calendars(job)`` and
+    ``put_documents(job, documents)`` (see :class:`mgovern.publish.Publisher`). The core
+    registers ``file``. Two plugins registering one scheme is an error.
+
+    :param register: the registrar.
+    """
+
+
+@hookspec
+def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes]], None]) -> None:
+    """Register document renderers: ``register(kind, format, render)``.
+
+    ``kind`` is ``"notice"`` (kallelse with dagordning) or ``"minutes"`` (protokoll /
+    mötesanteckningar); ``format`` a file extension such as ``"md"``, ``"html"`` or
+    ``"docx"``. ``render(org, agenda, templates)`` returns the document's bytes;
+    ``templates`` is the folder named by the organisation's ``documents.templates`` (a
+    :class:`pathlib.Path`, or None). The core registers Markdown for both kinds; a later
+    registration of the same kind and format replaces an earlier one (plugins come after
+    the built-ins).
+
+    :param register: the registrar.
     """

@@ -39,6 +39,7 @@ __all__ = [
     "Cycle",
     "CycleKind",
     "Deadline",
+    "DocumentSettings",
     "Flag",
     "Group",
     "Horizon",
@@ -556,6 +557,13 @@ class AgendaItem:
 
 
 @frozen
+class DocumentSettings:
+    """Where document templates that override the built-in ones live (a folder)."""
+
+    templates: str | None = None
+
+
+@frozen
 class TemplateItem:
     """A standing item every agenda of a group opens or closes with."""
 
@@ -615,6 +623,7 @@ class Organization:
     #: thousand at most: SabreDAV/Nextcloud 3,500, Radicale estimates up to 10,000).
     max_occurrences: int = field(default=1000, kw_only=True, validator=_at_least(1))
     agenda: AgendaTemplate = field(factory=AgendaTemplate, kw_only=True)
+    documents: DocumentSettings = field(factory=lambda: DocumentSettings(), kw_only=True)
 
     _groups: dict[str, Group] = field(init=False, eq=False, repr=False, hash=False)
     _people: dict[str, Person] = field(init=False, eq=False, repr=False, hash=False)

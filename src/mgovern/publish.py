@@ -1,0 +1,244 @@
+"""Publishers by URL scheme: where calendars and documents go.
+
+A plugin registers a publisher class for one or more URL schemes through the
+``mgovern_register_publishers(register)`` hook; the core registers ``file://``.
+``mgovern publish URL`` and ``mgovern documents --to URL`` pick the publisher by the
+URL's scheme. A publisher must be safe to run every night: idempotent (the same input
+changes nothing), never overwriting what someone else changed unless forced, and
+failing with one clear line (exit 2) when the far end says no.
+
+Credentials never travel in the URL (process lists show command lines): they come from
+``MGOVERN_USERNAME`` / ``MGOVERN_PASSWORD`` or a netrc file, and never appear in output,
+logs or exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import netrc
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+import attrs
+from attrs import frozen
+
+from mgovern.exceptions import MgovernError
+from mgovern.model import Organization
+
+if TYPE_CHECKING:
+    import pluggy
+
+__all__ = [
+    "Change",
+    "Credentials",
+    "PublishError",
+    "PublishJob",
+    "PublishReport",
+    "Publisher",
+    "credentials_for",
+    "publisher_for",
+    "publishers",
+    "redact",
+]
+
+
+class PublishError(MgovernError):
+    """The far end refused or could not be reached; the message is safe to print."""
+
+
+class Change(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+    KEPT = "kept"  # already as published
+    CONFLICT = "conflict"  # changed there by someone else: left alone (see --force)
+
+
+@frozen
+class Credentials:
+    username: str
+    password: str = attrs.field(repr=False)
+
+    def __repr__(self) -> str:  # never show the password, not even in a traceback
+        return f"Credentials(username={self.username!r}, password=***)"
+
+
+@frozen
+class PublishJob:
+    """What to publish where, and how carefully."""
+
+    org: Organization
+    url: str  # without credentials
+    start: dt.date
+    end: dt.date
+    stamp: dt.datetime | None = None
+    dry_run: bool = False
+    prune: bool = False
+    force: bool = False
+    people: bool = False  # also one calendar per person, where the target supports it
+    credentials: Credentials | None = attrs.field(default=None, repr=False)
+    progress: Callable[[str, int, int], None] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+
+
+@frozen
+class PublishReport:
+    """Each resource (a path, or collection/uid) and what happened to it."""
+
+    changes: tuple[tuple[str, Change], ...]
+
+    def of(self, change: Change) -> tuple[str, ...]:
+        return tuple(name for name, what in self.changes if what is change)
+
+    @property
+    def conflicts(self) -> tuple[str, ...]:
+        return self.of(Change.CONFLICT)
+
+    def summary(self) -> str:
+        counts = {c: len(self.of(c)) for c in Change}
+        return ", ".join(f"{n} {c.value}" for c, n in counts.items())
+
+
+class Publisher(Protocol):
+    """What a plugin implements for its URL schemes."""
+
+    def publish_calendars(self, job: PublishJob) -> PublishReport:
+        """Put every group's (and with ``job.people`` every person's) series there."""
+        ...
+
+    def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
+        """Store documents at paths relative to the URL (``klg/2026-03-17/kallelse.docx``)."""
+        ...
+
+
+PublisherFactory = Callable[[SplitResult], Publisher]
+
+
+def publishers(pm: pluggy.PluginManager | None = None) -> dict[str, PublisherFactory]:
+    """Every registered URL scheme and its publisher factory."""
+    if pm is None:
+        from mgovern.plugins import plugin_manager
+
+        pm = plugin_manager()
+    found: dict[str, PublisherFactory] = {}
+
+    def register(scheme: str, factory: PublisherFactory) -> None:
+        scheme = scheme.lower()
+        if scheme in found:
+            raise MgovernError(f"two plugins register the URL scheme {scheme!r}")
+        found[scheme] = factory
+
+    pm.hook.mgovern_register_publishers(register=register)
+    return found
+
+
+def redact(url: str) -> str:
+    """The URL without any user or password in it."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def publisher_for(
+    url: str, pm: pluggy.PluginManager | None = None
+) -> tuple[Publisher, SplitResult]:
+    """The publisher for a URL; refuses a password in it (process lists show it)."""
+    parts = urlsplit(url)
+    if parts.password is not None:
+        raise PublishError(
+            f"{redact(url)}: the URL holds a password, which other users can read in the "
+            "process list; remove it and set MGOVERN_USERNAME/MGOVERN_PASSWORD or use ~/.netrc"
+        )
+    available = publishers(pm)
+    factory = available.get(parts.scheme.lower())
+    if factory is None:
+        schemes = ", ".join(f"{s}://" for s in sorted(available))
+        raise PublishError(
+            f"no publisher for {parts.scheme or 'a URL without a scheme'}:// "
+            f"(installed: {schemes}); install the plugin for it"
+        )
+    return factory(parts), parts
+
+
+def credentials_for(
+    parts: SplitResult, environ: Mapping[str, str] | None = None
+) -> Credentials | None:
+    """From MGOVERN_USERNAME/MGOVERN_PASSWORD, else the netrc entry for the host."""
+    env = os.environ if environ is None else environ
+    username = env.get("MGOVERN_USERNAME") or parts.username
+    password = env.get("MGOVERN_PASSWORD")
+    if username and password is not None:
+        return Credentials(username, password)
+    path = env.get("NETRC") or str(Path.home() / ".netrc")
+    try:
+        entry = netrc.netrc(path).authenticators(parts.hostname or "")
+    except (FileNotFoundError, netrc.NetrcParseError, OSError):
+        entry = None
+    if entry is not None:
+        login, _, secret = entry
+        if secret is not None:
+            return Credentials(username or login or "", secret)
+    return None
+
+
+# --- the built-in file:// publisher -------------------------------------------------------
+class FilePublisher:
+    """``file:///path``: the same files as ``mgovern calendars``, and documents as files."""
+
+    def __init__(self, parts: SplitResult) -> None:
+        if parts.netloc not in ("", "localhost"):
+            raise PublishError(f"file:// URLs name a local folder, not the host {parts.netloc!r}")
+        self.root = Path(parts.path or ".")
+
+    def publish_calendars(self, job: PublishJob) -> PublishReport:
+        from mgovern.ical import calendar
+
+        files: dict[Path, bytes] = {}
+        org = job.org
+        for group in org.groups:
+            files[self.root / "groups" / f"{group.id}.ics"] = calendar(
+                org, group=group.id, start=job.start, end=job.end, stamp=job.stamp
+            ).to_ical()
+        for person in org.people:
+            if org.groups_of(person.id):
+                files[self.root / "people" / f"{person.id}.ics"] = calendar(
+                    org, person=person.id, start=job.start, end=job.end, stamp=job.stamp
+                ).to_ical()
+        files[self.root / "all.ics"] = calendar(
+            org, start=job.start, end=job.end, stamp=job.stamp
+        ).to_ical()
+        return self._write(job, files)
+
+    def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
+        return self._write(job, {self.root / name: data for name, data in documents.items()})
+
+    def _write(self, job: PublishJob, files: Mapping[Path, bytes]) -> PublishReport:
+        from mgovern.files import write_atomically
+
+        changes: list[tuple[str, Change]] = []
+        for path, data in sorted(files.items()):
+            name = str(path.relative_to(self.root))
+            existed = path.exists()
+            if existed and path.read_bytes() == data:
+                changes.append((name, Change.KEPT))
+                continue
+            if not job.dry_run:
+                write_atomically(path, data)
+            changes.append((name, Change.UPDATED if existed else Change.CREATED))
+        return PublishReport(tuple(changes))
+
+
+def file_publisher(parts: SplitResult) -> Publisher:
+    return FilePublisher(parts)
+
+
+def document_paths(group_id: str, day: dt.date, names: Sequence[str]) -> list[str]:
+    """Where documents of a meeting go: a folder per group and meeting date."""
+    return [f"{group_id}/{day.isoformat()}/{name}" for name in names]

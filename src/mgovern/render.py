@@ -1,0 +1,155 @@
+"""Documents of a meeting: the notice (kallelse with dagordning) and the minutes template.
+
+Renderers are registered by kind and format through ``mgovern_register_renderers``; the
+core ships Markdown for both kinds. The minutes template has a place for the decision
+under every item and an action list (what, who, by when), as Swedish management groups
+keep *mötesanteckningar* with a *beslutslogg* and an *åtgärdslista*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mgovern.agenda import Agenda
+from mgovern.agenda_format import agenda_markdown, labels, long_date
+from mgovern.exceptions import MgovernError
+from mgovern.model import Organization
+
+if TYPE_CHECKING:
+    import pluggy
+
+__all__ = ["KINDS", "Renderer", "document_name", "minutes_markdown", "notice_markdown", "renderers"]
+
+KINDS = ("notice", "minutes")
+Renderer = Callable[[Organization, Agenda, "Path | None"], bytes]
+
+_WORDS = {
+    "sv": {
+        "notice": "Kallelse",
+        "minutes": "Mötesanteckningar",
+        "to": "Till",
+        "when": "Tid",
+        "where": "Plats",
+        "chair": "Ordförande",
+        "secretary": "Sekreterare",
+        "decision": "Beslut",
+        "notes": "Anteckningar",
+        "actions": "Åtgärdslista",
+        "what": "Vad",
+        "who": "Vem",
+        "by": "Klart senast",
+        "present": "Närvarande",
+        "file": {"notice": "kallelse", "minutes": "motesanteckningar"},
+    },
+    "en": {
+        "notice": "Notice of meeting",
+        "minutes": "Minutes",
+        "to": "To",
+        "when": "When",
+        "where": "Where",
+        "chair": "Chair",
+        "secretary": "Secretary",
+        "decision": "Decision",
+        "notes": "Notes",
+        "actions": "Action list",
+        "what": "What",
+        "who": "Who",
+        "by": "By when",
+        "present": "Present",
+        "file": {"notice": "notice", "minutes": "minutes"},
+    },
+}
+
+
+def words(org: Organization) -> dict[str, Any]:
+    """Document words in the organisation's language (with the agenda's words)."""
+    return _WORDS["sv" if org.locale.lower().startswith("sv") else "en"]
+
+
+def document_name(org: Organization, kind: str, fmt: str) -> str:
+    """``kallelse.docx``, ``motesanteckningar.md``, ``notice.html`` ..."""
+    names = words(org)["file"]
+    assert isinstance(names, dict)
+    return f"{names[kind]}.{fmt}"
+
+
+def _people(org: Organization, ids: tuple[str, ...]) -> str:
+    return ", ".join(org.person(p).name for p in ids)
+
+
+def _header(org: Organization, agenda: Agenda, kind: str) -> list[str]:
+    w = words(org)
+    group = org.group(agenda.group)
+    meeting = agenda.meeting
+    cycle = group.cycle(meeting.cycle)
+    lines = [f"# {w[kind]}: {group.name}", ""]
+    when = f"{long_date(org, meeting.start)} {meeting.start:%H:%M}–{meeting.end:%H:%M}"
+    lines.append(f"**{w['when']}:** {when}  ")
+    if cycle.location:
+        lines.append(f"**{w['where']}:** {cycle.location}  ")
+    if group.chair:
+        lines.append(f"**{w['chair']}:** {org.person(group.chair).name}  ")
+    if group.secretary:
+        lines.append(f"**{w['secretary']}:** {org.person(group.secretary).name}  ")
+    lines.append(
+        f"**{w['to'] if kind == 'notice' else w['present']}:** {_people(org, group.participants)}"
+    )
+    lines.append("")
+    return lines
+
+
+def notice_markdown(org: Organization, agenda: Agenda, templates: Path | None = None) -> bytes:
+    """The notice: who, when, where, then the agenda with times."""
+    body = agenda_markdown(org, agenda)
+    text = "\n".join(_header(org, agenda, "notice")) + "\n" + body.replace("# ", "## ", 1)
+    return text.encode("utf-8")
+
+
+def minutes_markdown(org: Organization, agenda: Agenda, templates: Path | None = None) -> bytes:
+    """The minutes template: every item with a place for the decision, and an action list."""
+    w = words(org)
+    agenda_words = labels(org)
+    lines = _header(org, agenda, "minutes")
+    for entry in agenda.entries:
+        lines.append(f"## {entry.number}. {entry.title}")
+        lines.append("")
+        if entry.item is not None:
+            item = entry.item
+            if item.item.presenter:
+                lines.append(f"*{agenda_words['presenter']}: {item.item.presenter}*  ")
+            if item.item.proposed_decision:
+                lines.append(f"*{agenda_words['proposed']}: {item.item.proposed_decision}*  ")
+            label = w["decision"] if item.kind.value == "decision" else w["notes"]
+            lines.extend(["", f"**{label}:** ", ""])
+    lines.extend(
+        [
+            f"## {w['actions']}",
+            "",
+            f"| {w['what']} | {w['who']} | {w['by']} |",
+            "|---|---|---|",
+            "|  |  |  |",
+            "",
+        ]
+    )
+    return "\n".join(lines).encode("utf-8")
+
+
+def renderers(pm: pluggy.PluginManager | None = None) -> dict[tuple[str, str], Renderer]:
+    """Every registered (kind, format) and its renderer; later registrations win."""
+    if pm is None:
+        from mgovern.plugins import plugin_manager
+
+        pm = plugin_manager()
+    found: dict[tuple[str, str], Renderer] = {}
+
+    def register(kind: str, fmt: str, render: Renderer) -> None:
+        if kind not in KINDS:
+            raise MgovernError(f"unknown document kind {kind!r}; kinds are {', '.join(KINDS)}")
+        found[(kind, fmt.lower())] = render
+
+    # pluggy calls the most recently registered plugin first: reverse so plugins win
+    for impl in reversed(pm.hook.mgovern_register_renderers.get_hookimpls()):
+        impl.function(register=register)
+    return found
