@@ -36,7 +36,7 @@ from mgovern.model import Group, Organization
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = ["build_calendar", "calendar", "vtimezone"]
+__all__ = ["build_calendar", "calendar", "series_resources", "vtimezone"]
 
 PRODID = f"-//mgovern//mgovern {__version__}//EN"
 
@@ -411,3 +411,45 @@ def calendar(
         chosen = list(org.groups)
         name = org.name
     return build_calendar(org, name, chosen, start, end, stamp=stamp, method=method, pm=pm)
+
+
+def series_resources(
+    org: Organization,
+    group: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    stamp: dt.datetime | None = None,
+    pm: pluggy.PluginManager | None = None,
+) -> list[tuple[str, Calendar]]:
+    """One calendar object per UID of the group, for calendar servers (CalDAV).
+
+    Each holds one series (master and overrides) or one standalone meeting, with its
+    VTIMEZONE and **no METHOD** (RFC 4791 §4.1: servers such as SabreDAV/Nextcloud
+    reject it). Sorted by UID; same input, same bytes.
+    """
+    chosen = org.group(group)
+    if stamp is None:
+        stamp = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    stamp = stamp.astimezone(dt.UTC)
+    by_uid: dict[str, list[Event]] = {}
+    moments: dict[str, list[dt.datetime]] = {}
+    for series in schedule(org, chosen.id, start, end, pm=pm):
+        for event in _series_events(org, chosen, series, stamp):
+            uid = str(event["uid"])
+            by_uid.setdefault(uid, []).append(event)
+        for occurrence in series.occurrences:
+            moments.setdefault(occurrence.uid, []).extend((occurrence.start, occurrence.end))
+        for skipped in series.skipped:
+            moments.setdefault(skipped.uid, []).append(skipped.original)
+    resources = []
+    for uid in sorted(by_uid):
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        used = moments.get(uid) or [stamp]
+        cal.add_component(vtimezone(org.timezone, min(used).date(), max(used).date()))
+        for event in sorted(by_uid[uid], key=_event_key):
+            cal.add_component(event)
+        resources.append((uid, cal))
+    return resources
