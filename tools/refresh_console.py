@@ -23,7 +23,12 @@ def refresh(text: str) -> str:
         commands = [line[2:] for line in body.splitlines() if line.startswith("$ mgovern ")]
         if len(commands) != 1 or body.count("$ ") != 1:
             return match.group(0)
-        words = shlex.split(commands[0])
+        if any(mark in commands[0] for mark in ("|", ">", "\\", ";", "&&")):
+            return match.group(0)  # pipes, redirections and continuations are pasted by hand
+        try:
+            words = shlex.split(commands[0])
+        except ValueError:
+            return match.group(0)
         if len(words) < 2 or words[1] not in READ_ONLY or {"--chart", "--org"} & set(words):
             return match.group(0)
         result = subprocess.run(words, capture_output=True, text=True, check=False)

@@ -250,7 +250,8 @@ def _texts(org: Organization) -> dict[str, Any]:
             "forwarded": "Hör hemma i {group}: {why}",
             "late": "Inkom {submitted} efter sista dag {deadline}",
             "not-accepted": "Mötet ({cycle}) tar inte emot {what}",
-            "overflow": "Ryms inte: behöver {minutes} min, {free} av {length} min återstår",
+            "overflow": "Ryms inte: behöver {minutes} min, {free} av {room} min för ärenden "
+            "återstår",
             "what": {
                 "strategic": "strategiska ärenden",
                 "operative": "operativa ärenden",
@@ -273,7 +274,7 @@ def _texts(org: Organization) -> dict[str, Any]:
         "forwarded": "Belongs in {group}: {why}",
         "late": "Submitted {submitted}, after the deadline {deadline}",
         "not-accepted": "This meeting ({cycle}) takes no {what}",
-        "overflow": "Does not fit: needs {minutes} min, {free} of {length} min left",
+        "overflow": "Does not fit: needs {minutes} min, {free} of the {room} min for items left",
         "what": {
             "strategic": "strategic items",
             "operative": "operative items",
@@ -424,9 +425,7 @@ def build_agenda(
         target = _next_fitting(
             org, group_id, entry, meeting.start, meeting.start, pm, need_deadline=False
         )
-        explanation = texts["overflow"].format(
-            minutes=entry.minutes, free=room - used, length=length
-        )
+        explanation = texts["overflow"].format(minutes=entry.minutes, free=room - used, room=room)
         deferred.append(
             Move(
                 entry,
@@ -545,20 +544,41 @@ def _first_meeting(
     ordered: Sequence[tuple[object, ...]],
     meetings: dict[tuple[object, ...], Occurrence],
 ) -> tuple[object, ...] | None:
-    """The meeting an item was submitted for: the first meeting of its group (of its
-    ``cycle``, if it names one), after it was submitted, that takes items like it. If its
-    deadline has passed, that meeting's agenda records the item as late and sends it on."""
-    submitted = entry.item.submitted
-    group = org.group(entry.item.raised_in)
-    best: tuple[object, ...] | None = None
-    for key in ordered:
+    """The meeting an item goes to first.
+
+    The meeting it names (``meeting`` date, ``cycle``), where its agenda may find it
+    late or not fitting and send it on; otherwise the group's first meeting after it was
+    submitted that takes items like it and whose deadline it makes (urgent items: the
+    first after submission). An item no meeting takes goes to the group's first meeting
+    after submission, whose agenda says why it moves on.
+    """
+    item = entry.item
+    group = org.group(item.raised_in)
+    own = [
+        key
+        for key in ordered
+        if meetings[key].group == group.id
+        and (item.submitted is None or meetings[key].start > item.submitted)
+    ]
+    own.sort(key=lambda key: meetings[key].start)
+    if item.meeting is not None or item.cycle is not None:
+        named = [
+            key
+            for key in own
+            if (item.meeting is None or meetings[key].start.date() == item.meeting)
+            and (item.cycle is None or meetings[key].cycle == item.cycle)
+        ]
+        if named:
+            return named[0]
+    for key in own:
         meeting = meetings[key]
-        if meeting.group != group.id or not _accepts(group.cycle(meeting.cycle), entry):
+        if not _accepts(group.cycle(meeting.cycle), entry):
             continue
-        if entry.item.cycle is not None and meeting.cycle != entry.item.cycle:
-            continue
-        if submitted is not None and meeting.start <= submitted:
-            continue
-        if best is None or meeting.start < meetings[best].start:
-            best = key
-    return best
+        if (
+            item.urgent
+            or item.submitted is None
+            or meeting.agenda_deadline is None
+            or meeting.agenda_deadline >= item.submitted
+        ):
+            return key
+    return own[0] if own else None

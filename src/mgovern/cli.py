@@ -620,7 +620,8 @@ def meeting_agenda(org: Organization, group_id: str, when: Any, items_path: Path
     meeting = find_meeting(org, group_id, when)
     submitted = [i.submitted for i in items if i.submitted is not None]
     first = min([*(s.date() for s in submitted), meeting.start.date()]) - dt.timedelta(days=1)
-    agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=1))
+    # look beyond the meeting, so items meant for later meetings are not pulled into it
+    agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=62))
     return next(a for a in agendas if a.meeting == meeting)
 
 

@@ -8,7 +8,9 @@ day — never onto another closed day, never colliding with the group's other me
 never past the series' neighbouring instance; when no such day exists it is skipped
 with the reason.
 
-The window ``[start, end]`` selects instances by their **original** date; a moved
+Each occurrence knows its agenda deadline and notice time: ``days_before`` the meeting,
+moved back to the working day before when that falls on a weekend, a holiday or in a
+blackout. The window ``[start, end]`` selects instances by their **original** date; a moved
 instance keeps its place in the series (``recurrence_id``) even if the move takes it
 just outside the window. :mod:`mgovern.ical` publishes exactly these instants.
 """
@@ -25,7 +27,7 @@ from attrs import frozen
 from dateutil import rrule as _rrule
 
 from mgovern.exceptions import ScheduleError
-from mgovern.model import ClosedDay, ClosedDayPolicy, Cycle, Organization
+from mgovern.model import ClosedDay, ClosedDayPolicy, Cycle, Deadline, Organization
 from mgovern.recurrence import WEEKDAY_CODES, parse_rule, validate_rrule
 
 if TYPE_CHECKING:
@@ -222,11 +224,20 @@ def _at(org: Organization, day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=org.zone)
 
 
-def _lead(org: Organization, day: dt.date, deadline: object) -> dt.datetime | None:
+def _lead(
+    org: Organization, day: dt.date, deadline: Deadline | None, closed: Mapping[dt.date, str]
+) -> dt.datetime | None:
+    """``days_before`` the meeting at ``time``; a deadline that would fall on a weekend,
+    a holiday or in a blackout comes on the working day before it instead."""
     if deadline is None:
         return None
-    days_before = deadline.days_before  # type: ignore[attr-defined]
-    return _at(org, day - dt.timedelta(days=days_before), deadline.time)  # type: ignore[attr-defined]
+    moment = day - dt.timedelta(days=deadline.days_before)
+    for _ in range(31):
+        off = moment.weekday() >= 5 or moment in closed
+        if not off and not any(b.covers(moment) for b in org.blackouts):
+            break
+        moment -= dt.timedelta(days=1)
+    return _at(org, moment, deadline.time)
 
 
 def _month_name(org: Organization, month: int) -> str:
@@ -378,8 +389,8 @@ def _schedule(
                     status=status,
                     reason=reason,
                     in_series=in_series,
-                    agenda_deadline=_lead(org, day, cycle.agenda_deadline),
-                    notice=_lead(org, day, cycle.notice),
+                    agenda_deadline=_lead(org, day, cycle.agenda_deadline, closed),
+                    notice=_lead(org, day, cycle.notice, closed),
                 )
             )
         series.append(

@@ -2,9 +2,11 @@
 
 Columns / keys: ``id`` (optional: ``<file>-<row>``), ``title`` (required), ``raised_in``
 (required: the group it is submitted to), ``cycle`` (the group's meeting series it is
-meant for, e.g. ``strategiskt``), ``kind``, ``category``, ``amount``, ``units``,
-``flags``, ``year``, ``presenter``, ``minutes``, ``submitted`` (ISO date-time; without
-an offset it is the organisation's local time), ``urgent``, ``purpose``,
+meant for, e.g. ``strategiskt``), ``meeting`` (the date of the meeting it is meant
+for; without it, the next meeting whose deadline it makes), ``kind``, ``category``,
+``amount``, ``units``, ``flags``, ``year``, ``presenter``, ``minutes``, ``submitted``
+(ISO date-time; without an offset it is the organisation's local time), ``urgent``,
+``purpose``,
 ``proposed_decision``. In CSV, lists (units, flags) are separated by ``|``, ``,`` or
 spaces, and the delimiter may be ``,``, ``;`` or a tab. Every mistake is a ConfigError
 naming the file, the row (or item) and the column.
@@ -32,6 +34,7 @@ COLUMNS = (
     "title",
     "raised_in",
     "cycle",
+    "meeting",
     "kind",
     "category",
     "amount",
@@ -193,6 +196,21 @@ def _item(
                 f"group {raised_in!r} has no cycle {cycle!r}; use one of: {', '.join(series)}",
             )
 
+    meeting = None
+    if "meeting" in row:
+        raw_meeting = row["meeting"]
+        if isinstance(raw_meeting, dt.date) and not isinstance(raw_meeting, dt.datetime):
+            meeting = raw_meeting
+        elif isinstance(raw_meeting, str):
+            try:
+                meeting = dt.date.fromisoformat(raw_meeting.strip())
+            except ValueError:
+                raise fail(
+                    "meeting", f"{raw_meeting!r} is not a date; write e.g. 2026-03-17"
+                ) from None
+        else:
+            raise fail("meeting", f"expected a date such as 2026-03-17, got {raw_meeting!r}")
+
     kind = None
     if "kind" in row:
         try:
@@ -274,6 +292,7 @@ def _item(
         title,
         raised_in,
         cycle=cycle,
+        meeting=meeting,
         kind=kind,
         category=category,
         amount=amount,

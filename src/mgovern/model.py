@@ -523,8 +523,9 @@ class Matter:
 class AgendaItem:
     """A matter someone submitted for a meeting of ``raised_in``.
 
-    ``cycle`` names the group's meeting series it is meant for (e.g. the strategic
-    meetings); without it, the group's next meeting that takes items like it.
+    ``meeting`` (a date) and ``cycle`` name the meeting or series it is meant for;
+    without them, the group's next meeting whose agenda deadline it makes. An item is
+    *late* only for the meeting it names.
     ``category``, ``amount`` and ``kind`` may be left out: the text classifier
     (``mgovern_classify_item``) suggests them from the title, and the agenda marks them
     as inferred. ``submitted`` is aware; a naive time read from a file is local time.
@@ -534,6 +535,7 @@ class AgendaItem:
     title: str
     raised_in: str
     cycle: str | None = field(default=None, kw_only=True)  # the series it is meant for
+    meeting: dt.date | None = field(default=None, kw_only=True)  # the meeting it is meant for
     kind: Kind | None = field(default=None, kw_only=True)
     category: str | None = field(default=None, kw_only=True)
     amount: Decimal | None = field(

@@ -1,0 +1,71 @@
+"""mgovern-documents: meeting notices and minutes as HTML and Word, stored on WebDAV.
+
+Registers renderers for ``("notice", "html")``, ``("minutes", "html")``,
+``("notice", "docx")`` and ``("minutes", "docx")`` (used by ``mgovern documents``), and
+the publisher for ``webdav://`` (plain HTTP) and ``webdavs://`` (HTTPS) URLs (used by
+``mgovern documents --to`` and ``mgovern publish``). Jinja2, python-docx and requests
+are imported when a document is rendered or stored, so loading the plugin stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mgovern import hookimpl
+
+if TYPE_CHECKING:
+    from urllib.parse import SplitResult
+
+    from mgovern.agenda import Agenda
+    from mgovern.model import Organization
+    from mgovern.publish import Publisher
+
+__all__ = ["FORMATS", "render"]
+
+#: The formats this plugin renders, for both kinds.
+FORMATS = ("html", "docx")
+
+
+def render(org: Organization, agenda: Agenda, templates: Path | None, kind: str, fmt: str) -> bytes:
+    """The ``kind`` document (``notice`` or ``minutes``) in ``fmt`` (``html`` or ``docx``)."""
+    if fmt == "html":
+        from mgovern_documents._html import render_html
+
+        return render_html(org, agenda, templates, kind)
+    if fmt == "docx":
+        from mgovern_documents._docx import render_docx
+
+        return render_docx(org, agenda, templates, kind)
+    raise ValueError(f"mgovern-documents renders {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def _renderer(kind: str, fmt: str) -> Callable[[Organization, Agenda, Path | None], bytes]:
+    def render_one(org: Organization, agenda: Agenda, templates: Path | None = None) -> bytes:
+        return render(org, agenda, templates, kind, fmt)
+
+    render_one.__name__ = f"{kind}_{fmt}"
+    render_one.__doc__ = f"The {kind} as {fmt.upper()}."
+    return render_one
+
+
+@hookimpl
+def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes]], None]) -> None:
+    """HTML (Jinja2) and DOCX (python-docx) notices and minutes templates."""
+    for kind in ("notice", "minutes"):
+        for fmt in FORMATS:
+            register(kind, fmt, _renderer(kind, fmt))
+
+
+def _webdav(parts: SplitResult) -> Publisher:
+    from mgovern_documents._webdav import WebDAVPublisher
+
+    return WebDAVPublisher(parts)
+
+
+@hookimpl
+def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
+    """``webdav://`` (HTTP) and ``webdavs://`` (HTTPS): documents and calendar feeds."""
+    register("webdav", _webdav)
+    register("webdavs", _webdav)
