@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from mgovern.agenda import Agenda
 from mgovern.exceptions import ConfigError
 from mgovern.model import Organization
-
 from mgovern_documents._content import Document, Row, document
 
 if TYPE_CHECKING:
