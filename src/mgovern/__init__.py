@@ -3,15 +3,18 @@
 Mandates and decision-scope rules a program can check, matters routed to their home
 group with an explanation, agendas, and iCalendar meeting series for every group and
 person. The public API is what ``__all__`` lists; everything else may change.
+
+Names are imported on first use, so that ``mgovern --help`` (and a plugin that only
+needs :data:`hookimpl`) starts fast.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 import pluggy
 
-from mgovern.config import dumps, example, load, loads
-from mgovern.coverage import Report, check
-from mgovern.cycles import Occurrence, occurrences
 from mgovern.exceptions import (
     ConfigError,
     MgovernError,
@@ -19,36 +22,75 @@ from mgovern.exceptions import (
     ScheduleError,
     UnknownReferenceError,
 )
-from mgovern.horizon import horizon
-from mgovern.model import (
-    AgendaItem,
-    Cycle,
-    Group,
-    Kind,
-    Mandate,
-    Matter,
-    Organization,
-    Person,
-    ScopeClause,
-)
-from mgovern.scope import Outcome, Routing, route
 
 __version__ = "0.1.0"
 
 #: Marker for plugin hook implementations: ``@mgovern.hookimpl``.
 hookimpl = pluggy.HookimplMarker("mgovern")
 
+_LAZY = {
+    "dumps": "mgovern.config",
+    "example": "mgovern.config",
+    "load": "mgovern.config",
+    "loads": "mgovern.config",
+    "Report": "mgovern.coverage",
+    "check": "mgovern.coverage",
+    "Occurrence": "mgovern.cycles",
+    "occurrences": "mgovern.cycles",
+    "horizon": "mgovern.horizon",
+    "calendar": "mgovern.ical",
+    "AgendaItem": "mgovern.model",
+    "Cycle": "mgovern.model",
+    "Group": "mgovern.model",
+    "Kind": "mgovern.model",
+    "Mandate": "mgovern.model",
+    "Matter": "mgovern.model",
+    "Organization": "mgovern.model",
+    "Person": "mgovern.model",
+    "ScopeClause": "mgovern.model",
+    "Outcome": "mgovern.scope",
+    "Routing": "mgovern.scope",
+    "route": "mgovern.scope",
+    "Agenda": "mgovern.agenda",
+    "build_agenda": "mgovern.agenda",
+}
 
-def __getattr__(name: str) -> object:
-    # icalendar is imported only by what writes calendars, not by every CLI start.
-    if name == "calendar":
-        from mgovern.ical import calendar
+if TYPE_CHECKING:
+    from mgovern.agenda import Agenda, build_agenda
+    from mgovern.config import dumps, example, load, loads
+    from mgovern.coverage import Report, check
+    from mgovern.cycles import Occurrence, occurrences
+    from mgovern.horizon import horizon
+    from mgovern.ical import calendar
+    from mgovern.model import (
+        AgendaItem,
+        Cycle,
+        Group,
+        Kind,
+        Mandate,
+        Matter,
+        Organization,
+        Person,
+        ScopeClause,
+    )
+    from mgovern.scope import Outcome, Routing, route
 
-        return calendar
-    raise AttributeError(f"module 'mgovern' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mgovern' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [
+    "Agenda",
     "AgendaItem",
     "ConfigError",
     "Cycle",
@@ -68,6 +110,7 @@ __all__ = [
     "ScopeClause",
     "UnknownReferenceError",
     "__version__",
+    "build_agenda",
     "calendar",
     "check",
     "dumps",

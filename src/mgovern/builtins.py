@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgovern import hookimpl
-from mgovern.classify import Classification, keyword_classification
-from mgovern.model import AgendaItem, Organization
+
+if TYPE_CHECKING:  # imported when a hook runs, not when the CLI starts
+    from mgovern.classify import Classification
+    from mgovern.model import AgendaItem, Organization
 
 
 @hookimpl(trylast=True)
 def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification | None:
     """The keyword classifier: the fallback every other classifier comes before."""
+    from mgovern.classify import keyword_classification
+
     return keyword_classification(org, item)
 
 

@@ -12,13 +12,15 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from mgovern import __version__
 from mgovern.exceptions import MgovernError
-from mgovern.model import Group, Organization
+
+if TYPE_CHECKING:
+    from mgovern.model import Group, Organization
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -11,6 +11,7 @@ goes through icalendar, which escapes and folds it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Iterable, Sequence
@@ -173,9 +174,12 @@ class _Transition:
         return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=self.seconds)
 
 
+@functools.lru_cache(maxsize=64)
 def vtimezone(name: str, first: dt.date, last: dt.date) -> Timezone:
     """A VTIMEZONE valid for every date in ``[first, last]``: the classic RRULE form when
-    the zone's current rule covers the whole range, icalendar's exact form otherwise."""
+    the zone's current rule covers the whole range, icalendar's exact form otherwise.
+
+    Cached: calendars of one run share it (it is never changed after it is built)."""
     years = list(range(first.year, last.year + 1))
     components = _rule_components(name, years)
     if components is None:
@@ -330,6 +334,31 @@ def _series_events(
     return events
 
 
+def _group_events(
+    org: Organization,
+    group: Group,
+    start: dt.date,
+    end: dt.date,
+    stamp: dt.datetime,
+    pm: pluggy.PluginManager | None,
+) -> tuple[list[Event], list[dt.datetime]]:
+    """A group's VEVENTs for the window, built once and shared by every calendar that
+    shows them (the group's, each member's, all.ics): they are never changed after."""
+    key = ("ical.events", group.id, start, end, stamp, id(pm))
+    cached: tuple[list[Event], list[dt.datetime]] | None = org._memo.get(key)
+    if cached is None:
+        events: list[Event] = []
+        moments: list[dt.datetime] = []
+        for series in schedule(org, group.id, start, end, pm=pm):
+            events.extend(_series_events(org, group, series, stamp))
+            moments.extend(o.start for o in series.occurrences)
+            moments.extend(o.end for o in series.occurrences)
+            moments.extend(s.original for s in series.skipped)
+        cached = (events, moments)
+        org._memo[key] = cached
+    return cached
+
+
 def build_calendar(
     org: Organization,
     name: str,
@@ -359,12 +388,9 @@ def build_calendar(
     events: list[Event] = []
     used: list[dt.datetime] = []
     for group in groups:
-        for series in schedule(org, group.id, start, end, pm=pm):
-            for event in _series_events(org, group, series, stamp):
-                events.append(event)
-            used.extend(o.start for o in series.occurrences)
-            used.extend(o.end for o in series.occurrences)
-            used.extend(s.original for s in series.skipped)
+        group_events, group_moments = _group_events(org, group, start, end, stamp, pm)
+        events.extend(group_events)
+        used.extend(group_moments)
     if events:
         first = min(moment.date() for moment in used)
         last = max(moment.date() for moment in used)

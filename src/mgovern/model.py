@@ -711,7 +711,15 @@ class Organization:
 
     def groups_of(self, person_id: str) -> tuple[Group, ...]:
         """Every group the person takes part in (as chair, secretary or member)."""
-        return tuple(g for g in self.groups if person_id in g.participants)
+        index: dict[str, tuple[Group, ...]] | None = self._memo.get("model.groups_of")
+        if index is None:
+            found: dict[str, list[Group]] = {}
+            for group in self.groups:
+                for participant in group.participants:
+                    found.setdefault(participant, []).append(group)
+            index = {person: tuple(groups) for person, groups in found.items()}
+            self._memo["model.groups_of"] = index
+        return index.get(person_id, ())
 
     def base_amount(self, year: int | None) -> Decimal:
         """The base amount in force in ``year``: that year's, else the latest earlier one,

@@ -1,0 +1,363 @@
+"""mgovern at city scale: ratios measured in the same run, against the libraries it uses.
+
+    python benchmarks/run.py [--quick] [--output benchmarks/results/run.json]
+
+For each size of synthetic organisation (``benchmarks/synthetic.py``), each measurement
+runs in a child process of its own (so peak memory is that phase's, and no cache is
+shared) and reports:
+
+- **calendars**: build and serialise every group's and every person's calendar for one
+  year, against the *floor*: icalendar building the same VEVENTs (same properties,
+  from plain Python values) and serialising them, written directly here. The two must
+  give the same bytes. Target ratio <= 1.3.
+- **occurrences**: mgovern's expansion of every group's cycles for the year, against
+  recurring_ical_events expanding the written .ics to the same instants (checked).
+- **routing**: matters per second, against a naive loop over every clause of every
+  group (same homes, checked). Target >= 20x.
+- **check**: the exact coverage analysis; growth per doubling of groups, target <= 2.3.
+- **CLI start**: ``mgovern --help`` against ``python -c pass``. Target <= 5x.
+
+These machines are noisy: read the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+FULL_SIZES = (250, 1000, 2000, 5000)
+QUICK_SIZES = (250, 500, 1000)
+YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+# --- the phases, each run in a child process ----------------------------------------------
+def _org(size: int) -> Any:
+    from synthetic import synthetic_organization
+
+    return synthetic_organization(size, 0)
+
+
+def _plain(prop: Any) -> Any:
+    """A property as the plain Python value a program would hand to icalendar."""
+    from icalendar import prop as p
+
+    if isinstance(prop, p.vDDDTypes):
+        return prop.dt
+    if isinstance(prop, p.vDDDLists):
+        return [d.dt for d in prop.dts]
+    if isinstance(prop, p.vRecur):
+        return dict(prop)
+    if isinstance(prop, p.vCategory):
+        return list(prop.cats)
+    if isinstance(prop, p.vCalAddress):
+        address = p.vCalAddress(str(prop))
+        address.params.update(prop.params)
+        return address
+    if isinstance(prop, p.vInt):
+        return int(prop)
+    if isinstance(prop, p.vDuration):
+        return prop.td
+    if isinstance(prop, p.vUTCOffset):
+        return prop.td
+    if isinstance(prop, p.vText):
+        return p.vText(str(prop))  # untyped names (X-, NAME) need TEXT escaping said
+    return str(prop)
+
+
+def _recipe(calendar: Any) -> list[Any]:
+    """What the floor needs to build the same calendar: plain values, no icalendar objects
+    except the VTIMEZONE, which icalendar's own code builds the same way in both."""
+    recipe: list[Any] = [
+        (
+            "calendar",
+            [
+                (k, _plain(v), dict(v.params))
+                for k, v in calendar.property_items(recursive=False)
+                if k not in ("BEGIN", "END")
+            ],
+        )
+    ]
+    for component in calendar.subcomponents:
+        if component.name != "VEVENT":
+            recipe.append(("component", component))
+            continue
+        props = []
+        for name, value in component.property_items(recursive=False):
+            if name in ("BEGIN", "END"):
+                continue
+            props.append((name, _plain(value), dict(value.params)))
+        recipe.append(("event", props))
+    return recipe
+
+
+def _floor(recipe: list[Any]) -> bytes:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    for kind, payload in recipe:
+        if kind == "calendar":
+            for name, value, params in payload:
+                cal.add(name, value, parameters=params or None)
+        elif kind == "component":
+            cal.add_component(payload)
+        else:
+            event = Event()
+            for name, value, params in payload:
+                event.add(name, value, parameters=params or None)
+            cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def phase_calendars(size: int) -> dict[str, Any]:
+    from mgovern.ical import calendar
+    from mgovern.plugins import make_plugin_manager
+
+    org = _org(size)
+    pm = make_plugin_manager(entry_points=False)
+    start = time.perf_counter()
+    calendars = [
+        calendar(org, group=g.id, start=YEAR[0], end=YEAR[1], stamp=STAMP, pm=pm)
+        for g in org.groups
+    ]
+    calendars += [
+        calendar(org, person=p.id, start=YEAR[0], end=YEAR[1], stamp=STAMP, pm=pm)
+        for p in org.people
+        if org.groups_of(p.id)
+    ]
+    ours = [c.to_ical() for c in calendars]
+    mgovern_seconds = time.perf_counter() - start
+    recipes = [_recipe(c) for c in calendars]
+    start = time.perf_counter()
+    floor = [_floor(r) for r in recipes]
+    floor_seconds = time.perf_counter() - start
+    assert floor == ours, "the floor must write the same bytes"
+    return {
+        "calendars": len(calendars),
+        "events": sum(c.count(b"BEGIN:VEVENT") for c in ours),
+        "bytes": sum(map(len, ours)),
+        "mgovern_seconds": mgovern_seconds,
+        "floor_seconds": floor_seconds,
+    }
+
+
+def phase_occurrences(size: int) -> dict[str, Any]:
+    import icalendar
+    import recurring_ical_events
+
+    from mgovern.cycles import occurrences
+    from mgovern.ical import calendar
+    from mgovern.plugins import make_plugin_manager
+
+    org = _org(size)
+    pm = make_plugin_manager(entry_points=False)
+    files = [
+        calendar(
+            org,
+            group=g.id,
+            start=YEAR[0],
+            end=YEAR[1],
+            stamp=STAMP,
+            pm=make_plugin_manager(entry_points=False),
+        ).to_ical()
+        for g in org.groups
+    ]
+    start = time.perf_counter()
+    ours = {(o.uid, o.start) for g in org.groups for o in occurrences(org, g.id, *YEAR, pm=pm)}
+    mgovern_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    theirs = set()
+    for data in files:
+        parsed = icalendar.Calendar.from_ical(data)
+        for event in recurring_ical_events.of(parsed).between(
+            dt.date(2025, 12, 1), dt.date(2027, 2, 1)
+        ):
+            theirs.add((str(event["UID"]), event["DTSTART"].dt))
+    reader_seconds = time.perf_counter() - start
+    assert ours == theirs, "recurring_ical_events must find the same instants"
+    return {
+        "instants": len(ours),
+        "mgovern_seconds": mgovern_seconds,
+        "reader_seconds": reader_seconds,
+    }
+
+
+def phase_routing(size: int, matters: int) -> dict[str, Any]:
+    from bench_scope import draw_matters, naive_home, naive_table
+
+    from mgovern.scope import route
+
+    org = _org(size)
+    drawn = draw_matters(org, matters, 0)
+    start = time.perf_counter()
+    homes = [route(org, m, raised_in=r).home for m, r in drawn]
+    route_seconds = time.perf_counter() - start
+    table = naive_table(org)
+    sample = drawn[: max(matters // 5, 200)]
+    start = time.perf_counter()
+    naive = [naive_home(org, table, m) for m, _ in sample]
+    naive_seconds = time.perf_counter() - start
+    assert naive == homes[: len(sample)], "the naive loop must find the same homes"
+    return {
+        "matters": matters,
+        "route_per_second": matters / route_seconds,
+        "naive_per_second": len(sample) / naive_seconds,
+    }
+
+
+def phase_check(size: int) -> dict[str, Any]:
+    from mgovern.coverage import check
+
+    org = _org(size)
+    start = time.perf_counter()
+    report = check(org)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "cells": report.cells,
+        "open_gaps": len(report.open_gaps),
+        "ambiguous": len(report.ambiguous),
+    }
+
+
+def _child(phase: Callable[..., dict[str, Any]], args: tuple[Any, ...], conn: Connection) -> None:
+    result = phase(*args)
+    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    conn.send(result)
+    conn.close()
+
+
+def isolated(phase: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run a phase in a fresh process: its own memory peak, no shared caches."""
+    context = mp.get_context("fork")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(phase, args, child))
+    process.start()
+    child.close()
+    result: dict[str, Any] = parent.recv()
+    process.join()
+    if process.exitcode != 0:
+        raise SystemExit(f"{phase.__name__}({args}) failed with exit code {process.exitcode}")
+    return result
+
+
+def cli_start(runs: int) -> dict[str, Any]:
+    def median(command: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    python = median([sys.executable, "-c", "pass"])
+    mgovern = median([sys.executable, "-m", "mgovern", "--help"])
+    return {"python_seconds": python, "mgovern_seconds": mgovern, "ratio": mgovern / python}
+
+
+# --- the run ------------------------------------------------------------------------------
+def verdict(value: float, target: float, *, at_most: bool) -> str:
+    holds = value <= target if at_most else value >= target
+    return ("holds" if holds else "MISSED") + f" (target {'<=' if at_most else '>='} {target:g})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: under two minutes")
+    parser.add_argument(
+        "--output", type=Path, default=Path(__file__).parent / "results" / "run.json"
+    )
+    options = parser.parse_args(argv)
+    sizes = QUICK_SIZES if options.quick else FULL_SIZES
+    calendar_sizes = sizes[:1] if options.quick else sizes[:3]
+    matters = 3000 if options.quick else 20000
+    results: dict[str, Any] = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "quick": options.quick,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "sizes": {},
+    }
+    lines = []
+    for size in sizes:
+        row: dict[str, Any] = {}
+        print(f"... {size} groups", file=sys.stderr, flush=True)
+        if size in calendar_sizes:
+            row["calendars"] = isolated(phase_calendars, size)
+            row["occurrences"] = isolated(phase_occurrences, size)
+        row["routing"] = isolated(phase_routing, size, matters)
+        row["check"] = isolated(phase_check, size)
+        results["sizes"][size] = row
+    results["cli"] = cli_start(5)
+
+    mode = "quick" if options.quick else "full"
+    lines.append(
+        f"mgovern benchmarks ({mode}): Python {results['python']} on {results['machine']}, "
+        f"{results['cpus']} cpus; ratios are measured in the same run"
+    )
+    lines.append("")
+    lines.append(
+        f"{'groups':>6}  {'calendars mgovern/floor':<38} {'occurrences mgovern/r-i-e':<30} "
+        f"{'routing route/naive':<42} check"
+    )
+    previous: tuple[int, float] | None = None
+    for size, row in results["sizes"].items():
+        cells = ["-", "-"]
+        if "calendars" in row:
+            c = row["calendars"]
+            c["ratio"] = c["mgovern_seconds"] / c["floor_seconds"]
+            judged = verdict(c["ratio"], 1.3, at_most=True)
+            cells[0] = f"{c['ratio']:5.2f}x {judged:<22} {c['peak_mib']:5.0f} MiB"
+            o = row["occurrences"]
+            o["ratio"] = o["mgovern_seconds"] / o["reader_seconds"]
+            cells[1] = f"{o['ratio']:5.2f}x ({o['instants']} inst.) {o['peak_mib']:4.0f} MiB"
+        r = row["routing"]
+        r["ratio"] = r["route_per_second"] / r["naive_per_second"]
+        judged = verdict(r["ratio"], 20, at_most=False) if size >= 1000 else "(target from 1000)"
+        cells.append(f"{r['route_per_second']:7.0f}/s {r['ratio']:5.1f}x {judged}")
+        k = row["check"]
+        growth = ""
+        if previous is not None:
+            factor = k["seconds"] / previous[1]
+            per_doubling = factor ** (1 / math.log2(size / previous[0]))
+            k["growth"] = factor
+            k["growth_per_doubling"] = per_doubling
+            judged = verdict(per_doubling, 2.3, at_most=True)
+            growth = f" x{factor:.2f}, {per_doubling:.2f}/doubling {judged}"
+        cells.append(f"{k['seconds']:6.1f} s{growth}, {k['peak_mib']:.0f} MiB")
+        previous = (size, k["seconds"])
+        lines.append(f"{size:>6}  {cells[0]:<38} {cells[1]:<30} {cells[2]:<42} {cells[3]}")
+    cli = results["cli"]
+    lines.append("")
+    lines.append(
+        f"CLI start: mgovern --help {cli['mgovern_seconds'] * 1000:.0f} ms, "
+        f"python -c pass {cli['python_seconds'] * 1000:.0f} ms: {cli['ratio']:.2f}x "
+        f"{verdict(cli['ratio'], 5, at_most=True)}"
+    )
+    print("\n".join(lines))
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"\nwritten to {options.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
