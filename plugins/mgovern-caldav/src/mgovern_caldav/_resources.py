@@ -72,7 +72,7 @@ def _param(value: object) -> str:
 def _normalise(line: str) -> tuple[str, str, str]:
     """(NAME, canonical line, raw value) of one unfolded content line."""
     try:
-        name, params, value = Contentline(line).parts()
+        name, params, value = Contentline(line).parts()  # type: ignore[no-untyped-call]
     except ValueError:
         head, _, value = line.partition(":")
         return head.split(";", 1)[0].upper(), line + "\n", value

@@ -58,7 +58,8 @@ def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes
             register(kind, fmt, _renderer(kind, fmt))
 
 
-def _webdav(parts: SplitResult) -> Publisher:
+def _webdav_publisher(parts: SplitResult) -> Publisher:
+    # (not named _webdav: importing the submodule would replace it on the package)
     from mgovern_documents._webdav import WebDAVPublisher
 
     return WebDAVPublisher(parts)
@@ -67,5 +68,5 @@ def _webdav(parts: SplitResult) -> Publisher:
 @hookimpl
 def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
     """``webdav://`` (HTTP) and ``webdavs://`` (HTTPS): documents and calendar feeds."""
-    register("webdav", _webdav)
-    register("webdavs", _webdav)
+    register("webdav", _webdav_publisher)
+    register("webdavs", _webdav_publisher)

@@ -34,7 +34,7 @@ __all__ = ["BASE_NAMES", "render_docx"]
 BASE_NAMES = {"notice": "notice.docx", "minutes": "minutes.docx"}
 
 #: Column widths of the item table in centimetres (A4 with 2 cm margins: 17 cm).
-ITEM_WIDTHS = (1.4, 1.0, 5.2, 2.8, 2.4, 4.2)
+ITEM_WIDTHS = (1.3, 0.9, 4.6, 3.0, 2.9, 4.3)
 ACTION_WIDTHS = (9.0, 4.5, 3.5)
 TABLE_FONT_PT = 9.5
 
@@ -98,7 +98,7 @@ def _table(
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    table = doc.add_table(rows=1, cols=len(headings))
+    table: Table = doc.add_table(rows=1, cols=len(headings))
     style = _style(doc, "Table Grid")
     if style is not None:
         table.style = style
@@ -108,6 +108,8 @@ def _table(
         element = OxmlElement(name)
         element.set(qn("w:val"), value)
         tbl_pr.append(element)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice follows
     header = table.rows[0]
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, text, width in zip(header.cells, headings, widths, strict=True):
@@ -118,12 +120,18 @@ def _table(
     return table
 
 
-def _row(table: Table, values: tuple[str, ...], widths: tuple[float, ...]) -> None:
+def _row(
+    table: Table, values: tuple[str, ...], widths: tuple[float, ...], height: float = 0
+) -> None:
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
     from docx.oxml import OxmlElement
     from docx.shared import Cm, Pt
 
-    row = table.add_row()
+    row = table.add_row()  # type: ignore[no-untyped-call]
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if height:
+        row.height = Cm(height)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     for cell, text, width in zip(row.cells, values, widths, strict=True):
         cell.width = Cm(width)
         if text:
@@ -232,7 +240,7 @@ def _minutes(doc: DocxDocument, data: Document) -> None:
     _caption(doc, data.actions_caption)
     table = _table(doc, data.actions, ACTION_WIDTHS, data.actions_caption)
     for _ in range(data.action_rows):
-        _row(table, ("", "", ""), ACTION_WIDTHS)
+        _row(table, ("", "", ""), ACTION_WIDTHS, height=0.9)
 
 
 def _start(templates: Path | None, kind: str) -> DocxDocument:
@@ -262,6 +270,7 @@ def _start(templates: Path | None, kind: str) -> DocxDocument:
                     body.remove(child)
             return doc
     doc = docx.Document()
+    doc.styles["Normal"].font.name = "Calibri"
     for section in doc.sections:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.0)
