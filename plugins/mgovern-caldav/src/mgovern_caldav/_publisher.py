@@ -1,0 +1,379 @@
+"""The CalDAV publisher: one calendar collection per group, one resource per series.
+
+``caldav://host[:port]/path/`` (plain HTTP) and ``caldavs://host[:port]/path/`` (HTTPS)
+name a *calendar home*: the collection under which mgovern keeps one calendar per group
+(``<home>/<group id>/``, display name the group's name) and, with ``--people``, one per
+person (``<home>/people-<person id>/``). Each series (master and overrides) or
+standalone meeting is the resource ``<uid>.ics`` in it, with the bytes of
+:func:`mgovern.ical.series_resources` (no METHOD), marked and hashed by
+:func:`mgovern_caldav._resources.prepare`.
+
+For every resource mgovern would write it reads what the server holds and decides:
+
+- not there: created (``If-None-Match: *``);
+- the same content: kept, nothing is sent (so the ETag stays);
+- different, and unchanged there since mgovern wrote it: updated (``If-Match`` with the
+  ETag read, so a change made meanwhile is not overwritten either);
+- different, and changed there by someone else (or never mgovern's): a conflict, left
+  alone unless ``force``.
+
+With ``prune``, resources marked as this organisation's whose series no longer exist
+are deleted (``If-Match``), in the published collections and any other calendar under
+the home; an unmarked resource is never touched, and a marked one changed there is a
+conflict. Everything the network says goes through :class:`_Server`, which turns every
+failure into a :class:`mgovern.publish.PublishError` naming the URL (without
+credentials) and the HTTP status, never a password.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+from attrs import frozen
+
+from mgovern.publish import Change, PublishError, PublishJob, PublishReport, redact
+from mgovern_caldav._resources import Inspected, inspect, prepare
+
+if TYPE_CHECKING:
+    from urllib.parse import SplitResult
+
+    from mgovern.publish import Credentials
+
+__all__ = ["CalDAVPublisher"]
+
+SCHEMES = {"caldav": "http", "caldavs": "https"}
+TIMEOUT_ENV = "MGOVERN_CALDAV_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0
+_CONTENT_TYPE = "text/calendar; charset=utf-8"
+#: Every calendar object of a collection with its ETag and data (RFC 4791 §7.8).
+_CALENDAR_QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+  <C:filter><C:comp-filter name="VCALENDAR"/></C:filter>
+</C:calendar-query>
+"""
+
+
+@frozen
+class _Desired:
+    uid: str
+    data: bytes
+    digest: str
+
+
+@frozen
+class _Collection:
+    name: str  # path segment under the home
+    display: str
+    resources: tuple[_Desired, ...]
+
+
+@frozen
+class _Remote:
+    url: str
+    etag: str | None
+    seen: Inspected
+
+
+class CalDAVPublisher:
+    """``caldav://`` and ``caldavs://``: every group's series on a CalDAV server."""
+
+    def __init__(self, parts: SplitResult, *, timeout: float | None = None) -> None:
+        scheme = SCHEMES.get(parts.scheme.lower())
+        if scheme is None:
+            raise PublishError(
+                f"{parts.scheme}:// is not a CalDAV URL; use caldav:// or caldavs://"
+            )
+        host = parts.netloc.rpartition("@")[2]
+        if not parts.hostname:
+            raise PublishError(
+                f"{redact(urlunsplit(parts))}: no server named; "
+                "write caldavs://host[:port]/path/to/calendar-home/"
+            )
+        path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.url = urlunsplit((parts.scheme.lower(), host, path, "", ""))
+        self.home = urlunsplit((scheme, host, path, "", ""))
+        if timeout is None:
+            try:
+                timeout = float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
+            except ValueError:
+                raise PublishError(
+                    f"{TIMEOUT_ENV}={os.environ.get(TIMEOUT_ENV)!r} is not a number of seconds"
+                ) from None
+        self.timeout = timeout
+
+    # --- the Publisher protocol ---------------------------------------------------------
+    def publish_calendars(self, job: PublishJob) -> PublishReport:
+        collections = self._plan(job)
+        wanted = {d.uid for c in collections for d in c.resources}
+        total = sum(len(c.resources) for c in collections)
+        done = 0
+        changes: list[tuple[str, Change]] = []
+        with _Server(self.home, self.url, job.credentials, self.timeout) as server:
+            existing = server.calendars()
+            for collection in collections:
+                url = urljoin(self.home, quote(collection.name, safe="") + "/")
+                if collection.name in existing:
+                    remote = server.objects(url)
+                else:
+                    remote = {}
+                    if not job.dry_run:
+                        server.make_calendar(collection.name, collection.display)
+                for desired in collection.resources:
+                    name = f"{collection.name}/{desired.uid}"
+                    changes.append((name, self._one(server, job, url, desired, remote)))
+                    done += 1
+                    if job.progress is not None:
+                        job.progress("caldav", done, total)
+                if job.prune:
+                    keep = {d.uid for d in collection.resources}
+                    changes += self._prune(server, job, collection.name, remote, keep)
+            if job.prune:
+                for name in sorted(set(existing) - {c.name for c in collections}):
+                    remote = server.objects(existing[name])
+                    changes += self._prune(server, job, name, remote, wanted)
+        return PublishReport(tuple(changes))
+
+    def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
+        raise PublishError("caldav:// stores calendars, not documents; use file:// or webdav://")
+
+    # --- what to publish ---------------------------------------------------------------
+    def _plan(self, job: PublishJob) -> list[_Collection]:
+        from mgovern.ical import series_resources
+
+        org = job.org
+        by_group: dict[str, tuple[_Desired, ...]] = {}
+        for group in org.groups:
+            found = []
+            for uid, cal in series_resources(org, group.id, job.start, job.end, stamp=job.stamp):
+                data, digest = prepare(cal, org.id)
+                found.append(_Desired(uid, data, digest))
+            by_group[group.id] = tuple(found)
+        plan = [_Collection(g.id, g.name, by_group[g.id]) for g in org.groups]
+        if job.people:
+            for person in org.people:
+                groups = org.groups_of(person.id)
+                if groups:
+                    merged = {d.uid: d for g in groups for d in by_group[g.id]}
+                    plan.append(
+                        _Collection(
+                            f"people-{person.id}",
+                            person.name,
+                            tuple(merged[uid] for uid in sorted(merged)),
+                        )
+                    )
+        return plan
+
+    # --- one resource ------------------------------------------------------------------
+    def _one(
+        self,
+        server: _Server,
+        job: PublishJob,
+        collection_url: str,
+        desired: _Desired,
+        remote: Mapping[str, _Remote],
+    ) -> Change:
+        there = remote.get(desired.uid)
+        if there is None:
+            if job.dry_run:
+                return Change.CREATED
+            url = urljoin(collection_url, quote(desired.uid, safe="") + ".ics")
+            ok = server.put(url, desired.data, {"If-None-Match": "*"})
+            return Change.CREATED if ok else Change.CONFLICT
+        if there.seen.actual == desired.digest:
+            return Change.KEPT
+        if not (there.seen.unchanged or job.force):
+            return Change.CONFLICT
+        if job.dry_run:
+            return Change.UPDATED
+        ok = server.put(there.url, desired.data, _if_match(there.etag))
+        return Change.UPDATED if ok else Change.CONFLICT
+
+    def _prune(
+        self,
+        server: _Server,
+        job: PublishJob,
+        collection: str,
+        remote: Mapping[str, _Remote],
+        keep: set[str],
+    ) -> list[tuple[str, Change]]:
+        changes: list[tuple[str, Change]] = []
+        for uid, there in sorted(remote.items()):
+            if uid in keep or there.seen.org != job.org.id or there.seen.recorded is None:
+                continue  # wanted, or not this organisation's: never deleted
+            name = f"{collection}/{uid}"
+            if not (there.seen.unchanged or job.force):
+                changes.append((name, Change.CONFLICT))
+            elif job.dry_run or server.delete(there.url, _if_match(there.etag)):
+                changes.append((name, Change.DELETED))
+            else:
+                changes.append((name, Change.CONFLICT))
+        return changes
+
+
+def _if_match(etag: str | None) -> dict[str, str]:
+    """If-Match with a strong ETag (a weak one never matches, RFC 9110 §13.1.1)."""
+    if etag and not etag.startswith("W/"):
+        return {"If-Match": etag}
+    return {}
+
+
+# --- the server ---------------------------------------------------------------------------
+class _Server:
+    """The caldav client, with every failure turned into one safe PublishError line."""
+
+    def __init__(
+        self, home: str, shown: str, credentials: Credentials | None, timeout: float
+    ) -> None:
+        self.home = home
+        self.shown = redact(shown)  # the caldav(s):// URL the user gave
+        self.credentials = credentials
+        self.timeout = timeout
+        self.client: Any = None
+
+    def __enter__(self) -> _Server:
+        from caldav.davclient import DAVClient
+
+        with self._guard(self.home):
+            self.client = DAVClient(
+                url=self.home,
+                username=self.credentials.username if self.credentials else None,
+                password=self.credentials.password if self.credentials else None,
+                timeout=self.timeout,  # type: ignore[arg-type]  # niquests takes a float
+                enable_rfc6764=False,
+                headers={"User-Agent": "mgovern-caldav"},
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
+
+    # --- requests --------------------------------------------------------------------
+    def calendars(self) -> dict[str, str]:
+        """The calendar collections directly under the home: name -> URL."""
+        from caldav.collection import CalendarSet
+
+        home_path = unquote(urlsplit(self.home).path)
+        found: dict[str, str] = {}
+        with self._guard(self.home):
+            calendars: Any = CalendarSet(client=self.client, url=self.home).get_calendars()
+        for calendar in calendars:
+            url = str(calendar.url)
+            path = unquote(urlsplit(url).path)
+            parent, _, name = path.rstrip("/").rpartition("/")
+            if parent + "/" == home_path and name:
+                found[name] = url if url.endswith("/") else url + "/"
+        return found
+
+    def make_calendar(self, name: str, display: str) -> None:
+        from caldav.collection import CalendarSet
+
+        with self._guard(urljoin(self.home, quote(name, safe="") + "/")):
+            CalendarSet(client=self.client, url=self.home).make_calendar(
+                name=display,
+                cal_id=quote(name, safe=""),
+                supported_calendar_component_set=["VEVENT"],
+            )
+
+    def objects(self, collection_url: str) -> dict[str, _Remote]:
+        """Every calendar object in the collection, by UID (unreadable ones left out)."""
+        from caldav.elements import cdav, dav
+
+        with self._guard(collection_url):
+            response = self.client.report(collection_url, _CALENDAR_QUERY, depth=1)
+            self._check(collection_url, response.status, "REPORT")
+            props = response.expand_simple_props([dav.GetEtag(), cdav.CalendarData()])
+        found: dict[str, _Remote] = {}
+        for href, values in sorted(props.items()):
+            data = values.get(cdav.CalendarData.tag)
+            if not data:
+                continue
+            seen = inspect(data.encode("utf-8"))
+            if seen.uid is None or seen.uid in found:
+                continue
+            found[seen.uid] = _Remote(
+                urljoin(collection_url, href), values.get(dav.GetEtag.tag) or None, seen
+            )
+        return found
+
+    def put(self, url: str, data: bytes, headers: Mapping[str, str]) -> bool:
+        """PUT the bytes as they are; False when a precondition failed (a conflict)."""
+        with self._guard(url):
+            response = self.client.put(
+                url, data, headers={"Content-Type": _CONTENT_TYPE, **headers}
+            )
+        if response.status in (409, 412):
+            return False
+        self._check(url, response.status, "PUT")
+        return True
+
+    def delete(self, url: str, headers: Mapping[str, str]) -> bool:
+        """DELETE; False when a precondition failed, True when gone (also if already)."""
+        with self._guard(url):
+            response = self.client.delete(url, headers=dict(headers))
+        if response.status == 412:
+            return False
+        if response.status == 404:
+            return True
+        self._check(url, response.status, "DELETE")
+        return True
+
+    # --- errors ------------------------------------------------------------------------
+    def _check(self, url: str, status: int, method: str) -> None:
+        if not 200 <= status < 300:
+            raise self._error(url, status, f"{method} refused") from None
+
+    def _error(self, url: str, status: int | None, what: str) -> PublishError:
+        """One line naming the URL (as the user wrote it) and the HTTP status."""
+        where = self._where(url)
+        if status in (401, 403):
+            who = (
+                f"user {self.credentials.username!r}"
+                if self.credentials
+                else "no credentials given (set MGOVERN_USERNAME/MGOVERN_PASSWORD or use ~/.netrc)"
+            )
+            verb = "authentication failed" if status == 401 else "access denied"
+            return PublishError(f"{where}: HTTP {status}, {verb} for {who}")
+        if status == 404 and url == self.home:
+            return PublishError(
+                f"{where}: HTTP 404, not found: the URL must name an existing calendar home "
+                "(e.g. caldavs://host/remote.php/dav/calendars/USER/ on Nextcloud)"
+            )
+        detail = f" (HTTP {status})" if status is not None else ""
+        return PublishError(f"{where}: {what}{detail}; publishing stopped, re-run to resume")
+
+    def _where(self, url: str) -> str:
+        """The URL as the user wrote it (caldav[s]://...), never with credentials."""
+        relative = url[len(self.home) :] if url.startswith(self.home) else ""
+        return redact(self.shown + relative) if relative or url == self.home else redact(url)
+
+    @contextmanager
+    def _guard(self, url: str) -> Iterator[None]:
+        """Translate caldav and HTTP library errors; never chain them (they may hold
+        request headers)."""
+        from caldav.lib import error
+        from caldav.lib.http_sync import requests as http
+
+        problem: tuple[int | None, str] | None = None
+        try:
+            yield
+        except PublishError:
+            raise
+        except error.DAVError as exc:
+            status = exc.status
+            if status is None and isinstance(exc, error.RateLimitError):
+                status = 429
+            problem = (status, "the server refused")
+        except http.exceptions.Timeout:
+            problem = (None, f"no answer within {self.timeout:g} s (timeout)")
+        except http.exceptions.ConnectionError:
+            problem = (None, "cannot connect (is the server up? is the host name right?)")
+        except (http.exceptions.RequestException, OSError) as exc:
+            problem = (None, f"network error ({type(exc).__name__})")
+        if problem is not None:
+            raise self._error(url, *problem) from None
