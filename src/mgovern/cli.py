@@ -610,6 +610,28 @@ def _meeting_when(_: click.Context, __: click.Parameter, value: str) -> Any:
         ) from None
 
 
+def items_option(func: F) -> F:
+    """``--items FILE``: submitted agenda items, TOML or CSV."""
+    return click.option(
+        "--items",
+        "items_path",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Submitted items: a .toml ([[items]]) or .csv file.",
+    )(func)
+
+
+def meeting_options(func: F) -> F:
+    """``--group G --date D --items FILE``: one meeting and what was submitted for it."""
+    func = items_option(func)
+    func = click.option(
+        "--date", "when", required=True, callback=_meeting_when, help="Meeting date (or date-time)."
+    )(func)
+    return click.option(
+        "--group", "group_id", required=True, help="The group whose meeting it is."
+    )(func)
+
+
 def meeting_agenda(org: Organization, group_id: str, when: Any, items_path: Path) -> Any:
     """The agenda of one meeting, following every item in the file from its submission."""
     import datetime as dt
@@ -629,17 +651,7 @@ def meeting_agenda(org: Organization, group_id: str, when: Any, items_path: Path
 
 @cli.command("agenda")
 @org_option
-@click.option("--group", "group_id", required=True, help="The group whose meeting it is.")
-@click.option(
-    "--date", "when", required=True, callback=_meeting_when, help="Meeting date (or date-time)."
-)
-@click.option(
-    "--items",
-    "items_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Submitted items: a .toml ([[items]]) or .csv file.",
-)
+@meeting_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True
 )
@@ -666,13 +678,7 @@ def agenda_command(
 
 @cli.command("report")
 @org_option
-@click.option(
-    "--items",
-    "items_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Submitted items: a .toml ([[items]]) or .csv file.",
-)
+@items_option
 @click.option(
     "--from",
     "start",
@@ -857,17 +863,7 @@ def publish_command(
 
 @cli.command("documents")
 @org_option
-@click.option("--group", "group_id", required=True, help="The group whose meeting it is.")
-@click.option(
-    "--date", "when", required=True, callback=_meeting_when, help="Meeting date (or date-time)."
-)
-@click.option(
-    "--items",
-    "items_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Submitted items: a .toml ([[items]]) or .csv file.",
-)
+@meeting_options
 @click.option(
     "--kind", type=click.Choice(["notice", "minutes"]), default="notice", show_default=True
 )
