@@ -906,7 +906,10 @@ def documents_command(
         fail(f"--format {fmt!r}: no renderer for {kind} in that format (installed: {formats})")
     publisher, parts = publisher_for(url)
     agenda = meeting_agenda(org, group_id, when, items_path)
-    templates = Path(org.documents.templates) if org.documents.templates else None
+    templates = None
+    if org.documents.templates:  # a relative folder is relative to the organisation file
+        base = org_path.parent if org_path is not None else Path.cwd()
+        templates = base / org.documents.templates
     data = render(org, agenda, templates)
     (path,) = document_paths(
         group_id, agenda.meeting.start.date(), [document_name(org, kind, fmt.lower())]

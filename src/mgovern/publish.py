@@ -39,6 +39,7 @@ __all__ = [
     "PublishJob",
     "PublishReport",
     "Publisher",
+    "calendar_files",
     "credentials_for",
     "publisher_for",
     "publishers",
@@ -190,6 +191,27 @@ def credentials_for(
     return None
 
 
+def calendar_files(job: PublishJob) -> dict[str, bytes]:
+    """The feeds as files, by relative path: ``groups/<id>.ics`` for every group,
+    ``people/<id>.ics`` for everyone who sits in one, and ``all.ics``; what
+    ``mgovern calendars`` writes and file-like stores (file://, webdav://) publish."""
+    from mgovern.ical import calendar
+
+    org = job.org
+    start, end, stamp = job.start, job.end, job.stamp
+    files = {
+        f"groups/{g.id}.ics": calendar(org, group=g.id, start=start, end=end, stamp=stamp).to_ical()
+        for g in org.groups
+    }
+    for person in org.people:
+        if org.groups_of(person.id):
+            files[f"people/{person.id}.ics"] = calendar(
+                org, person=person.id, start=start, end=end, stamp=stamp
+            ).to_ical()
+    files["all.ics"] = calendar(org, start=start, end=end, stamp=stamp).to_ical()
+    return files
+
+
 # --- the built-in file:// publisher -------------------------------------------------------
 class FilePublisher:
     """``file:///path``: the same files as ``mgovern calendars``, and documents as files."""
@@ -200,23 +222,8 @@ class FilePublisher:
         self.root = Path(parts.path or ".")
 
     def publish_calendars(self, job: PublishJob) -> PublishReport:
-        from mgovern.ical import calendar
-
-        files: dict[Path, bytes] = {}
-        org = job.org
-        for group in org.groups:
-            files[self.root / "groups" / f"{group.id}.ics"] = calendar(
-                org, group=group.id, start=job.start, end=job.end, stamp=job.stamp
-            ).to_ical()
-        for person in org.people:
-            if org.groups_of(person.id):
-                files[self.root / "people" / f"{person.id}.ics"] = calendar(
-                    org, person=person.id, start=job.start, end=job.end, stamp=job.stamp
-                ).to_ical()
-        files[self.root / "all.ics"] = calendar(
-            org, start=job.start, end=job.end, stamp=job.stamp
-        ).to_ical()
-        return self._write(job, files)
+        files = calendar_files(job)
+        return self._write(job, {self.root / name: data for name, data in files.items()})
 
     def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
         return self._write(job, {self.root / name: data for name, data in documents.items()})

@@ -13,11 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mgovern_documents._content import document
-
 from mgovern.agenda import Agenda
 from mgovern.exceptions import ConfigError
 from mgovern.model import Organization
+from mgovern_documents._content import document
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,6 +63,12 @@ def render_html(org: Organization, agenda: Agenda, templates: Path | None, kind:
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(
             f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}",
+            path="documents.templates",
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        where = f"{templates} or " if templates is not None else ""
+        raise ConfigError(
+            f"{name}: no template {exc.name!r} in {where}the shipped templates",
             path="documents.templates",
         ) from None
     except jinja2.TemplateError as exc:

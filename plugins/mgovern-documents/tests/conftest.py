@@ -1,0 +1,137 @@
+"""Fixtures: the sample agenda, and a real WsgiDAV server on 127.0.0.1.
+
+The server is WsgiDAV (from PyPI) on cheroot, its WSGI server, in a thread, on a free
+port chosen by the operating system, with HTTP basic authentication (WsgiDAV's
+``simple_dc``: one user and password) over a temporary folder. It starts once for the
+session and is stopped at teardown; each test gets an empty folder of its own under the
+writable share ``/dav``. ``/readonly`` refuses writes (403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+import mgovern
+from mgovern.agenda import Agenda
+from mgovern.model import Organization
+from mgovern.publish import Credentials, PublishJob
+
+USER = "sekreterare"
+PASSWORD = "hemligt-Lösen-7"
+ITEMS = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
+MEETING = dt.date(2026, 3, 17)
+
+
+@dataclass(frozen=True)
+class Sample:
+    org: Organization
+    agenda: Agenda
+
+
+@pytest.fixture(scope="session")
+def sample() -> Sample:
+    """The embedded example's KLG meeting on 2026-03-17 with the sample items."""
+    from mgovern.cli import meeting_agenda
+
+    org = mgovern.example()
+    return Sample(org, meeting_agenda(org, "klg", MEETING, ITEMS))
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    served: Path  # the folder shared as /dav
+    readonly: Path  # the folder shared read-only as /readonly
+
+
+@dataclass(frozen=True)
+class Dav:
+    """A folder of its own on the running WsgiDAV: ``url`` (webdav://), ``root`` on disk."""
+
+    host: str
+    port: int
+    folder: str
+    root: Path
+    readonly: Path
+    user: str = USER
+    password: str = PASSWORD
+
+    @property
+    def url(self) -> str:
+        return f"webdav://{self.host}:{self.port}/dav/{self.folder}/"
+
+    @property
+    def http(self) -> str:
+        return f"http://{self.host}:{self.port}/dav/{self.folder}/"
+
+    def job(self, org: Organization, **kwargs: Any) -> PublishJob:
+        kwargs.setdefault("credentials", Credentials(USER, PASSWORD))
+        url = kwargs.pop("url", self.url)
+        return PublishJob(org, url, MEETING, MEETING, **kwargs)
+
+    def publisher(self, url: str | None = None, **kwargs: Any) -> Any:
+        from mgovern_documents._webdav import WebDAVPublisher
+
+        return WebDAVPublisher(urlsplit(url or self.url), **kwargs)
+
+
+@pytest.fixture(scope="session")
+def dav_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """WsgiDAV on cheroot in a thread, on a free port, stopped at the end of the session."""
+    from cheroot import wsgi
+    from wsgidav.wsgidav_app import WsgiDAVApp
+
+    base = tmp_path_factory.mktemp("webdav")
+    served = base / "served"
+    readonly = base / "readonly"
+    served.mkdir()
+    readonly.mkdir()
+    config = {
+        "host": "127.0.0.1",
+        "port": 0,
+        "provider_mapping": {
+            "/dav": str(served),
+            "/readonly": {"root": str(readonly), "readonly": True},
+        },
+        "http_authenticator": {
+            "domain_controller": None,  # simple_dc
+            "accept_basic": True,
+            "accept_digest": False,
+            "default_to_digest": False,
+        },
+        "simple_dc": {"user_mapping": {"*": {USER: {"password": PASSWORD}}}},
+        "verbose": 0,
+        "logging": {"enable": False},
+        "dir_browser": {"enable": False},
+        "lock_storage": True,
+        "property_manager": True,
+    }
+    server = wsgi.Server(("127.0.0.1", 0), WsgiDAVApp(config), numthreads=4)
+    server.prepare()  # binds: the operating system picks a free port
+    host, port = server.bind_addr[:2]
+    thread = threading.Thread(target=server.serve, name="wsgidav", daemon=True)
+    thread.start()
+    try:
+        yield Server(str(host), int(port), served, readonly)
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def dav(dav_server: Server, request: pytest.FixtureRequest) -> Dav:
+    """An empty folder of this test's own on the running server."""
+    folder = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name).strip("-")
+    root = dav_server.served / folder
+    root.mkdir()
+    return Dav(dav_server.host, dav_server.port, folder, root, dav_server.readonly)

@@ -1,0 +1,93 @@
+"""``mgovern documents`` end to end, as a user runs it, to a folder and to WsgiDAV."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+import mgovern
+from mgovern.cli import build_cli
+
+ITEMS = str(Path(mgovern.__file__).parent / "examples" / "agenda-items.toml")
+
+
+def documents(*args: str, env: dict[str, str] | None = None) -> Result:
+    command = ["documents", "--group", "klg", "--date", "2026-03-17", "--items", ITEMS, *args]
+    environment = {"MGOVERN_USERNAME": "", "MGOVERN_PASSWORD": "", "NETRC": "/nonexistent"}
+    environment.update(env or {})
+    return CliRunner().invoke(build_cli(), command, env=environment, catch_exceptions=False)
+
+
+def test_docx_to_a_folder_twice(tmp_path: Path) -> None:
+    url = (tmp_path / "dokument").as_uri()
+    first = documents("--kind", "notice", "--format", "docx", "--to", url)
+    assert first.exit_code == 0, first.output
+    assert "created: klg/2026-03-17/kallelse.docx" in first.stdout
+    assert first.stdout.rstrip().endswith("1 created, 0 updated, 0 deleted, 0 kept, 0 conflict")
+    written = tmp_path / "dokument" / "klg" / "2026-03-17" / "kallelse.docx"
+    assert zipfile.is_zipfile(written)
+    before = written.stat().st_mtime_ns
+
+    second = documents("--kind", "notice", "--format", "docx", "--to", url)
+    assert second.exit_code == 0
+    assert second.stdout == "0 created, 0 updated, 0 deleted, 1 kept, 0 conflict\n"
+    assert written.stat().st_mtime_ns == before
+
+
+def test_html_minutes_to_a_folder(tmp_path: Path) -> None:
+    url = tmp_path.as_uri()
+    result = documents("--kind", "minutes", "--format", "html", "--to", url)
+    assert result.exit_code == 0
+    page = (tmp_path / "klg" / "2026-03-17" / "motesanteckningar.html").read_text("utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="sv">')
+
+
+def test_docx_to_webdav_twice(dav: Any) -> None:
+    env = {"MGOVERN_USERNAME": dav.user, "MGOVERN_PASSWORD": dav.password}
+    first = documents("--format", "docx", "--to", dav.url, env=env)
+    assert first.exit_code == 0, first.output
+    assert "created: klg/2026-03-17/kallelse.docx" in first.stdout
+    second = documents("--format", "docx", "--to", dav.url, env=env)
+    assert second.exit_code == 0
+    assert second.stdout.endswith("1 kept, 0 conflict\n")
+
+    # changed on the server: left alone, exit 1; --force overwrites
+    (dav.root / "klg" / "2026-03-17" / "kallelse.docx").write_bytes(b"changed there")
+    kept = documents("--format", "docx", "--to", dav.url, env=env)
+    assert kept.exit_code == 1
+    assert "CONFLICT" in kept.stdout
+    assert "1 conflict" in kept.stdout
+    forced = documents("--format", "docx", "--to", dav.url, "--force", env=env)
+    assert forced.exit_code == 0
+    assert "updated: klg/2026-03-17/kallelse.docx" in forced.stdout
+
+
+def test_wrong_password_is_one_line_without_it(dav: Any) -> None:
+    secret = "inte-rätt-lösen"
+    result = documents(
+        "--format",
+        "html",
+        "--to",
+        dav.url,
+        env={"MGOVERN_USERNAME": dav.user, "MGOVERN_PASSWORD": secret},
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"mgovern: error: {dav.url}klg/2026-03-17/kallelse.html: 401")
+    assert secret not in result.output
+    assert secret not in result.stderr
+
+
+def test_calendars_by_url(dav: Any) -> None:
+    env = {"MGOVERN_USERNAME": dav.user, "MGOVERN_PASSWORD": dav.password}
+    command = ["publish", dav.url, "--from", "2026-03-01", "--to", "2026-03-31"]
+    runner = CliRunner()
+    first = runner.invoke(build_cli(), command, env=env, catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    assert "created: groups/klg.ics" in first.stdout
+    assert (dav.root / "all.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    second = runner.invoke(build_cli(), command, env=env, catch_exceptions=False)
+    assert " 0 created, 0 updated" in " " + second.stdout
