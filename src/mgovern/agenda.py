@@ -458,24 +458,12 @@ def build_agenda(
     operative_share = Decimal(operative) / Decimal(length) if length else Decimal(0)
     information_share = Decimal(information) / Decimal(length) if length else Decimal(0)
     limits = group.limits
-    if (
-        limits.max_operative_percent is not None
-        and operative_share * 100 > limits.max_operative_percent
+    for key, share, limit in (
+        ("operative", operative_share, limits.max_operative_percent),
+        ("information", information_share, limits.max_information_percent),
     ):
-        warnings.append(
-            texts["operative"].format(
-                share=_percent(operative_share), limit=limits.max_operative_percent
-            )
-        )
-    if (
-        limits.max_information_percent is not None
-        and information_share * 100 > limits.max_information_percent
-    ):
-        warnings.append(
-            texts["information"].format(
-                share=_percent(information_share), limit=limits.max_information_percent
-            )
-        )
+        if limit is not None and share * 100 > limit:
+            warnings.append(texts[key].format(share=_percent(share), limit=limit))
     return Agenda(
         group=group_id,
         meeting=meeting,
