@@ -42,6 +42,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except MgovernError as exc:
             fail(str(exc))
+        except OSError as exc:  # a folder that is a file, a read-only share, a full disk
+            where = exc.filename or "output"
+            fail(f"{where}: {exc.strerror or exc}; choose another path or fix its permissions")
+        except OverflowError:
+            fail("a date is out of range: use dates between years 1900 and 2100")
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -559,6 +564,7 @@ def warn_without_holidays(org: Organization) -> None:
 @click.option(
     "--stamp", callback=_stamp, help="DTSTAMP for every event (default: the --from day, UTC)."
 )
+@click.option("--force", is_flag=True, help="Overwrite files changed since mgovern wrote them.")
 def calendars_command(
     org_path: Path | None,
     out: Path,
@@ -566,6 +572,7 @@ def calendars_command(
     end: Any,
     groups: tuple[str, ...],
     stamp: Any,
+    force: bool,
 ) -> None:
     """Write every group's and every person's meeting series as iCalendar files."""
     from mgovern.cycles import validate_schedule
@@ -588,14 +595,21 @@ def calendars_command(
         ).to_ical()
     if not groups:
         files[out / "all.ics"] = calendar(org, start=first, end=last, stamp=stamp).to_ical()
-    from mgovern.files import write_all
+    from mgovern.files import write_tracked
 
-    changed = write_all(files)
+    relative = {str(path.relative_to(out)): data for path, data in files.items()}
+    results = write_tracked(out, relative, force=force)
+    changed = sum(1 for _, what in results if what in ("created", "updated"))
+    conflicts = [name for name, what in results if what == "conflict"]
+    for name in conflicts:
+        click.echo(f"CONFLICT (changed there; not overwritten, use --force): {name}")
     click.echo(
         f"wrote {len(chosen)} group and {len(people)} person calendars"
         + (" and all.ics" if not groups else "")
         + f" to {out} for {first}..{last} ({changed} changed)"
     )
+    if conflicts:
+        sys.exit(EXIT_FINDINGS)
 
 
 # --- agendas ----------------------------------------------------------------------------

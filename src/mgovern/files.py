@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["write_all", "write_atomically"]
+__all__ = ["RECORDS", "write_all", "write_atomically", "write_tracked"]
 
 
 def write_atomically(path: Path, data: bytes) -> bool:
@@ -44,3 +44,50 @@ def _umask() -> int:
 def write_all(files: Mapping[Path, bytes]) -> int:
     """Write every file (each atomically); the count of files that changed."""
     return sum(write_atomically(path, data) for path, data in sorted(files.items()))
+
+
+RECORDS = ".mgovern"
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_tracked(
+    root: Path, files: Mapping[str, bytes], *, force: bool = False, dry_run: bool = False
+) -> list[tuple[str, str]]:
+    """Write files under ``root`` without overwriting what someone else changed.
+
+    Next to what it writes, mgovern records the SHA-256 of the bytes it wrote
+    (``root/.mgovern/<path>.sha256``). A file whose bytes no longer match that record (or
+    that mgovern never wrote) is a *conflict* and is left alone unless ``force``.
+    Returns ``(path, what)`` with what one of created, updated, kept, conflict.
+    """
+    results: list[tuple[str, str]] = []
+    for name, data in sorted(files.items()):
+        path = root / name
+        record = root / RECORDS / f"{name}.sha256"
+        try:
+            current: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        if current == data:
+            if not dry_run and not record.exists():
+                write_atomically(record, _digest(data).encode())
+            results.append((name, "kept"))
+            continue
+        if current is not None and not force:
+            try:
+                recorded = record.read_text(encoding="ascii").strip()
+            except FileNotFoundError:
+                recorded = None
+            if recorded != _digest(current):
+                results.append((name, "conflict"))
+                continue
+        if not dry_run:
+            write_atomically(path, data)
+            write_atomically(record, _digest(data).encode())
+        results.append((name, "created" if current is None else "updated"))
+    return results

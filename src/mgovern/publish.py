@@ -214,7 +214,10 @@ def calendar_files(job: PublishJob) -> dict[str, bytes]:
 
 # --- the built-in file:// publisher -------------------------------------------------------
 class FilePublisher:
-    """``file:///path``: the same files as ``mgovern calendars``, and documents as files."""
+    """``file:///path``: the same files as ``mgovern calendars``, and documents as files.
+
+    A file changed in the folder since mgovern wrote it is a conflict, left alone unless
+    ``--force`` (see :func:`mgovern.files.write_tracked`)."""
 
     def __init__(self, parts: SplitResult) -> None:
         if parts.netloc not in ("", "localhost"):
@@ -222,26 +225,16 @@ class FilePublisher:
         self.root = Path(parts.path or ".")
 
     def publish_calendars(self, job: PublishJob) -> PublishReport:
-        files = calendar_files(job)
-        return self._write(job, {self.root / name: data for name, data in files.items()})
+        return self._write(job, calendar_files(job))
 
     def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
-        return self._write(job, {self.root / name: data for name, data in documents.items()})
+        return self._write(job, documents)
 
-    def _write(self, job: PublishJob, files: Mapping[Path, bytes]) -> PublishReport:
-        from mgovern.files import write_atomically
+    def _write(self, job: PublishJob, files: Mapping[str, bytes]) -> PublishReport:
+        from mgovern.files import write_tracked
 
-        changes: list[tuple[str, Change]] = []
-        for path, data in sorted(files.items()):
-            name = str(path.relative_to(self.root))
-            existed = path.exists()
-            if existed and path.read_bytes() == data:
-                changes.append((name, Change.KEPT))
-                continue
-            if not job.dry_run:
-                write_atomically(path, data)
-            changes.append((name, Change.UPDATED if existed else Change.CREATED))
-        return PublishReport(tuple(changes))
+        results = write_tracked(self.root, files, force=job.force, dry_run=job.dry_run)
+        return PublishReport(tuple((name, Change(what)) for name, what in results))
 
 
 def file_publisher(parts: SplitResult) -> Publisher:
