@@ -321,7 +321,10 @@ def test_agenda_command_prints_swedish_agenda_with_moves() -> None:
     assert out.startswith("Dagordning: Kontorsledningsgruppen, taktiskt")
     assert "\n  09:00   1. Mötets öppnande och val av justerare (2 min)" in out
     assert "Vidarebefordrade till rätt grupp" in out
-    assert "→ Exploateringsnämnden, 2026-03-19 16:00: Hör hemma i Exploateringsnämnden" in out
+    assert (
+        "→ Exploateringsnämnden, 2026-03-19 16:00: Ärendet (Markanvisning, utan belopp) lyfts"
+        in out
+    )
     assert "Flyttade till ett senare möte" in out
     assert "efter sista dag 2026-03-04 17:00" in out
     common = ("agenda", "--group", "klg", "--date", "2026-03-17", "--items", str(SAMPLE))

@@ -176,11 +176,17 @@ def find_meeting(
     around = occurrences(
         org, group_id, day - dt.timedelta(days=14), day + dt.timedelta(days=60), pm=pm
     )
-    same_day = [o for o in around if o.start.date() == day]
+    on_day = [o for o in around if o.start.date() == day]
+    same_day = on_day
     if isinstance(when, dt.datetime):
-        same_day = [
-            o for o in same_day if o.start.replace(tzinfo=None) == when.replace(tzinfo=None)
-        ]
+        wall = when.replace(tzinfo=None)
+        same_day = [o for o in on_day if o.start.replace(tzinfo=None) == wall]
+        if not same_day and on_day:
+            times = ", ".join(f"{o.start:%H:%M} ({o.cycle})" for o in on_day)
+            raise MgovernError(
+                f"group {group_id!r} meets on {day} at {times}, not at {when:%H:%M}: "
+                "give one of those times"
+            )
     if len(same_day) == 1:
         return same_day[0]
     if len(same_day) > 1:
@@ -247,7 +253,7 @@ def _priority(org: Organization, item: ClassifiedItem) -> tuple[object, ...]:
 def _texts(org: Organization) -> dict[str, Any]:
     if org.locale.lower().startswith("sv"):
         return {
-            "forwarded": "Hör hemma i {group}: {why}",
+            "forwarded": "{why}",
             "late": "Inkom {submitted} efter sista dag {deadline}",
             "not-accepted": "Mötet ({cycle}) tar inte emot {what}",
             "overflow": "Ryms inte: behöver {minutes} min, {free} av {room} min för ärenden "
@@ -271,7 +277,7 @@ def _texts(org: Organization) -> dict[str, Any]:
             "too_long": "Ärendet {title!r} ({minutes} min) är längre än mötet rymmer ({room} min)",
         }
     return {
-        "forwarded": "Belongs in {group}: {why}",
+        "forwarded": "{why}",
         "late": "Submitted {submitted}, after the deadline {deadline}",
         "not-accepted": "This meeting ({cycle}) takes no {what}",
         "overflow": "Does not fit: needs {minutes} min, {free} of the {room} min for items left",
@@ -558,6 +564,12 @@ def _first_meeting(
         ]
         if named:
             return named[0]
+        window = [meetings[key].start.date() for key in ordered]
+        if item.meeting is not None and window and min(window) <= item.meeting <= max(window):
+            raise ConfigError(
+                f"item {item.id!r} is meant for the meeting of {item.meeting}, but "
+                f"{group.id!r} has no such meeting then; correct its meeting date"
+            )
     for key in own:
         meeting = meetings[key]
         if not _accepts(group.cycle(meeting.cycle), entry):

@@ -26,6 +26,7 @@ _LABELS = {
         "strategic": "strategiskt",
         "operative": "operativt",
         "inferred": "härlett från rubriken",
+        "fields": {"category": "kategori", "amount": "belopp", "kind": "typ"},
         "forwarded": "Vidarebefordrade till rätt grupp",
         "deferred": "Flyttade till ett senare möte",
         "warnings": "Att uppmärksamma",
@@ -58,6 +59,7 @@ _LABELS = {
         "strategic": "strategic",
         "operative": "operative",
         "inferred": "inferred from the title",
+        "fields": {"category": "category", "amount": "amount", "kind": "kind"},
         "forwarded": "Forwarded to the right group",
         "deferred": "Moved to a later meeting",
         "warnings": "Please note",
@@ -112,7 +114,8 @@ def _facts(org: Organization, item: ClassifiedItem) -> list[str]:
             category += ", " + format_amount(item.matter.amount, org.currency, org.locale)
         facts.append(category)
     if item.inferred:
-        facts.append(f"{words['inferred']}: {', '.join(sorted(item.inferred))}")
+        fields = ", ".join(words["fields"][f] for f in sorted(item.inferred))
+        facts.append(f"{words['inferred']}: {fields}")
     return facts
 
 

@@ -144,8 +144,20 @@ def cli() -> None:
 @cli.command()
 @org_option
 def validate(org_path: Path | None) -> None:
-    """Check that an organisation file is valid."""
+    """Check that an organisation file is valid (including what plugins read from it)."""
+    import datetime as dt
+
+    from mgovern.cycles import closed_days
+    from mgovern.exceptions import ConfigError
+
     org = load_org(org_path)
+    year = dt.date.today().year
+    try:  # holiday regions and names are the plugins' to judge
+        closed_days(org, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    except ConfigError as exc:
+        if exc.source:
+            raise
+        raise exc.located(str(org_path or "<embedded example>")) from None
     click.echo(
         f"{org.name}: valid ({len(org.groups)} groups, {len(org.people)} people, "
         f"{sum(len(g.cycles) for g in org.groups)} meeting cycles)"
@@ -385,8 +397,10 @@ def check_command(org_path: Path | None, start: Any, end: Any, as_json: bool) ->
     from mgovern.coverage import check
 
     org = load_org(org_path)
-    report = check(org)
     first, last = resolve_window(start, end)
+    if last < first:
+        fail(f"--to {last} is before --from {first}: swap the dates")
+    report = check(org)
     late = cascade(org, first, last)
     if as_json:
         emit_json(

@@ -105,7 +105,7 @@ def describe_matter(org: Organization, matter: Matter) -> str:
     if matter.units:
         parts.append(f"{t['units']} " + ", ".join(org.group(u).name for u in matter.units))
     if matter.flags:
-        parts.append(f"{t['flags']} " + ", ".join(sorted(matter.flags)))
+        parts.append(f"{t['flags']}: " + ", ".join(sorted(matter.flags)))
     return ", ".join(parts)
 
 

@@ -215,6 +215,7 @@ def _texts(org: Organization) -> dict[str, str]:
             "purpose": "Gruppens uppdrag",
             "meeting": "Mötet",
             "deadline": "Sista dag för ärenden",
+            "days_before": "{days} dagar före mötet kl. {time}",
             "notice": "Kallelse skickas",
             "moved": "Flyttat från {date} ({reason})",
         }
@@ -222,6 +223,7 @@ def _texts(org: Organization) -> dict[str, str]:
         "purpose": "The group's purpose",
         "meeting": "This meeting",
         "deadline": "Agenda items due",
+        "days_before": "{days} days before the meeting at {time}",
         "notice": "Notice sent",
         "moved": "Moved from {date} ({reason})",
     }
@@ -238,7 +240,10 @@ def _describe(
         lines.append(f"{texts['meeting']}: {series.cycle.description}")
     deadline = series.cycle.agenda_deadline
     if deadline is not None:
-        lines.append(f"{texts['deadline']}: {deadline.days_before} d, {deadline.time:%H:%M}")
+        when = texts["days_before"].format(days=deadline.days_before, time=f"{deadline.time:%H:%M}")
+        if occurrence is not None and occurrence.agenda_deadline is not None:
+            when = f"{occurrence.agenda_deadline:%Y-%m-%d %H:%M}"
+        lines.append(f"{texts['deadline']}: {when}")
     if occurrence is not None and occurrence.status == "moved":
         lines.append(
             texts["moved"].format(

@@ -55,12 +55,31 @@ def load_items(org: Organization, path: str | Path) -> tuple[AgendaItem, ...]:
     """Read agenda items from a ``.toml`` or ``.csv`` file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("file not found: check the path", source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", source=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if path.suffix.lower() != ".csv":
+            raise ConfigError("is not UTF-8 text: save it as UTF-8", source=str(path)) from None
+        text = raw.decode("cp1252", errors="strict") if _cp1252(raw) else ""
+        if not text:
+            raise ConfigError(
+                "is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8'", source=str(path)
+            ) from None
     return read_items(org, text, source=str(path), csv_format=path.suffix.lower() == ".csv")
+
+
+def _cp1252(raw: bytes) -> bool:
+    """Excel's Swedish CSV export ("semikolonavgränsad") is Windows-1252."""
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_items(

@@ -161,6 +161,11 @@ def publisher_for(
         )
     available = publishers(pm)
     factory = available.get(parts.scheme.lower())
+    if factory is None and not parts.scheme:
+        raise PublishError(
+            f"{url!r} has no scheme: write a URL such as file://{Path(url).absolute()} "
+            "or caldavs://host/path/"
+        )
     if factory is None:
         schemes = ", ".join(f"{s}://" for s in sorted(available))
         raise PublishError(
