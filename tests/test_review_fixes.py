@@ -76,3 +76,21 @@ def test_each_meeting_states_its_own_deadline() -> None:
     assert "Sista dag för ärenden: 6 dagar före mötet kl. 17:00" in text
     # the meeting moved off Trettondedag jul: its deadline came before the holidays
     assert "Sista dag för ärenden: 2025-12-23 17:00" in text
+
+
+def test_check_lists_resolved_overlaps_and_groups_that_never_meet(tmp_path: Path) -> None:
+    listed = run("check", "--overlaps", "--from", "2026-01-01", "--to", "2026-01-31")
+    assert listed.exit_code == 0
+    lines = [line for line in listed.stdout.splitlines() if line.startswith("  OVERLAP ")]
+    assert len(lines) == 48
+    assert any("mv wins over klg/handles/tvargaende" in line for line in lines)
+    org = model.Organization(
+        "o",
+        "O",
+        categories=(model.Category("c", "C"),),
+        groups=(model.Group("g", "G", mandate=model.Mandate(handles=(model.ScopeClause("h"),))),),
+    )
+    path = tmp_path / "org.toml"
+    path.write_text(mgovern.dumps(org), encoding="utf-8")
+    quiet = run("check", "--org", str(path))
+    assert "groups with a mandate but no meetings (items sent there wait): g" in quiet.stdout

@@ -385,8 +385,13 @@ def _matter_json(matter: Any) -> dict[str, Any]:
 @cli.command("check")
 @org_option
 @window_options
+@click.option(
+    "--overlaps", "show_overlaps", is_flag=True, help="List the overlaps the lowest group wins too."
+)
 @json_option
-def check_command(org_path: Path | None, start: Any, end: Any, as_json: bool) -> None:
+def check_command(
+    org_path: Path | None, start: Any, end: Any, show_overlaps: bool, as_json: bool
+) -> None:
     """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses;
     and the meetings too late for the parent's agenda deadline (in the window).
 
@@ -402,6 +407,7 @@ def check_command(org_path: Path | None, start: Any, end: Any, as_json: bool) ->
         fail(f"--to {last} is before --from {first}: swap the dates")
     report = check(org)
     late = cascade(org, first, last)
+    silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
     if as_json:
         emit_json(
             {
@@ -441,6 +447,7 @@ def check_command(org_path: Path | None, start: Any, end: Any, as_json: bool) ->
                     }
                     for d in report.dead_clauses
                 ],
+                "groups_without_meetings": silent,
                 "late_meetings": [
                     {
                         "group": item.meeting.group,
@@ -457,7 +464,12 @@ def check_command(org_path: Path | None, start: Any, end: Any, as_json: bool) ->
             }
         )
     else:
-        _print_report(org, report)
+        _print_report(org, report, show_overlaps=show_overlaps)
+        if silent:
+            click.echo(
+                "groups with a mandate but no meetings (items sent there wait): "
+                + ", ".join(silent)
+            )
         _print_cascade(org, late, first, last)
     if not report.ok:
         sys.exit(EXIT_FINDINGS)
@@ -511,7 +523,7 @@ def _contexts_text(gaps: list[Any]) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _print_report(org: Organization, report: Any) -> None:
+def _print_report(org: Organization, report: Any, *, show_overlaps: bool = False) -> None:
     click.echo(f"{org.name}: {report.cells} cells of the matter space decided.")
     open_gaps = _merge_gaps(g for g in report.gaps if g.caught_by is None)
     click.echo(f"gaps (no home): {len(open_gaps)}")
@@ -532,7 +544,17 @@ def _print_report(org: Organization, report: Any) -> None:
             f"({', '.join(map(str, overlap.clauses))}): e.g. {_matter_text(overlap.witness)}"
         )
     resolved = [o for o in report.overlaps if o.resolved]
-    click.echo(f"overlaps resolved by the lowest group: {len(resolved)}")
+    click.echo(
+        f"overlaps resolved by the lowest group: {len(resolved)}"
+        + ("" if show_overlaps or not resolved else " (list them with --overlaps)")
+    )
+    if show_overlaps:
+        for overlap in resolved:
+            losers = ", ".join(str(c) for c in overlap.clauses if c.group != overlap.winner)
+            click.echo(
+                f"  OVERLAP {overlap.category}: {overlap.winner} wins over {losers}: "
+                f"e.g. {_matter_text(overlap.witness)}"
+            )
     caught = _merge_gaps(g for g in report.gaps if g.caught_by is not None)
     click.echo(f"caught only by a fallback clause: {len(caught)}")
     for (category, flags, amounts), gaps in caught:
