@@ -42,6 +42,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except MgovernError as exc:
             fail(str(exc))
+        except BrokenPipeError:  # `mgovern check | head`: the reader has what it wanted
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except OSError as exc:  # a folder that is a file, a read-only share, a full disk
             where = exc.filename or "output"
             fail(f"{where}: {exc.strerror or exc}; choose another path or fix its permissions")
@@ -642,7 +647,8 @@ def calendars_command(
     click.echo(
         f"wrote {len(chosen)} group and {len(people)} person calendars"
         + (" and all.ics" if not groups else "")
-        + f" to {out} for {first}..{last} ({changed} changed)"
+        + f" to {out} for {first}..{last} ({changed} changed"
+        + (f", {len(conflicts)} left alone: changed there)" if conflicts else ")")
     )
     if conflicts:
         sys.exit(EXIT_FINDINGS)

@@ -232,7 +232,7 @@ def _lead(
     if deadline is None:
         return None
     moment = day - dt.timedelta(days=deadline.days_before)
-    for _ in range(31):
+    for _ in range(62):  # a blackout may be a whole month
         off = moment.weekday() >= 5 or moment in closed
         if not off and not any(b.covers(moment) for b in org.blackouts):
             break
