@@ -76,6 +76,7 @@ def test_each_meeting_states_its_own_deadline() -> None:
     assert "Sista dag för ärenden: 6 dagar före mötet kl. 17:00" in text
     # the meeting moved off Trettondedag jul: its deadline came before the holidays
     assert "Sista dag för ärenden: 2025-12-23 17:00" in text
+    assert "Kallelse skickas: 5 dagar före mötet kl. 12:00" in text
 
 
 def test_check_lists_resolved_overlaps_and_groups_that_never_meet(tmp_path: Path) -> None:

@@ -238,12 +238,20 @@ def _describe(
         lines.append(f"{texts['purpose']}: {group.mandate.purpose}")
     if series.cycle.description:
         lines.append(f"{texts['meeting']}: {series.cycle.description}")
-    deadline = series.cycle.agenda_deadline
-    if deadline is not None:
-        when = texts["days_before"].format(days=deadline.days_before, time=f"{deadline.time:%H:%M}")
-        if occurrence is not None and occurrence.agenda_deadline is not None:
-            when = f"{occurrence.agenda_deadline:%Y-%m-%d %H:%M}"
-        lines.append(f"{texts['deadline']}: {when}")
+    for label, lead, moment in (
+        (
+            "deadline",
+            series.cycle.agenda_deadline,
+            occurrence.agenda_deadline if occurrence else None,
+        ),
+        ("notice", series.cycle.notice, occurrence.notice if occurrence else None),
+    ):
+        if lead is None:
+            continue
+        when = texts["days_before"].format(days=lead.days_before, time=f"{lead.time:%H:%M}")
+        if moment is not None:
+            when = f"{moment:%Y-%m-%d %H:%M}"
+        lines.append(f"{texts[label]}: {when}")
     if occurrence is not None and occurrence.status == "moved":
         lines.append(
             texts["moved"].format(
