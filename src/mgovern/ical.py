@@ -347,6 +347,14 @@ def _series_events(
     return events
 
 
+def _utc_stamp(start: dt.date, stamp: dt.datetime | None) -> dt.datetime:
+    """DTSTAMP in UTC: the given moment, else the window's first day (never "now", so the
+    same input gives the same bytes)."""
+    if stamp is None:
+        return dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC)
+
+
 def _group_events(
     org: Organization,
     group: Group,
@@ -384,9 +392,7 @@ def build_calendar(
     pm: pluggy.PluginManager | None = None,
 ) -> Calendar:
     """A calendar of every series of ``groups`` in the window."""
-    if stamp is None:
-        stamp = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    stamp = stamp.astimezone(dt.UTC)
+    stamp = _utc_stamp(start, stamp)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -468,9 +474,7 @@ def series_resources(
     reject it). Sorted by UID; same input, same bytes.
     """
     chosen = org.group(group)
-    if stamp is None:
-        stamp = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    stamp = stamp.astimezone(dt.UTC)
+    stamp = _utc_stamp(start, stamp)
     by_uid: dict[str, list[Event]] = {}
     moments: dict[str, list[dt.datetime]] = {}
     for series in schedule(org, chosen.id, start, end, pm=pm):
