@@ -185,8 +185,8 @@ def _check_child(n_groups: int, seed: int, trace_limit: float, conn: Connection)
     result: dict[str, Any] = {
         "seconds": seconds,
         "cells": report.cells,
-        "gaps": len(report.gaps),
-        "open_gaps": len(report.open_gaps),
+        "gaps": len(report.gaps) + len(report.fallback_only),
+        "open_gaps": len(report.gaps),
         "overlaps": len(report.overlaps),
         "ambiguous": len(report.ambiguous),
         "dead_clauses": len(report.dead_clauses),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.horizon import horizon
+from mgovern.horizons import horizon
 from mgovern.scope import Outcome, homes, route
 from mgovern.testing import matters, organizations
 

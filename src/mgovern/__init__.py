@@ -37,7 +37,7 @@ _LAZY = {
     "check": "mgovern.coverage",
     "Occurrence": "mgovern.cycles",
     "occurrences": "mgovern.cycles",
-    "horizon": "mgovern.horizon",
+    "horizon": "mgovern.horizons",
     "calendar": "mgovern.ical",
     "AgendaItem": "mgovern.model",
     "Cycle": "mgovern.model",
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from mgovern.config import dumps, example, load, loads
     from mgovern.coverage import Report, check
     from mgovern.cycles import Occurrence, occurrences
-    from mgovern.horizon import horizon
+    from mgovern.horizons import horizon
     from mgovern.ical import calendar
     from mgovern.model import (
         AgendaItem,

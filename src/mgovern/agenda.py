@@ -31,7 +31,7 @@ from attrs import frozen
 
 from mgovern.cycles import Occurrence, occurrences
 from mgovern.exceptions import ConfigError, MgovernError
-from mgovern.horizon import HorizonResult, horizon
+from mgovern.horizons import HorizonResult, horizon
 from mgovern.model import AgendaItem, Cycle, Horizon, Kind, Matter, Organization
 from mgovern.scope import Outcome, Routing, route
 

@@ -92,7 +92,13 @@ class DeadClause:
 
 @frozen
 class Report:
+    """What :func:`check` found. ``gaps`` are matters with **no home** (the organisation
+    must fix them); ``fallback_only`` are matters that only a fallback (catch-all) clause
+    takes — they have a home, but perhaps not the one meant. ``str(report)`` is a short
+    summary a person can read."""
+
     gaps: tuple[Gap, ...]
+    fallback_only: tuple[Gap, ...]
     overlaps: tuple[Overlap, ...]
     dead_clauses: tuple[DeadClause, ...]
     cells: int
@@ -103,13 +109,38 @@ class Report:
 
     @property
     def open_gaps(self) -> tuple[Gap, ...]:
-        """Gaps no fallback clause catches: matters with no home at all."""
-        return tuple(g for g in self.gaps if g.caught_by is None)
+        """The same as :attr:`gaps` (kept for code written against mgovern 0.1)."""
+        return self.gaps
 
     @property
     def ok(self) -> bool:
-        """No open gap and no unresolved overlap: every matter has exactly one home."""
-        return not self.open_gaps and not self.ambiguous
+        """No gap and no unresolved overlap: every matter has exactly one home."""
+        return not self.gaps and not self.ambiguous
+
+    def __str__(self) -> str:
+        resolved = len(self.overlaps) - len(self.ambiguous)
+        lines = [
+            f"{'ok' if self.ok else 'NOT ok'}: {self.cells} cells of the matter space decided",
+            f"gaps (no home): {len(self.gaps)}",
+            f"ambiguous (several homes): {len(self.ambiguous)}",
+            f"overlaps resolved by the lowest group: {resolved}",
+            f"taken only by a fallback clause: {len(self.fallback_only)}",
+            f"dead clauses: {len(self.dead_clauses)}",
+        ]
+        for gap in self.gaps[:5]:
+            lines.append(f"  GAP {gap.category} {', '.join(map(str, gap.amounts))}")
+        for overlap in self.ambiguous[:5]:
+            lines.append(f"  AMBIGUOUS {overlap.category} homes {', '.join(overlap.homes)}")
+        for dead in self.dead_clauses[:5]:
+            lines.append(f"  DEAD {dead.clause}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"Report(ok={self.ok}, cells={self.cells}, gaps={len(self.gaps)}, "
+            f"fallback_only={len(self.fallback_only)}, overlaps={len(self.overlaps)}, "
+            f"ambiguous={len(self.ambiguous)}, dead_clauses={len(self.dead_clauses)})"
+        )
 
 
 # --- unit contexts ----------------------------------------------------------------------
@@ -258,8 +289,10 @@ def check(org: Organization) -> Report:
                 rename = {rep_roles[role]: gid for role, gid in member_roles.items()}
                 _carry(local, total, rename, rep_context.units, member.units)
 
+    every_gap = [_gap(key, value) for key, value in total.gaps.items()]
     return Report(
-        gaps=tuple(_gap(key, value) for key, value in total.gaps.items()),
+        gaps=tuple(g for g in every_gap if g.caught_by is None),
+        fallback_only=tuple(g for g in every_gap if g.caught_by is not None),
         overlaps=tuple(
             Overlap(key[0], key[1], key[2], key[3], value.witness, value.count)
             for key, value in total.overlaps.items()

@@ -16,7 +16,7 @@ def assert_every_matter_has_one_home(org: Organization, *, allow_fallback: bool 
     counts as a gap too.
     """
     report = check(org)
-    gaps = report.gaps if not allow_fallback else report.open_gaps
+    gaps = report.gaps if allow_fallback else (*report.gaps, *report.fallback_only)
     problems = [(gap.witness, "gap") for gap in gaps] + [
         (overlap.witness, "ambiguous") for overlap in report.ambiguous
     ]

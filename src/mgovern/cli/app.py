@@ -1,0 +1,113 @@
+"""The root ``mgovern`` command: how errors become one line, and how commands are found.
+
+Exit codes: 0 success, 1 findings (e.g. ``check`` found gaps), 2 bad input or usage.
+A user's mistake prints one line on stderr naming the file, line or key path and what to
+change, never a traceback. Only the exceptions that *are* a user's mistake are turned
+into that line (MgovernError, click's usage errors, the operating system refusing a
+path); anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from mgovern import __version__
+from mgovern.exceptions import MgovernError
+
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis says so): what an error quotes."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line and leave with exit code 2."""
+    click.echo(f"mgovern: error: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+class RootGroup(click.Group):
+    """Turns every MgovernError and usage mistake into one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MgovernError as exc:
+            fail(str(exc))
+        except BrokenPipeError:  # `mgovern check | head`: the reader has what it wanted
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except OSError as exc:  # a folder that is a file, a read-only share, a full disk
+            where = shorten(str(exc.filename)) if exc.filename else "output"
+            fail(f"{where}: {exc.strerror or exc}; choose another path or fix its permissions")
+        except OverflowError:
+            fail("a date is out of range: use dates between years 1900 and 2100")
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = f" (see 'mgovern {exc.ctx.info_name} --help')" if exc.ctx else ""
+            command = exc.ctx.command_path if exc.ctx else "mgovern"
+            message = shorten(exc.format_message(), 240)
+            fail(f"{command}: {message}{where if command != 'mgovern' else ''}")
+        except click.ClickException as exc:
+            fail(shorten(exc.format_message(), 280))
+        except click.Abort:
+            click.echo("mgovern: aborted", err=True)
+            sys.exit(EXIT_FINDINGS)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mgovern")
+@click.option(
+    "--org",
+    "org_path",
+    envvar="MGOVERN_ORG",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Organisation TOML file for the command (it may also follow the command name).",
+)
+def cli(org_path: Path | None) -> None:
+    """Govern management-group meetings: mandates, routing, agendas, calendars."""
+
+
+def _load_commands() -> None:
+    """Import every module of :mod:`mgovern.cli.commands`; each adds its commands to
+    :data:`cli`. A new command family is one new file there."""
+    from mgovern.cli import commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{module.name}")
+
+
+def build_cli() -> click.Group:
+    """The root command with the built-in commands and every plugin's commands added."""
+    from mgovern.plugins import plugin_manager
+
+    _load_commands()
+    plugin_manager().hook.mgovern_register_commands(cli=cli)
+    return cli
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``mgovern`` console script."""
+    try:
+        command = build_cli()
+    except MgovernError as exc:
+        fail(str(exc))
+    command.main(args=argv, prog_name="mgovern")

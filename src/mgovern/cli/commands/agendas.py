@@ -1,0 +1,273 @@
+"""``mgovern agenda``, ``report`` and ``documents``: what is on a meeting's agenda, where
+meeting time goes, and the notices and minutes made from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mgovern.cli.app import EXIT_FINDINGS, cli, fail
+from mgovern.cli.options import (
+    default_window,
+    items_option,
+    json_option,
+    load_org,
+    meeting_options,
+    org_option,
+    resolve_window,
+)
+from mgovern.cli.output import change_data, emit_json, print_changes, table
+
+if TYPE_CHECKING:
+    from mgovern.agenda import Agenda
+    from mgovern.model import Organization
+
+
+def meeting_agenda(
+    org: Organization, group_id: str, when: dt.date | dt.datetime, items_path: Path
+) -> Agenda:
+    """The agenda of one meeting, following every item in the file from its submission."""
+    from mgovern.agenda import find_meeting, plan
+    from mgovern.items import load_items
+
+    org.group(group_id)
+    items = load_items(org, items_path)
+    meeting = find_meeting(org, group_id, when)
+    submitted = [i.submitted for i in items if i.submitted is not None]
+    first = min([*(s.date() for s in submitted), meeting.start.date()]) - dt.timedelta(days=1)
+    # look beyond the meeting, so items meant for later meetings are not pulled into it
+    agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=62))
+    return next(a for a in agendas if a.meeting == meeting)
+
+
+@cli.command("agenda")
+@org_option
+@meeting_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="text or md (json: the same as --json).",
+)
+@json_option
+def agenda_command(
+    org_path: Path | None, group_id: str, when: Any, items_path: Path, fmt: str, as_json: bool
+) -> None:
+    """Build a meeting's agenda from the submitted items.
+
+    Every item in the file is followed from the meeting it was submitted to (its
+    raised_in group, the first meeting whose deadline it makes): forwarded to its home
+    group, deferred when late or not accepted, carried over when a meeting is full.
+    """
+    from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
+
+    org = load_org(org_path)
+    agenda = meeting_agenda(org, group_id, when, items_path)
+    if as_json or fmt == "json":
+        emit_json(agenda_data(org, agenda))
+    elif fmt == "md":
+        click.echo(agenda_markdown(org, agenda), nl=False)
+    else:
+        click.echo(agenda_text(org, agenda), nl=False)
+
+
+_REPORT_HEADER = (
+    "group",
+    "month",
+    "mtgs",
+    "min",
+    "strat",
+    "oper",
+    "oper%",
+    "limit",
+    "dec",
+    "disc",
+    "f-up",
+    "info",
+    "in",
+    "out",
+    "",
+)
+
+
+@cli.command("report")
+@org_option
+@items_option
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day (default: first submission).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day (default: two months after the last).",
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an SVG chart of operative share per group and month.",
+)
+@json_option
+def report_command(
+    org_path: Path | None, items_path: Path, start: Any, end: Any, chart: Path | None, as_json: bool
+) -> None:
+    """Where meeting time goes: per group and month, minutes by horizon and kind,
+    forwarded items, and the groups over their operative limit (exit 0 either way)."""
+    from mgovern.agenda import plan
+    from mgovern.drift import drift, drift_chart
+    from mgovern.files import write_atomically
+    from mgovern.items import load_items
+
+    org = load_org(org_path)
+    items = load_items(org, items_path)
+    submitted = sorted(i.submitted.date() for i in items if i.submitted is not None)
+    default = (
+        (submitted[0], submitted[-1] + dt.timedelta(days=62)) if submitted else default_window()
+    )
+    first, last = resolve_window(start, end, default)
+    agendas, unplaced = plan(org, items, first, last)
+    figures = drift(org, agendas)
+    if chart is not None:
+        write_atomically(chart, drift_chart(org, figures))
+    if as_json:
+        emit_json(
+            {
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "months": [
+                    {
+                        "group": f.group,
+                        "month": f.month,
+                        "meetings": f.meetings,
+                        "meeting_minutes": f.meeting_minutes,
+                        "strategic_minutes": f.strategic_minutes,
+                        "operative_minutes": f.operative_minutes,
+                        "minutes_by_kind": dict(f.minutes_by_kind),
+                        "forwarded_in": f.forwarded_in,
+                        "forwarded_out": f.forwarded_out,
+                        "operative_share": str(f.operative_share.quantize(Decimal("0.001"))),
+                        "limit_percent": f.limit_percent,
+                        "over_limit": f.over_limit,
+                    }
+                    for f in figures
+                ],
+                "unplaced": [m.item.item.id for m in unplaced],
+            }
+        )
+        return
+    rows = []
+    for f in figures:
+        kinds = dict(f.minutes_by_kind)
+        rows.append(
+            (
+                f.group,
+                f.month,
+                f.meetings,
+                f.meeting_minutes,
+                f.strategic_minutes,
+                f.operative_minutes,
+                f"{f.operative_share * 100:.0f}",
+                f.limit_percent if f.limit_percent is not None else "-",
+                kinds["decision"],
+                kinds["discussion"],
+                kinds["follow-up"],
+                kinds["information"],
+                f.forwarded_in,
+                f.forwarded_out,
+                "OVER LIMIT" if f.over_limit else "",
+            )
+        )
+    click.echo(f"{org.name}: meeting time {first}..{last}")
+    for line in table(_REPORT_HEADER, rows, left=2):
+        click.echo(line)
+    over = sorted({f.group for f in figures if f.over_limit})
+    click.echo(f"groups over their operative limit: {', '.join(over) if over else 'none'}")
+    if unplaced:
+        click.echo(
+            f"items with no meeting in the window: {', '.join(m.item.item.id for m in unplaced)}"
+        )
+    if chart is not None:
+        click.echo(f"chart written to {chart}")
+
+
+@cli.command("documents")
+@org_option
+@meeting_options
+@click.option(
+    "--kind", type=click.Choice(["notice", "minutes"]), default="notice", show_default=True
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="md",
+    show_default=True,
+    help="md, or html/docx with mgovern-documents.",
+)
+@click.option("--to", "url", required=True, help="Where to store it: file:///folder, webdav://...")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite a document changed there since mgovern wrote it."
+)
+@json_option
+def documents_command(
+    org_path: Path | None,
+    group_id: str,
+    when: Any,
+    items_path: Path,
+    kind: str,
+    fmt: str,
+    url: str,
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Write a meeting's notice (kallelse with dagordning) or minutes template.
+
+    It goes to URL/<group>/<date>/<name>.<format>; writing the same document again
+    changes nothing. Exit 1 when the document there was changed and left alone.
+    """
+    from mgovern.publish import PublishJob, credentials_for, document_paths, publisher_for
+    from mgovern.render import document_name, renderers
+
+    publisher, parts = publisher_for(url)  # a bad URL is refused before anything else
+    org = load_org(org_path)
+    available = renderers()
+    render = available.get((kind, fmt.lower()))
+    if render is None:
+        formats = ", ".join(sorted(f for k, f in available if k == kind))
+        fail(f"--format {fmt!r}: no renderer for {kind} in that format (installed: {formats})")
+    agenda = meeting_agenda(org, group_id, when, items_path)
+    templates = None
+    if org.documents.templates:  # a relative folder is relative to the organisation file
+        base = org_path.parent if org_path is not None else Path.cwd()
+        templates = base / org.documents.templates
+    data = render(org, agenda, templates)
+    (path,) = document_paths(
+        group_id, agenda.meeting.start.date(), [document_name(org, kind, fmt.lower())]
+    )
+    job = PublishJob(
+        org,
+        url,
+        agenda.meeting.start.date(),
+        agenda.meeting.start.date(),
+        dry_run=dry_run,
+        force=force,
+        credentials=credentials_for(parts),
+    )
+    report = publisher.put_documents(job, {path: data})
+    if as_json:
+        emit_json(change_data(report, dry_run))
+    else:
+        print_changes(report, dry_run)
+    if report.conflicts:
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,193 @@
+"""``mgovern calendars`` and ``mgovern publish``: the meeting series as iCalendar files,
+written to a folder or published to a server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mgovern.cli.app import EXIT_FINDINGS, cli
+from mgovern.cli.options import (
+    json_option,
+    load_org,
+    org_option,
+    parse_stamp,
+    resolve_window,
+    window_options,
+)
+from mgovern.cli.output import change_data, emit_json, print_changes, progress, warn
+
+if TYPE_CHECKING:
+    from mgovern.model import Organization
+
+#: Google Calendar stops reading a subscribed file above about this size.
+SUBSCRIPTION_LIMIT = 1_000_000
+
+
+def warn_without_holidays(org: Organization) -> None:
+    """Say so when the organisation names holiday regions but no plugin provides them."""
+    from mgovern.plugins import plugin_manager
+
+    if org.closed_days.regions and not plugin_manager().hook.mgovern_closed_days.get_hookimpls():
+        warn(
+            "closed_days.regions is set but no plugin provides holidays; "
+            "install mgovern-holidays (pip install ./plugins/mgovern-holidays)"
+        )
+
+
+def warn_if_too_big_to_subscribe(files: dict[str, bytes]) -> list[str]:
+    """The files Google Calendar would stop reading, each with a warning on stderr."""
+    big = sorted(name for name, data in files.items() if len(data) > SUBSCRIPTION_LIMIT)
+    for name in big:
+        warn(
+            f"{name} is {len(files[name]) / 1e6:.1f} MB: Google Calendar stops reading a "
+            "subscribed file above about 1 MB; subscribe to the group and person files "
+            "instead (see docs/calendars.md)"
+        )
+    return big
+
+
+@cli.command("calendars")
+@org_option
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write groups/*.ics, people/*.ics and all.ics into.",
+)
+@window_options
+@click.option("--group", "groups", multiple=True, help="Only these groups (repeat); default: all.")
+@click.option(
+    "--stamp", callback=parse_stamp, help="DTSTAMP for every event (default: the --from day, UTC)."
+)
+@click.option("--force", is_flag=True, help="Overwrite files changed since mgovern wrote them.")
+@json_option
+def calendars_command(
+    org_path: Path | None,
+    out: Path,
+    start: Any,
+    end: Any,
+    groups: tuple[str, ...],
+    stamp: Any,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Write every group's and every person's meeting series as iCalendar files.
+
+    Exit 1 when a file changed since mgovern wrote it was left alone (a conflict).
+    """
+    from mgovern.cycles import validate_schedule
+    from mgovern.files import write_tracked
+    from mgovern.ical import calendar
+
+    org = load_org(org_path)
+    first, last = resolve_window(start, end)
+    chosen = [org.group(g).id for g in groups] or [g.id for g in org.groups]
+    warn_without_holidays(org)
+    validate_schedule(org, first, last, groups=chosen)
+    files: dict[str, bytes] = {}
+    for group_id in chosen:
+        files[f"groups/{group_id}.ics"] = calendar(
+            org, group=group_id, start=first, end=last, stamp=stamp
+        ).to_ical()
+    people = sorted({p for g in chosen for p in org.group(g).participants})
+    for person_id in people:
+        files[f"people/{person_id}.ics"] = calendar(
+            org, person=person_id, start=first, end=last, stamp=stamp
+        ).to_ical()
+    if not groups:
+        files["all.ics"] = calendar(org, start=first, end=last, stamp=stamp).to_ical()
+    results = write_tracked(out, files, force=force)
+    too_big = warn_if_too_big_to_subscribe(files)
+    changed = sum(1 for _, what in results if what in ("created", "updated"))
+    conflicts = [name for name, what in results if what == "conflict"]
+    if as_json:
+        emit_json(
+            {
+                "out": str(out),
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "files": [{"name": name, "result": what} for name, what in results],
+                "groups": len(chosen),
+                "people": len(people),
+                "changed": changed,
+                "conflicts": conflicts,
+                "too_big_to_subscribe": too_big,
+            }
+        )
+    else:
+        for name in conflicts:
+            click.echo(f"CONFLICT (changed there; not overwritten, use --force): {name}")
+        click.echo(
+            f"wrote {len(chosen)} group and {len(people)} person calendars"
+            + (" and all.ics" if not groups else "")
+            + f" to {out} for {first}..{last} ({changed} changed"
+            + (f", {len(conflicts)} left alone: changed there)" if conflicts else ")")
+        )
+    if conflicts:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("publish")
+@org_option
+@click.argument("url")
+@window_options
+@click.option(
+    "--stamp", callback=parse_stamp, help="DTSTAMP for every event (default: the --from day)."
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option("--prune", is_flag=True, help="Delete series mgovern published that no longer exist.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite what was changed there since mgovern wrote it."
+)
+@click.option("--people", is_flag=True, help="Also one calendar per person (where supported).")
+@json_option
+def publish_command(
+    org_path: Path | None,
+    url: str,
+    start: Any,
+    end: Any,
+    stamp: Any,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    people: bool,
+    as_json: bool,
+) -> None:
+    """Publish every group's meeting series to URL (file://, and e.g. caldav:// from plugins).
+
+    Credentials come from MGOVERN_USERNAME/MGOVERN_PASSWORD or ~/.netrc, never from the
+    URL. Exit 1 when a resource changed there was left alone (a conflict).
+    """
+    from mgovern.cycles import validate_schedule
+    from mgovern.publish import PublishJob, credentials_for, publisher_for
+
+    publisher, parts = publisher_for(url)  # a bad URL is refused before anything else
+    org = load_org(org_path)
+    first, last = resolve_window(start, end)
+    warn_without_holidays(org)
+    validate_schedule(org, first, last)
+    job = PublishJob(
+        org,
+        url,
+        first,
+        last,
+        stamp=stamp,
+        dry_run=dry_run,
+        prune=prune,
+        force=force,
+        people=people,
+        credentials=credentials_for(parts),
+        progress=progress(),
+    )
+    report = publisher.publish_calendars(job)
+    if as_json:
+        emit_json(change_data(report, dry_run))
+    else:
+        print_changes(report, dry_run)
+    if report.conflicts:
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,319 @@
+"""``mgovern route`` and ``mgovern check``: where a matter goes, and proof that every
+matter goes somewhere (plus the meeting structure's lead times)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mgovern.cli.app import EXIT_FINDINGS, cli
+from mgovern.cli.options import (
+    json_option,
+    load_org,
+    org_option,
+    parse_amount,
+    resolve_window,
+    window_options,
+)
+from mgovern.cli.output import emit_json, matter_json, matter_text
+
+if TYPE_CHECKING:
+    from mgovern.coverage import Gap, Report
+    from mgovern.model import Organization
+
+
+@cli.command("route")
+@org_option
+@click.option("--raised-in", required=True, help="Group where the matter is raised.")
+@click.option("--category", required=True, help="Category id of the matter.")
+@click.option(
+    "--amount", callback=parse_amount, help="Amount in the organisation's currency (2,5 or 2.5)."
+)
+@click.option("--unit", "units", multiple=True, help="Group whose area it concerns (repeat).")
+@click.option("--flag", "flags", multiple=True, help="Flag of the matter (repeat).")
+@click.option(
+    "--kind",
+    type=click.Choice(["decision", "discussion", "information", "follow-up"]),
+    default="decision",
+    show_default=True,
+)
+@click.option("--year", type=int, help="Year for base amounts (default: the latest listed).")
+@json_option
+def route_command(
+    org_path: Path | None,
+    raised_in: str,
+    category: str,
+    amount: Any,
+    units: tuple[str, ...],
+    flags: tuple[str, ...],
+    kind: str,
+    year: int | None,
+    as_json: bool,
+) -> None:
+    """Route a matter to its home group and explain why (exit 1 when it has none)."""
+    from mgovern.horizons import horizon
+    from mgovern.model import Kind, Matter
+    from mgovern.scope import route
+
+    org = load_org(org_path)
+    matter = Matter(
+        category, amount=amount, units=units, flags=frozenset(flags), kind=Kind(kind), year=year
+    )
+    routing = route(org, matter, raised_in=raised_in)
+    level = horizon(org, matter)
+    if as_json:
+        emit_json(
+            {
+                "outcome": routing.outcome.value,
+                "home": routing.home,
+                "decided_by": routing.decided_by,
+                "decision_maker": routing.decision_maker,
+                "clause": str(routing.clause) if routing.clause else None,
+                "path": list(routing.path),
+                "homes": list(routing.homes),
+                "reasons": [str(r) for r in routing.reasons],
+                "fallback": routing.fallback,
+                "horizon": level.horizon.value,
+                "horizon_criterion": level.criterion,
+                "explanation": str(routing),
+            }
+        )
+    else:
+        click.echo(f"outcome:    {routing.outcome.value}")
+        click.echo(f"home:       {routing.home or '-'}")
+        maker = routing.decided_by or "-"
+        if routing.decision_maker:
+            maker += f" ({routing.decision_maker})"
+        click.echo(f"decided by: {maker}")
+        click.echo(f"clause:     {routing.clause or '-'}")
+        click.echo(f"horizon:    {level}")
+        click.echo("")
+        click.echo(str(routing))
+    if routing.home is None:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _gap_json(gap: Gap) -> dict[str, Any]:
+    return {
+        "category": gap.category,
+        "units": list(gap.units),
+        "flags": sorted(gap.flags),
+        "year": gap.year,
+        "amounts": [str(a) for a in gap.amounts],
+        "caught_by": str(gap.caught_by) if gap.caught_by else None,
+        "excluded_by": [str(r) for r in gap.excluded_by],
+        "witness": matter_json(gap.witness),
+    }
+
+
+def _report_json(report: Report) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "cells": report.cells,
+        "gaps": [_gap_json(g) for g in report.gaps],
+        "fallback_only": [_gap_json(g) for g in report.fallback_only],
+        "overlaps": [
+            {
+                "category": o.category,
+                "homes": list(o.homes),
+                "winner": o.winner,
+                "clauses": [str(c) for c in o.clauses],
+                "cells": o.cells,
+                "witness": matter_json(o.witness),
+            }
+            for o in report.overlaps
+        ],
+        "dead_clauses": [
+            {
+                "clause": str(d.clause),
+                "witness": matter_json(d.witness) if d.witness else None,
+                "decided_instead_by": str(d.decided_instead_by) if d.decided_instead_by else None,
+            }
+            for d in report.dead_clauses
+        ],
+    }
+
+
+@cli.command("check")
+@org_option
+@window_options
+@click.option(
+    "--overlaps", "show_overlaps", is_flag=True, help="List the overlaps the lowest group wins too."
+)
+@click.option(
+    "--fallback",
+    "show_fallback",
+    is_flag=True,
+    help="List the matters only a fallback (catch-all) clause takes too.",
+)
+@json_option
+def check_command(
+    org_path: Path | None,
+    start: Any,
+    end: Any,
+    show_overlaps: bool,
+    show_fallback: bool,
+    as_json: bool,
+) -> None:
+    """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses;
+    and the meetings too late for the parent's agenda deadline (in the window).
+
+    Exit 1 when a matter has no home or (with resolution "strict", or across branches)
+    several. Late meetings are reported, not fatal.
+    """
+    from mgovern.cascade import cascade
+    from mgovern.coverage import check
+
+    org = load_org(org_path)
+    first, last = resolve_window(start, end)
+    report = check(org)
+    late = cascade(org, first, last)
+    silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
+    if as_json:
+        emit_json(
+            {
+                **_report_json(report),
+                "groups_without_meetings": silent,
+                "late_meetings": [
+                    {
+                        "group": item.meeting.group,
+                        "cycle": item.meeting.cycle,
+                        "meeting": item.meeting.start.isoformat(),
+                        "parent_meeting": item.parent_meeting.start.isoformat(),
+                        "parent_deadline": item.parent_meeting.agenda_deadline.isoformat()
+                        if item.parent_meeting.agenda_deadline
+                        else None,
+                        "reached": item.reached.start.isoformat() if item.reached else None,
+                    }
+                    for item in late
+                ],
+            }
+        )
+    else:
+        _print_report(org, report, show_overlaps=show_overlaps, show_fallback=show_fallback)
+        if silent:
+            click.echo(
+                "groups with a mandate but no meetings (items sent there wait): "
+                + ", ".join(silent)
+            )
+        _print_cascade(late, first, last)
+    if not report.ok:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _print_cascade(late: Sequence[Any], first: Any, last: Any) -> None:
+    click.echo(f"meetings too late for the parent's agenda deadline ({first}..{last}): {len(late)}")
+    summary: dict[tuple[str, str, str, str], list[Any]] = {}
+    for item in late:
+        key = (
+            item.meeting.group,
+            item.meeting.cycle,
+            item.parent_meeting.group,
+            item.parent_meeting.cycle,
+        )
+        summary.setdefault(key, []).append(item)
+    for (group, cycle, parent, parent_cycle), items in sorted(summary.items()):
+        delays = [i.delay.days for i in items if i.delay is not None]
+        example = items[0]
+        deadline = example.parent_meeting.agenda_deadline
+        meeting = f"{example.meeting.start:%Y-%m-%d %H:%M}"
+        parent_meeting = f"{example.parent_meeting.start:%Y-%m-%d}"
+        click.echo(
+            f"  LATE {group}.{cycle} -> {parent}.{parent_cycle}: {len(items)} meeting(s), "
+            f"items wait up to {max(delays, default=0)} days; e.g. {meeting} ends after "
+            f"the deadline {deadline:%Y-%m-%d %H:%M} of {parent_meeting}"
+        )
+
+
+def _merge_gaps(gaps: Iterable[Gap]) -> list[tuple[tuple[str, str, str], list[Gap]]]:
+    """Gap findings that differ only in unit context or year, as one line each."""
+    merged: dict[tuple[str, str, str], list[Gap]] = {}
+    for gap in gaps:
+        key = (
+            gap.category,
+            ",".join(sorted(gap.flags)) or "-",
+            ", ".join(str(a) for a in gap.amounts),
+        )
+        merged.setdefault(key, []).append(gap)
+    return sorted(merged.items())
+
+
+def _lines_note(merged: Sequence[object], findings: Sequence[object], flag: str = "") -> str:
+    """How many lines the findings are shown as (one per kind of matter, merging unit
+    contexts and years), and the flag that lists them when they are not shown."""
+    notes = []
+    if len(merged) != len(findings):
+        notes.append(f"{len(merged)} line{'s' if len(merged) != 1 else ''}")
+    if flag and merged:
+        notes.append(f"list them with {flag}")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _contexts_text(gaps: list[Gap]) -> str:
+    years = sorted({g.year for g in gaps if g.year is not None})
+    units = {g.units for g in gaps}
+    parts = []
+    if len(years) > 1:
+        parts.append(f"in {', '.join(map(str, years))}")
+    if len(units) > 1:
+        parts.append(f"{len(units)} unit contexts")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _print_report(
+    org: Organization, report: Report, *, show_overlaps: bool, show_fallback: bool
+) -> None:
+    click.echo(f"{org.name}: {report.cells} cells of the matter space decided.")
+    open_gaps = _merge_gaps(report.gaps)
+    click.echo(f"gaps (no home): {len(report.gaps)}{_lines_note(open_gaps, report.gaps)}")
+    for (category, flags, amounts), gaps in open_gaps:
+        contexts = _contexts_text(gaps)
+        click.echo(
+            f"  GAP {category} flags {flags} amounts {amounts}{contexts}: "
+            f"e.g. {matter_text(gaps[0].witness)}"
+        )
+        excluded = sorted({str(r) for g in gaps for r in g.excluded_by})
+        if excluded:
+            click.echo(f"      excluded by {', '.join(excluded)}")
+    ambiguous = report.ambiguous
+    click.echo(f"ambiguous (several homes): {len(ambiguous)}")
+    for overlap in ambiguous:
+        click.echo(
+            f"  AMBIGUOUS {overlap.category} homes {', '.join(overlap.homes)} "
+            f"({', '.join(map(str, overlap.clauses))}): e.g. {matter_text(overlap.witness)}"
+        )
+    resolved = [o for o in report.overlaps if o.resolved]
+    click.echo(
+        f"overlaps resolved by the lowest group: {len(resolved)}"
+        + ("" if show_overlaps or not resolved else " (list them with --overlaps)")
+    )
+    if show_overlaps:
+        for overlap in resolved:
+            losers = ", ".join(str(c) for c in overlap.clauses if c.group != overlap.winner)
+            click.echo(
+                f"  OVERLAP {overlap.category}: {overlap.winner} wins over {losers}: "
+                f"e.g. {matter_text(overlap.witness)}"
+            )
+    caught = _merge_gaps(report.fallback_only)
+    click.echo(
+        f"taken only by a fallback clause: {len(report.fallback_only)}"
+        + _lines_note(caught, report.fallback_only, "" if show_fallback else "--fallback")
+    )
+    for (category, flags, amounts), gaps in caught if show_fallback else ():
+        clause = ", ".join(sorted({str(g.caught_by) for g in gaps}))
+        click.echo(
+            f"  FALLBACK {category} flags {flags} amounts {amounts}{_contexts_text(gaps)} "
+            f"by {clause}: e.g. {matter_text(gaps[0].witness)}"
+        )
+    click.echo(f"dead clauses (never decide a matter): {len(report.dead_clauses)}")
+    for dead in report.dead_clauses:
+        line = f"  DEAD {dead.clause}"
+        if dead.witness is not None:
+            line += f": e.g. {matter_text(dead.witness)} is decided by {dead.decided_instead_by}"
+        else:
+            line += ": matches no matter that reaches it"
+        click.echo(line)

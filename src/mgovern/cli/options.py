@@ -1,0 +1,162 @@
+"""The options several commands share, and what they turn into.
+
+A command family declares its options with these decorators, so ``--org``, ``--json``,
+``--from``/``--to`` and the meeting options are spelled, documented and checked the same
+way everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from mgovern.cli.app import fail, shorten
+
+if TYPE_CHECKING:
+    from mgovern.model import Organization
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _org_from_root(ctx: click.Context, _: click.Parameter, value: Path | None) -> Path | None:
+    """``mgovern show --org F`` and ``mgovern --org F show`` mean the same."""
+    if value is not None:
+        return value
+    root = ctx.find_root()
+    given = root.params.get("org_path") if root is not ctx else None
+    return given if isinstance(given, Path) else None
+
+
+def org_option(func: F) -> F:
+    """``--org FILE`` (or ``MGOVERN_ORG``); without it, the embedded example."""
+    return click.option(
+        "--org",
+        "org_path",
+        envvar="MGOVERN_ORG",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        callback=_org_from_root,
+        help="Organisation TOML file (default: $MGOVERN_ORG, else the embedded example).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """``--json``: the command's result as one JSON document on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(func)
+
+
+def default_window() -> tuple[dt.date, dt.date]:
+    """This year and next: the window commands use when no ``--from``/``--to`` is given."""
+    today = dt.date.today()
+    return dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 31)
+
+
+def parse_stamp(_: click.Context, __: click.Parameter, value: str | None) -> dt.datetime | None:
+    """``--stamp``: an ISO date-time; a naive one is taken as UTC."""
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{shorten(value, 40)!r} is not a date-time; write e.g. 2026-01-01T00:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def window_options(func: F) -> F:
+    """``--from DAY --to DAY``; see :func:`resolve_window` for the defaults."""
+    func = click.option(
+        "--from",
+        "start",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="First day (default: 1 January this year).",
+    )(func)
+    return click.option(
+        "--to",
+        "end",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="Last day (default: 31 December next year).",
+    )(func)
+
+
+def resolve_window(
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    default: tuple[dt.date, dt.date] | None = None,
+) -> tuple[dt.date, dt.date]:
+    """The window as dates; an end before the start is a usage error."""
+    default_start, default_end = default or default_window()
+    first = start.date() if start else default_start
+    last = end.date() if end else default_end
+    if last < first:
+        fail(f"--to {last} is before --from {first}: swap the dates")
+    return first, last
+
+
+def parse_amount(_: click.Context, __: click.Parameter, value: str | None) -> Any:
+    """``--amount``: read exactly as an amount in an item file is read."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    text = value.replace(" ", "").replace("_", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise click.BadParameter(
+            f"{shorten(value, 40)!r} is not an amount; write e.g. 3000000"
+        ) from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter(f"{shorten(value, 40)!r}: the amount must be a number >= 0")
+    return amount
+
+
+def load_org(path: Path | None) -> Organization:
+    """The organisation a command works on; says on stderr when it is the example."""
+    from mgovern.config import example, load
+
+    if path is None:
+        click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
+        return example()
+    return load(path)
+
+
+def parse_meeting_when(_: click.Context, __: click.Parameter, value: str) -> Any:
+    """``--date``: a meeting's day, or its day and time when a group meets twice a day."""
+    try:
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{shorten(value, 40)!r} is not a date; write e.g. 2026-03-17 (or 2026-03-17T09:00)"
+        ) from None
+
+
+def items_option(func: F) -> F:
+    """``--items FILE``: submitted agenda items, TOML or CSV."""
+    return click.option(
+        "--items",
+        "items_path",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Submitted items: a .toml ([[items]]) or .csv file.",
+    )(func)
+
+
+def meeting_options(func: F) -> F:
+    """``--group G --date D --items FILE``: one meeting and what was submitted for it."""
+    func = items_option(func)
+    func = click.option(
+        "--date",
+        "when",
+        required=True,
+        callback=parse_meeting_when,
+        help="Meeting date (or date-time).",
+    )(func)
+    return click.option(
+        "--group", "group_id", required=True, help="The group whose meeting it is."
+    )(func)

@@ -1,0 +1,104 @@
+"""How commands print: JSON documents, matters, tables, progress and change lists.
+
+Text for people goes to stdout line by line; ``--json`` prints one JSON document and
+nothing else on stdout, so ``mgovern X --json | jq`` always works. Warnings and notes go
+to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+
+def emit_json(data: Any) -> None:
+    """One JSON document on stdout (non-ASCII kept, dates and Decimals as strings)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str))
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    click.echo(f"mgovern: warning: {message}", err=True)
+
+
+def matter_text(matter: Any) -> str:
+    """A matter as ``category=… amount=… units=… flags=… year=…``."""
+    parts = [f"category={matter.category}"]
+    parts.append(f"amount={matter.amount:f}" if matter.amount is not None else "amount=none")
+    if matter.units:
+        parts.append("units=" + ",".join(matter.units))
+    if matter.flags:
+        parts.append("flags=" + ",".join(sorted(matter.flags)))
+    if matter.year is not None:
+        parts.append(f"year={matter.year}")
+    return " ".join(parts)
+
+
+def matter_json(matter: Any) -> dict[str, Any]:
+    """A matter as a JSON object (the amount as an exact decimal string)."""
+    return {
+        "category": matter.category,
+        "amount": f"{matter.amount:f}" if matter.amount is not None else None,
+        "units": list(matter.units),
+        "flags": sorted(matter.flags),
+        "year": matter.year,
+    }
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], *, left: int = 1) -> list[str]:
+    """Lines of a plain-text table whose columns are as wide as their widest cell.
+
+    The first ``left`` columns are left-aligned (names), the rest right-aligned (numbers).
+    """
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    return [
+        " ".join(
+            (cell.ljust(width) if i < left else cell.rjust(width))
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in cells
+    ]
+
+
+def progress() -> Callable[[str, int, int], None] | None:
+    """A one-line progress indicator on a terminal; nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(label: str, done: int, total: int) -> None:
+        click.echo(f"\r{label}: {done}/{total}", err=True, nl=False)
+        if done >= total:
+            click.echo("", err=True)
+
+    return show
+
+
+def change_data(report: Any, dry_run: bool) -> dict[str, Any]:
+    """A publishing report as JSON: every change by name, and the summary line."""
+    return {
+        "dry_run": dry_run,
+        "changes": [{"name": name, "change": change.value} for name, change in report.changes],
+        "conflicts": len(report.conflicts),
+        "summary": report.summary(),
+    }
+
+
+def print_changes(report: Any, dry_run: bool) -> None:
+    """What a publisher did (or would do), one line per change, then its summary."""
+    from mgovern.publish import Change
+
+    verbs = {
+        Change.CREATED: "would create" if dry_run else "created",
+        Change.UPDATED: "would update" if dry_run else "updated",
+        Change.DELETED: "would delete" if dry_run else "deleted",
+        Change.CONFLICT: "CONFLICT (changed there; not overwritten, use --force)",
+    }
+    for name, change in report.changes:
+        if change in verbs:
+            click.echo(f"{verbs[change]}: {name}")
+    click.echo(("dry run: " if dry_run else "") + report.summary())
