@@ -59,6 +59,9 @@ class RootGroup(click.Group):
         kwargs["standalone_mode"] = False
         try:
             result = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `mgovern` alone: the help
+            click.echo(exc.ctx.get_help() if exc.ctx else self.get_usage(click.Context(self)))
+            sys.exit(EXIT_BAD_INPUT)
         except click.UsageError as exc:
             where = f" (see 'mgovern {exc.ctx.info_name} --help')" if exc.ctx else ""
             command = exc.ctx.command_path if exc.ctx else "mgovern"

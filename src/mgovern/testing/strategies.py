@@ -13,7 +13,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as missing:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        "mgovern's Hypothesis strategies (organizations, matters, agenda_items, texts) "
+        "need Hypothesis: pip install hypothesis (or pip install 'mgovern[test]')",
+        name=missing.name,
+    ) from missing
 
 from mgovern import model
 
