@@ -73,10 +73,12 @@ def test_every_reporting_command_prints_one_json_document(tmp_path: Path, comman
     data = json.loads(out)  # the whole of stdout is one document
     assert data
     if command == "calendars":
-        assert data["groups"] == 10 and data["conflicts"] == []
+        assert data["groups"] == 10
+        assert data["conflicts"] == []
         assert {f["name"] for f in data["files"]} >= {"all.ics", "groups/klg.ics"}
     if command in ("publish", "documents"):
-        assert data["conflicts"] == 0 and data["changes"]
+        assert data["conflicts"] == 0
+        assert data["changes"]
     if command == "validate":
         assert data == {
             "valid": True,
@@ -87,7 +89,8 @@ def test_every_reporting_command_prints_one_json_document(tmp_path: Path, comman
             "cycles": data["cycles"],
         }
     if command == "check":
-        assert data["gaps"] == [] and len(data["fallback_only"]) == 110
+        assert data["gaps"] == []
+        assert len(data["fallback_only"]) == 110
 
 
 def test_agenda_format_json_is_the_same_as_json() -> None:
@@ -110,16 +113,18 @@ def test_org_after_the_command_wins_over_before(org_file: Path, tmp_path: Path) 
     code, _, err = run("--org", str(missing), "show", "--org", str(org_file))
     assert code == 0
     code, _, err = run("--org", str(org_file), "show", "--org", str(missing))
-    assert code == 2 and "missing.toml" in err
+    assert code == 2
+    assert "missing.toml" in err
 
 
 # --- gaps named apart ------------------------------------------------------------------
 def test_gaps_mean_matters_without_a_home_everywhere() -> None:
     report = mgovern.check(mgovern.example())
-    assert report.gaps == () and report.open_gaps == ()
+    assert report.gaps == ()
+    assert report.open_gaps == ()
     assert len(report.fallback_only) == 110
     assert all(g.caught_by is not None for g in report.fallback_only)
-    code, out, _ = run("check", "--from", "2026-01-01", "--to", "2026-01-31")
+    _code, out, _ = run("check", "--from", "2026-01-01", "--to", "2026-01-31")
     assert "gaps (no home): 0\n" in out
     assert "taken only by a fallback clause: 110 (4 lines; list them with --fallback)" in out
     assert "FALLBACK" not in out
@@ -154,17 +159,18 @@ def test_no_public_name_is_shadowed_by_a_submodule() -> None:
         "org = mgovern.example()\n"
         "print(mgovern.horizon(org, mgovern.Matter('budget')).horizon.value)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() in ("strategic", "operative")
 
 
 def test_mgovern_alone_prints_the_help() -> None:
     code, out, err = run()
-    assert code == 2 and err == ""
-    assert out.startswith("Usage: ") and "Commands:" in out and "calendars" in out
+    assert code == 2
+    assert err == ""
+    assert out.startswith("Usage: ")
+    assert "Commands:" in out
+    assert "calendars" in out
 
 
 # --- tables stay aligned ------------------------------------------------------------------
@@ -186,8 +192,10 @@ def test_report_table_stays_aligned_with_long_group_ids(tmp_path: Path) -> None:
     month = header.index("month")
     minutes_end = header.index("min") + len("min")
     for row in rows:
-        assert row[month - 1] == " " and row[month : month + 4].isdigit(), row
-        assert row[minutes_end - 1].isdigit() and row[minutes_end] == " ", row
+        assert row[month - 1] == " ", row
+        assert row[month : month + 4].isdigit(), row
+        assert row[minutes_end - 1].isdigit(), row
+        assert row[minutes_end] == " ", row
 
 
 # --- warnings a user needs ---------------------------------------------------------------
@@ -197,7 +205,7 @@ def test_a_calendar_too_big_to_subscribe_is_warned_about(
     from mgovern.cli.commands import calendars
 
     monkeypatch.setattr(calendars, "SUBSCRIPTION_LIMIT", 20_000)
-    code, out, err = run("calendars", "--out", str(tmp_path), "--to", "2026-12-31")
+    code, _out, err = run("calendars", "--out", str(tmp_path), "--to", "2026-12-31")
     assert code == 0
     warned = [line for line in err.splitlines() if "Google Calendar stops reading" in line]
     assert any(line.startswith("mgovern: warning: all.ics is ") for line in warned)
@@ -207,7 +215,8 @@ def test_a_calendar_too_big_to_subscribe_is_warned_about(
 
 def test_no_warning_for_the_example_at_the_real_limit(tmp_path: Path) -> None:
     code, _, err = run("calendars", "--out", str(tmp_path))
-    assert code == 0 and "warning" not in err
+    assert code == 0
+    assert "warning" not in err
     assert (tmp_path / "all.ics").stat().st_size < 1_000_000
 
 
@@ -220,8 +229,6 @@ def test_strategies_without_hypothesis_say_what_to_install() -> None:
         "except ModuleNotFoundError as exc:\n"
         "    print(exc)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "need Hypothesis: pip install hypothesis" in done.stdout
