@@ -50,9 +50,14 @@ def json_option(func: F) -> F:
 
 
 def default_window() -> tuple[dt.date, dt.date]:
-    """This year and next: the window commands use when no ``--from``/``--to`` is given."""
-    today = dt.date.today()
-    return dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 31)
+    """This year and next: the window commands use when no ``--from``/``--to`` is given.
+
+    "This year" is :func:`mgovern.clock.today`'s, which honours ``SOURCE_DATE_EPOCH``.
+    """
+    from mgovern.clock import today
+
+    year = today().year
+    return dt.date(year, 1, 1), dt.date(year + 1, 12, 31)
 
 
 def parse_stamp(_: click.Context, __: click.Parameter, value: str | None) -> dt.datetime | None:

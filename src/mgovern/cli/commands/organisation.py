@@ -22,11 +22,12 @@ def validate(org_path: Path | None, as_json: bool) -> None:
     """Check that an organisation file is valid (including what plugins read from it)."""
     import datetime as dt
 
+    from mgovern.clock import today
     from mgovern.cycles import closed_days
     from mgovern.exceptions import ConfigError
 
     org = load_org(org_path)
-    year = dt.date.today().year
+    year = today().year
     try:  # holiday regions and names are the plugins' to judge
         closed_days(org, dt.date(year, 1, 1), dt.date(year, 12, 31))
     except ConfigError as exc:
