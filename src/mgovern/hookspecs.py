@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import click
 
     from mgovern.classify import Classification
+    from mgovern.decisions import DecisionBatch
     from mgovern.model import AgendaItem, ClosedDay, Organization
 
 PROJECT = "mgovern"
@@ -91,4 +92,20 @@ def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes
     the built-ins).
 
     :param register: the registrar.
+    """
+
+
+@hookspec(firstresult=True)
+def mgovern_read_decisions(org: Organization, source: str) -> DecisionBatch | None:
+    """Read the decisions and actions held by ``source``, if this plugin knows its kind.
+
+    ``source`` is what the user gave ``mgovern decisions import``: a file path (minutes
+    in Word or Markdown, a delegation-decision list as CSV or TOML) or a URL of another
+    system. Return a :class:`mgovern.decisions.DecisionBatch` with everything it holds
+    (it is imported as one transaction), or None when the source is not of a kind this
+    plugin reads; the first plugin that returns a batch wins. A source of the plugin's
+    kind that is wrong raises :class:`mgovern.ConfigError` naming the file, row or field.
+
+    :param org: the organisation, to check ids against.
+    :param source: a path or URL.
     """
