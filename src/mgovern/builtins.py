@@ -9,6 +9,7 @@ from mgovern import hookimpl
 
 if TYPE_CHECKING:  # imported when a hook runs, not when the CLI starts
     from mgovern.classify import Classification
+    from mgovern.decisions import DecisionBatch
     from mgovern.model import AgendaItem, Organization
 
 
@@ -35,3 +36,15 @@ def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes
 
     register("notice", "md", notice_markdown)
     register("minutes", "md", minutes_markdown)
+
+
+@hookimpl(specname="mgovern_read_decisions")
+def read_markdown_minutes(org: Organization, source: str) -> DecisionBatch | None:
+    """Markdown minutes that mgovern wrote (``--kind minutes --format md``)."""
+    from pathlib import Path
+
+    from mgovern import minutes
+
+    if "://" in source or not source.lower().endswith((".md", ".markdown")):
+        return None
+    return minutes.read_markdown_minutes(org, Path(source))

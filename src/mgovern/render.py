@@ -109,9 +109,12 @@ def notice_markdown(org: Organization, agenda: Agenda, templates: Path | None = 
 
 def minutes_markdown(org: Organization, agenda: Agenda, templates: Path | None = None) -> bytes:
     """The minutes template: every item with a place for the decision, and an action list."""
+    from mgovern.minutes import markdown_actions, markdown_fields, markdown_marker
+
     w = words(org)
     agenda_words = labels(org)
     lines = _header(org, agenda, "minutes")
+    lines[2:2] = [markdown_marker(agenda), ""]
     for entry in agenda.entries:
         lines.append(f"## {entry.number}. {entry.title}")
         lines.append("")
@@ -121,18 +124,11 @@ def minutes_markdown(org: Organization, agenda: Agenda, templates: Path | None =
                 lines.append(f"*{agenda_words['presenter']}: {item.item.presenter}*  ")
             if item.item.proposed_decision:
                 lines.append(f"*{agenda_words['proposed']}: {item.item.proposed_decision}*  ")
-            label = w["decision"] if item.kind.value == "decision" else w["notes"]
-            lines.extend(["", f"**{label}:** ", ""])
-    lines.extend(
-        [
-            f"## {w['actions']}",
-            "",
-            f"| {w['what']} | {w['who']} | {w['by']} |",
-            "|---|---|---|",
-            "|  |  |  |",
-            "",
-        ]
-    )
+            if entry.section == "decision":  # the fields mgovern reads back
+                lines.extend(["", *markdown_fields(org, agenda, entry), ""])
+            else:
+                lines.extend(["", f"**{w['notes']}:** ", ""])
+    lines.extend([f"## {w['actions']}", "", *markdown_actions(org), ""])
     return "\n".join(lines).encode("utf-8")
 
 

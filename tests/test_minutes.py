@@ -1,0 +1,162 @@
+"""Decisions and actions read back from Markdown minutes that mgovern wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import mgovern
+from mgovern.agenda import Agenda
+from mgovern.decisions import Action, ActionStatus, Decision
+from mgovern.exceptions import ConfigError
+from mgovern.minutes import read_markdown_minutes
+from mgovern.model import Matter, Organization
+from mgovern.plugins import plugin_manager
+from mgovern.render import renderers
+
+ITEMS = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
+DAY = dt.date(2026, 3, 17)
+
+
+@pytest.fixture(scope="module")
+def org() -> Organization:
+    return mgovern.example()
+
+
+@pytest.fixture(scope="module")
+def agenda(org: Organization) -> Agenda:
+    from mgovern.cli import meeting_agenda
+
+    return meeting_agenda(org, "klg", DAY, ITEMS)
+
+
+def minutes(org: Organization, agenda: Agenda) -> str:
+    return renderers()[("minutes", "md")](org, agenda, None).decode("utf-8")
+
+
+def fill(text: str, label: str, value: str, occurrence: int = 1) -> str:
+    """Write ``value`` in the ``occurrence``-th empty row ``| label |  |``, as a person would."""
+    row = f"| {label} |  |"
+    parts = text.split(row)
+    assert len(parts) > occurrence, f"no {occurrence}. row {row!r}"
+    before = row.join(parts[:occurrence])
+    after = row.join(parts[occurrence:])
+    return f"{before}| {label} | {value} |{after}"
+
+
+def test_unfilled_minutes_hold_nothing(org: Organization, agenda: Agenda, tmp_path: Path) -> None:
+    path = tmp_path / "motesanteckningar.md"
+    path.write_text(minutes(org, agenda), encoding="utf-8")
+    batch = read_markdown_minutes(org, path)
+    assert batch is not None
+    assert batch.decisions == ()
+    assert batch.actions == ()
+
+
+def test_filled_markdown_minutes_give_exactly_their_decisions_and_actions(
+    org: Organization, agenda: Agenda, tmp_path: Path
+) -> None:
+    text = minutes(org, agenda)
+    decided = [e for e in agenda.entries if e.section == "decision"]
+    assert len(decided) == 2
+    first, second = decided
+    # item 1 (the first decision item): decided by the director, text over two lines
+    text = fill(text, "Beslut", "Fortsatt sanering godkänns.<br>Avvikelsen rapporteras i T1.")
+    text = fill(text, "Beslutande (roll)", "Exploateringsdirektör")
+    text = fill(text, "Beslutsfattare", "jenny-almqvist")
+    # the second decision item was only discussed: its fields stay empty
+    text = text.replace(
+        "|  |  |  |  |",
+        "| Ta fram reviderad tidplan för saneringen | Tomas Engström | 2026-04-14 |  |\n"
+        "| Informera nämnden om avvikelsen | jenny-almqvist | 2026-04-28 | klar 2026-04-02 |",
+    )
+    path = tmp_path / "motesanteckningar.md"
+    path.write_text(text, encoding="utf-8")
+
+    batch = read_markdown_minutes(org, path)
+    assert batch is not None
+    assert first.item is not None
+    matter = first.item.matter
+    assert matter is not None
+    assert batch.decisions == (
+        Decision(
+            f"klg-2026-03-17 §{first.number}",
+            DAY,
+            "direktor",
+            Matter(
+                matter.category,
+                amount=matter.amount,
+                units=matter.units,
+                flags=matter.flags,
+                year=2026,
+            ),
+            "Fortsatt sanering godkänns.\nAvvikelsen rapporteras i T1.",
+            decision_maker="jenny-almqvist",
+            forum="klg",
+            item=first.item.item.id,
+        ),
+    )
+    assert batch.decisions[0].matter.amount == Decimal("12000000")
+    assert batch.actions == (
+        Action(
+            "klg-2026-03-17 #1",
+            "Ta fram reviderad tidplan för saneringen",
+            "tomas-engstrom",
+            dt.date(2026, 4, 14),
+            group="klg",
+            meeting=DAY,
+        ),
+        Action(
+            "klg-2026-03-17 #2",
+            "Informera nämnden om avvikelsen",
+            "jenny-almqvist",
+            dt.date(2026, 4, 28),
+            group="klg",
+            meeting=DAY,
+            status=ActionStatus.DONE,
+            done_on=dt.date(2026, 4, 2),
+        ),
+    )
+    assert second.item is not None
+    # through the hook, as `mgovern decisions import` reads it
+    hook = plugin_manager().hook.mgovern_read_decisions
+    assert hook(org=org, source=str(path)) == batch
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "message"),
+    [
+        ("Beslutande (roll)", "kung", r"item 4, Beslutande \(roll\): unknown role 'kung'"),
+        ("Beslutsfattare", "Nils Holgersson", r"item 4, Beslutsfattare: unknown person"),
+        ("Belopp", "tolv miljoner", r"item 4, Belopp: 'tolv miljoner' is not an amount"),
+    ],
+)
+def test_a_wrong_filled_field_names_file_item_and_field(
+    org: Organization, agenda: Agenda, tmp_path: Path, label: str, value: str, message: str
+) -> None:
+    text = fill(minutes(org, agenda), "Beslut", "Godkänt.")
+    text = fill(text, label, value) if f"| {label} |  |" in text else text
+    if label == "Belopp":
+        text = text.replace("| Belopp | 12000000 |", f"| Belopp | {value} |")
+    path = tmp_path / "motesanteckningar.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"motesanteckningar\.md: {message}"):
+        read_markdown_minutes(org, path)
+
+
+def test_a_bad_due_date_names_the_line(org: Organization, agenda: Agenda, tmp_path: Path) -> None:
+    text = minutes(org, agenda).replace("|  |  |  |  |", "| Något | Tomas Engström | snart |  |")
+    path = tmp_path / "motesanteckningar.md"
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("| Något | Tomas Engström | snart |  |") + 1
+    with pytest.raises(ConfigError, match=rf"line {line}, Klart senast: 'snart' is not a date"):
+        read_markdown_minutes(org, path)
+
+
+def test_other_markdown_is_not_minutes(org: Organization, tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_text("# Hej\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
+    assert read_markdown_minutes(org, path) is None
