@@ -108,6 +108,8 @@ class Agenda:
     operative_share: Decimal  # of the meeting's length, 0..1
     information_share: Decimal
     warnings: tuple[str, ...]
+    #: a board meeting's report of delegated decisions (:func:`mgovern.reporting.with_report`)
+    delegation_report: Any = None
 
     @property
     def items(self) -> tuple[ClassifiedItem, ...]:

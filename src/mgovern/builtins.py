@@ -39,6 +39,18 @@ def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes
 
 
 @hookimpl(specname="mgovern_read_decisions")
+def read_decision_list(org: Organization, source: str) -> DecisionBatch | None:
+    """Delegation-decision lists as CSV or TOML (:mod:`mgovern.decision_lists`)."""
+    from pathlib import Path
+
+    from mgovern.decision_lists import SUFFIXES, load_decision_list
+
+    if "://" in source or Path(source).suffix.lower() not in SUFFIXES:
+        return None
+    return load_decision_list(org, source)
+
+
+@hookimpl(specname="mgovern_read_decisions")
 def read_markdown_minutes(org: Organization, source: str) -> DecisionBatch | None:
     """Markdown minutes that mgovern wrote (``--kind minutes --format md``)."""
     from pathlib import Path

@@ -40,6 +40,7 @@ __all__ = [
     "CycleKind",
     "Deadline",
     "DocumentSettings",
+    "ReportingSettings",
     "Flag",
     "Group",
     "Horizon",
@@ -566,6 +567,22 @@ class DocumentSettings:
 
 
 @frozen
+class ReportingSettings:
+    """How delegated decisions are reported to the board (kommunallagen 6 kap. 40 §).
+
+    ``categories``: the kinds of matter the board asked to have reported (empty: all);
+    the others are recorded separately. ``days_to_announce``: days from a meeting to the
+    announcement of its approved minutes on the notice board (justering + anslag).
+    ``appeal_days``: the appeal period from that announcement (laglighetsprövning,
+    13 kap.: three weeks).
+    """
+
+    categories: frozenset[str] = field(default=frozenset(), kw_only=True)
+    days_to_announce: int = field(default=16, kw_only=True, validator=_in_range(0, 90))
+    appeal_days: int = field(default=21, kw_only=True, validator=_in_range(1, 365))
+
+
+@frozen
 class TemplateItem:
     """A standing item every agenda of a group opens or closes with."""
 
@@ -626,6 +643,7 @@ class Organization:
     max_occurrences: int = field(default=1000, kw_only=True, validator=_at_least(1))
     agenda: AgendaTemplate = field(factory=AgendaTemplate, kw_only=True)
     documents: DocumentSettings = field(factory=lambda: DocumentSettings(), kw_only=True)
+    reporting: ReportingSettings = field(factory=ReportingSettings, kw_only=True)
 
     _groups: dict[str, Group] = field(init=False, eq=False, repr=False, hash=False)
     _people: dict[str, Person] = field(init=False, eq=False, repr=False, hash=False)
@@ -835,6 +853,9 @@ def _validate(org: Organization) -> None:
                         f"dates: {', '.join(targets)}",
                         path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
                     )
+
+    for c in sorted(org.reporting.categories):
+        known("category", c, categories, "reporting.categories")
 
     for si, criterion in enumerate(org.strategic):
         for c in sorted(criterion.categories):

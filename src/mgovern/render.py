@@ -104,6 +104,11 @@ def notice_markdown(org: Organization, agenda: Agenda, templates: Path | None = 
     """The notice: who, when, where, then the agenda with times."""
     body = agenda_markdown(org, agenda)
     text = "\n".join(_header(org, agenda, "notice")) + "\n" + body.replace("# ", "## ", 1)
+    if agenda.delegation_report is not None:  # a board meeting: the decisions reported
+        from mgovern.reporting import report_lines
+
+        section = report_lines(org, agenda.delegation_report)
+        text = text.rstrip("\n") + "\n\n" + "\n".join(section).rstrip("\n") + "\n"
     return text.encode("utf-8")
 
 

@@ -141,6 +141,18 @@ def parse_meeting_when(_: click.Context, __: click.Parameter, value: str) -> Any
         ) from None
 
 
+def db_option(func: F) -> F:
+    """``--db FILE`` (or ``MGOVERN_DB``): the decision register, a SQLite file."""
+    return click.option(
+        "--db",
+        "db_path",
+        envvar="MGOVERN_DB",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Decision register, a SQLite file (default: $MGOVERN_DB).",
+    )(func)
+
+
 def items_option(func: F) -> F:
     """``--items FILE``: submitted agenda items, TOML or CSV."""
     return click.option(

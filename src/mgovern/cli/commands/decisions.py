@@ -1,0 +1,280 @@
+"""``mgovern decisions import|list|audit|report|export``: the decision register.
+
+Every subcommand takes ``--db FILE`` (or ``MGOVERN_DB``). Without one, and with the
+embedded example organisation, the reading subcommands use the embedded example
+register (the first quarter of 2026) and say so on stderr; ``import`` always needs a
+register file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mgovern.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, cli, fail
+from mgovern.cli.options import (
+    db_option,
+    json_option,
+    load_org,
+    org_option,
+    parse_meeting_when,
+)
+from mgovern.cli.output import emit_json, matter_text
+
+if TYPE_CHECKING:
+    from mgovern.decisions import Action, Decision
+    from mgovern.model import Organization
+
+#: The embedded example register: decisions and actions of the first quarter of 2026.
+EXAMPLE_FILES = ("decisions-2026q1.csv", "actions-2026q1.toml")
+
+
+def example_register(org: Organization) -> tuple[tuple[Decision, ...], tuple[Action, ...]]:
+    """The embedded example's decisions and actions, read as any list is read."""
+    from importlib import resources
+
+    from mgovern.decision_lists import read_decision_list
+
+    decisions: list[Decision] = []
+    actions: list[Action] = []
+    for name in EXAMPLE_FILES:
+        text = resources.files("mgovern.examples").joinpath(name).read_text(encoding="utf-8")
+        batch = read_decision_list(
+            org, text, source=f"<embedded {name}>", csv_format=name.endswith(".csv")
+        )
+        decisions.extend(batch.decisions)
+        actions.extend(batch.actions)
+    return tuple(sorted(decisions, key=lambda d: (d.date, d.id))), tuple(actions)
+
+
+def register_contents(
+    org: Organization, org_path: Path | None, db_path: Path | None
+) -> tuple[tuple[Decision, ...], tuple[Action, ...]]:
+    """What the register holds: the file's, or the embedded example's."""
+    from mgovern.register import Register
+
+    if db_path is None:
+        if org_path is not None:
+            fail("give the register: --db FILE (or set MGOVERN_DB)")
+        click.echo("mgovern: using the embedded example register (give --db FILE)", err=True)
+        return example_register(org)
+    with Register(db_path, create=False) as register:
+        return register.decisions(), register.actions()
+
+
+@cli.group("decisions")
+def decisions_group() -> None:
+    """The decision register: import, list, audit, report to the board, export."""
+
+
+@decisions_group.command("import")
+@click.argument("source")
+@org_option
+@db_option
+@json_option
+def import_command(org_path: Path | None, db_path: Path | None, source: str, as_json: bool) -> None:
+    """Import the decisions and actions SOURCE holds, as one transaction.
+
+    SOURCE is a delegation-decision list (.csv, .toml), minutes (.md, .docx) or whatever a
+    plugin reads. The same decision twice adds nothing; a changed decision under an
+    existing id is a conflict and nothing is imported.
+    """
+    from mgovern.plugins import plugin_manager
+    from mgovern.register import ImportConflict, Register
+
+    if db_path is None:
+        fail("give the register to import into: --db FILE (or set MGOVERN_DB)")
+    org = load_org(org_path)
+    batch = plugin_manager().hook.mgovern_read_decisions(org=org, source=source)
+    if batch is None:  # read everything before the register is touched
+        fail(
+            f"{source}: no reader for this kind of source; known: .csv, .toml (and .md/.docx "
+            "minutes; other systems through plugins: mgovern plugins)"
+        )
+    try:
+        with Register(db_path) as register:
+            result = register.import_batch(batch)
+    except ImportConflict as conflict:
+        click.echo(f"mgovern: error: {conflict}", err=True)
+        for stored, incoming in conflict.conflicts:
+            click.echo(f"  {stored.id}:", err=True)
+            click.echo(f"    register: {_record_text(stored)}", err=True)
+            click.echo(f"    {source}: {_record_text(incoming)}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        emit_json(
+            {
+                "source": result.source,
+                "added_decisions": result.added_decisions,
+                "added_actions": result.added_actions,
+                "updated_actions": result.updated_actions,
+                "unchanged": result.unchanged,
+            }
+        )
+    else:
+        click.echo(result.summary())
+
+
+def _record_text(record: Any) -> str:
+    from mgovern.decisions import Decision
+
+    if isinstance(record, Decision):
+        who = record.decided_by + (f" {record.decision_maker}" if record.decision_maker else "")
+        extra = " urgent" if record.urgent else ""
+        forum = f" forum={record.forum}" if record.forum else ""
+        return f"{record.date} {who}{extra}{forum} {matter_text(record.matter)}: {record.text!r}"
+    done = f" done {record.done_on}" if record.done_on else ""
+    return f"{record.what!r} owner={record.owner} due={record.due} {record.status}{done}"
+
+
+@decisions_group.command("list")
+@org_option
+@db_option
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day.")
+@json_option
+def list_command(
+    org_path: Path | None,
+    db_path: Path | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """List the decisions in the register, by date."""
+    from mgovern.register import decision_data
+
+    org = load_org(org_path)
+    decisions, _ = register_contents(org, org_path, db_path)
+    first = start.date() if start else dt.date.min
+    last = end.date() if end else dt.date.max
+    if last < first:
+        fail(f"--to {last} is before --from {first}: swap the dates")
+    chosen = [d for d in decisions if first <= d.date <= last]
+    if as_json:
+        emit_json({"decisions": [decision_data(d) for d in chosen]})
+        return
+    for d in chosen:
+        who = d.decided_by + (f" ({d.decision_maker})" if d.decision_maker else "")
+        urgent = " [urgent]" if d.urgent else ""
+        click.echo(f"{d.date} {d.id}: {who}{urgent}: {d.text or matter_text(d.matter)}")
+    click.echo(f"{len(chosen)} decisions")
+
+
+@decisions_group.command("audit")
+@org_option
+@db_option
+@json_option
+def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) -> None:
+    """Check every decision against the rules in force on its date. Exit 1 on findings.
+
+    Findings: outside mandate (naming who should have decided), prepared in another
+    forum than the matter's home, an urgent chair decision the rules do not allow, and
+    a matter no rule covers.
+    """
+    from mgovern.audit import audit
+
+    org = load_org(org_path)
+    decisions, _ = register_contents(org, org_path, db_path)
+    findings = audit(org, decisions)
+    if as_json:
+        emit_json(
+            {
+                "decisions": len(decisions),
+                "findings": [
+                    {
+                        "decision": f.decision.id,
+                        "date": f.decision.date.isoformat(),
+                        "kind": f.kind.value,
+                        "message": f.message,
+                        "should_decide": f.should_decide,
+                        "should_decide_person": f.should_decide_person,
+                        "home": f.routing.home,
+                        "clause": (
+                            f"{f.routing.clause.group}.{f.routing.clause.clause}"
+                            if f.routing.clause
+                            else None
+                        ),
+                        "explanation": f.explanation,
+                    }
+                    for f in findings
+                ],
+            }
+        )
+    else:
+        for f in findings:
+            click.echo(f"{f.decision.date} {f.decision.id}: {f.kind.value}: {f.message}")
+            for line in f.explanation.splitlines():
+                click.echo(f"    {line}")
+        click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings")
+    if findings:
+        sys.exit(EXIT_FINDINGS)
+
+
+@decisions_group.command("report")
+@org_option
+@db_option
+@click.option("--group", "group_id", required=True, help="The board, e.g. namnd.")
+@click.option(
+    "--date", "when", required=True, callback=parse_meeting_when, help="The board meeting's day."
+)
+@json_option
+def report_command(
+    org_path: Path | None, db_path: Path | None, group_id: str, when: Any, as_json: bool
+) -> None:
+    """The delegated decisions to report at a board meeting (anmälan av delegationsbeslut).
+
+    Every decision a delegate took since the board's previous meeting, of the kinds the
+    board asked to have reported, by delegate; the chair's urgent decisions; and, apart,
+    those recorded separately. Each with the day it is reported and the last day it can
+    be appealed.
+    """
+    from mgovern.reporting import board_report, report_data, report_lines
+
+    org = load_org(org_path)
+    decisions, _ = register_contents(org, org_path, db_path)
+    day = when.date() if isinstance(when, dt.datetime) else when
+    report = board_report(org, decisions, group=group_id, meeting=day)
+    if as_json:
+        emit_json(report_data(org, report))
+        return
+    click.echo("\n".join(report_lines(org, report, heading="#")).rstrip("\n"))
+    click.echo(
+        f"\n{len(report.reported)} reported at {report.meeting}, announced "
+        f"{report.announced}; {len(report.recorded_separately)} recorded separately"
+    )
+
+
+@decisions_group.command("export")
+@org_option
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of stdout.",
+)
+def export_command(org_path: Path | None, db_path: Path | None, fmt: str, out: Path | None) -> None:
+    """Export the register: CSV (a decision list that imports again) or JSON (decisions
+    and actions). The same register always gives the same bytes."""
+    from mgovern.files import write_atomically
+    from mgovern.register import decisions_csv, decisions_json
+
+    org = load_org(org_path)
+    decisions, actions = register_contents(org, org_path, db_path)
+    data = decisions_csv(decisions) if fmt == "csv" else decisions_json(decisions, actions)
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    try:
+        write_atomically(out, data)
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
+    click.echo(f"{len(decisions)} decisions written to {out}", err=True)

@@ -1,0 +1,383 @@
+"""Delegation-decision lists: what case-management systems export, as CSV or TOML.
+
+A municipal office's case-management system (*ärendehanteringssystem*) exports its
+*delegationsbeslut* as one row per decision. mgovern reads such a list into a
+:class:`~mgovern.decisions.DecisionBatch`, checking every id against the organisation.
+
+CSV columns (the header row names them, in any order; only ``id``, ``date``,
+``decided_by`` and ``category`` are required): ``id`` (the diarienummer), ``date``
+(ISO, ``2026-03-17``), ``decided_by`` (a role id, or ``group`` for a group deciding as a
+body), ``decision_maker`` (a person id), ``category``, ``amount`` (``3200000``,
+``"3 200 000"`` or ``"2,5"``), ``units`` and ``flags`` (separated by ``|``, ``,`` or
+spaces), ``year``, ``forum`` (the group it was prepared in), ``item``, ``urgent``
+(true/false, ja/nej) and ``text``. The delimiter may be ``,``, ``;`` or a tab; the file
+UTF-8 (with or without a byte-order mark) or Windows-1252 (Excel's Swedish export).
+
+TOML: ``[[decisions]]`` tables with the same keys, and ``[[actions]]`` tables with
+``id``, ``what``, ``owner`` (a person id), ``due``, ``decision``, ``group``, ``meeting``,
+``status`` (open/done), ``done_on`` and ``note``.
+
+Every mistake is a :class:`~mgovern.exceptions.ConfigError` naming the file, the row (or
+table) and the column, and what to write instead; nothing is read from a file with one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from mgovern.bounds import FIRST_YEAR, LAST_YEAR, MAX_FILE_BYTES, check_text, parse_amount
+from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
+from mgovern.exceptions import ConfigError, listing, quote
+from mgovern.model import GROUP_DECIDES, Matter, Organization
+
+__all__ = [
+    "ACTION_KEYS",
+    "COLUMNS",
+    "SUFFIXES",
+    "load_decision_list",
+    "read_decision_list",
+]
+
+#: The columns of a decision list (and the keys of a ``[[decisions]]`` table).
+COLUMNS = (
+    "id",
+    "date",
+    "decided_by",
+    "decision_maker",
+    "category",
+    "amount",
+    "units",
+    "flags",
+    "year",
+    "forum",
+    "item",
+    "urgent",
+    "text",
+)
+#: The keys of an ``[[actions]]`` table.
+ACTION_KEYS = (
+    "id",
+    "what",
+    "owner",
+    "due",
+    "decision",
+    "group",
+    "meeting",
+    "status",
+    "done_on",
+    "note",
+)
+#: The file kinds this module reads.
+SUFFIXES = (".csv", ".toml")
+_LIST_SPLIT = re.compile(r"[|,;\s]+")
+_MAX_ID = 200
+
+Row = Mapping[str, Any]
+Place = Callable[[str], str]
+
+
+def load_decision_list(org: Organization, path: str | Path) -> DecisionBatch:
+    """Read a decision list from a ``.csv`` or ``.toml`` file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ConfigError(
+            f"is not a decision list: give a {' or '.join(SUFFIXES)} file", source=str(path)
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError("file not found: check the path", source=str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a file", source=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(f"is larger than {MAX_FILE_BYTES:,} bytes: split it", source=str(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if suffix != ".csv":
+            raise ConfigError("is not UTF-8 text: save it as UTF-8", source=str(path)) from None
+        try:
+            text = raw.decode("cp1252")  # Excel's Swedish "semikolonavgränsad" export
+        except UnicodeDecodeError:
+            raise ConfigError(
+                "is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8'",
+                source=str(path),
+            ) from None
+    return read_decision_list(org, text, source=str(path), csv_format=suffix == ".csv")
+
+
+def read_decision_list(
+    org: Organization, text: str, *, source: str = "<decisions>", csv_format: bool = False
+) -> DecisionBatch:
+    """Read a decision list from CSV or TOML text (TOML by default)."""
+    actions: list[Action] = []
+    if csv_format:
+        rows = _csv_rows(text, source)
+    else:
+        rows, action_rows = _toml_rows(text, source)
+        actions = _unique(
+            [_action(org, row, where, source) for row, where in action_rows], source, "actions"
+        )
+    decisions = _unique(
+        [_decision(org, row, where, source) for row, where in rows], source, "decisions"
+    )
+    return DecisionBatch(source=source, decisions=tuple(decisions), actions=tuple(actions))
+
+
+def _unique(records: list[Any], source: str, what: str) -> list[Any]:
+    seen: dict[str, str] = {}
+    for record in records:
+        if record.id in seen:
+            raise ConfigError(
+                f"duplicate id {quote(record.id)} (also at {seen[record.id]}): "
+                f"give each of the {what} its own id",
+                source=source,
+                path=record.source.partition(" @ ")[2],
+            )
+        seen[record.id] = record.source.partition(" @ ")[2]
+    return records
+
+
+def _csv_rows(text: str, source: str) -> list[tuple[Row, Place]]:
+    text = text.removeprefix("\ufeff")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0][:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    rows: list[tuple[Row, Place]] = []
+    try:
+        header = reader.fieldnames or []
+        for column in header:
+            if column.strip() not in COLUMNS:
+                raise ConfigError(
+                    f"unknown column {quote(column)}; columns are: {', '.join(COLUMNS)}",
+                    source=source,
+                    path="row 1",
+                )
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                raise ConfigError(
+                    "more values than columns: quote values that contain the delimiter",
+                    source=source,
+                    path=f"row {number}",
+                )
+            values = {k.strip(): v for k, v in row.items() if v is not None and v.strip() != ""}
+            rows.append((values, _place(f"row {number}, column ")))
+    except csv.Error as exc:
+        raise ConfigError(
+            f"not readable as CSV ({exc}): check the quoting",
+            source=source,
+            path=f"row {reader.line_num}",
+        ) from None
+    return rows
+
+
+def _toml_rows(text: str, source: str) -> tuple[list[tuple[Row, Place]], list[tuple[Row, Place]]]:
+    from mgovern.config import read_toml
+
+    data = read_toml(text, source=source)
+    unknown = sorted(set(data) - {"decisions", "actions"})
+    if unknown:
+        raise ConfigError(
+            f"unknown key {quote(unknown[0])}: the file holds [[decisions]] and [[actions]]",
+            source=source,
+        )
+    found: dict[str, list[tuple[Row, Place]]] = {"decisions": [], "actions": []}
+    for key, rows in found.items():
+        tables = data.get(key, [])
+        if not isinstance(tables, list):
+            raise ConfigError(f"{key} must be an array of tables: write [[{key}]]", source=source)
+        for index, table in enumerate(tables):
+            if not isinstance(table, dict):
+                raise ConfigError("must be a table", source=source, path=f"{key}[{index}]")
+            rows.append((table, _place(f"{key}[{index}].")))
+    return found["decisions"], found["actions"]
+
+
+def _place(prefix: str) -> Place:
+    return lambda column: f"{prefix}{column}"
+
+
+class _Fields:
+    """One row's values, each read with an error that names its place."""
+
+    def __init__(self, row: Row, where: Place, source: str, known: tuple[str, ...]) -> None:
+        self.row, self.where, self.source = row, where, source
+        for key in row:
+            if key not in known:
+                raise self.fail(
+                    key if key.isprintable() and len(key) <= 40 else "…",
+                    f"unknown key {quote(key, 30)}; use one of: {', '.join(known)}",
+                )
+
+    def fail(self, column: str, message: str) -> ConfigError:
+        return ConfigError(message, source=self.source, path=self.where(column))
+
+    def text(self, column: str, *, required: str = "", prose: bool = False) -> str:
+        value = self.row.get(column, "")
+        if not isinstance(value, str):
+            raise self.fail(column, f"expected text, got {quote(value)}")
+        value = value.strip()
+        if not value and required:
+            raise self.fail(column, f"required: {required}")
+        problem = check_text(value, prose=prose) if value else None
+        if problem is not None:
+            raise self.fail(column, problem)
+        return value
+
+    def ident(self, column: str, *, required: str = "") -> str:
+        value = self.text(column, required=required)
+        if len(value) > _MAX_ID:
+            raise self.fail(column, f"{quote(value)} is too long: at most {_MAX_ID} characters")
+        return value
+
+    def choice(self, column: str, pool: Mapping[str, object], what: str) -> str | None:
+        value = self.text(column) or None
+        if value is not None and value not in pool:
+            raise self.fail(
+                column, f"unknown {what} {quote(value)}; use one of: {listing(sorted(pool))}"
+            )
+        return value
+
+    def date(self, column: str, *, required: str = "") -> dt.date | None:
+        value = self.row.get(column)
+        if value is None:
+            if required:
+                raise self.fail(column, f"required: {required}")
+            return None
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip()) if len(value) <= 40 else value
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise self.fail(column, f"expected a date such as 2026-03-17, got {quote(value)}")
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise self.fail(column, f"{value} is outside the years {FIRST_YEAR}..{LAST_YEAR}")
+        return value
+
+    def listed(self, column: str) -> tuple[str, ...]:
+        value = self.row.get(column)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return tuple(v for v in _LIST_SPLIT.split(value) if v)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise self.fail(column, f"expected a list of ids, got {quote(value)}")
+
+    def flag(self, column: str) -> bool:
+        value = self.row.get(column, False)
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered not in ("true", "false", "yes", "no", "ja", "nej", "1", "0", ""):
+                raise self.fail(column, f"{quote(value)}: write true or false")
+            value = lowered in ("true", "yes", "ja", "1")
+        if not isinstance(value, bool):
+            raise self.fail(column, f"expected true or false, got {quote(value)}")
+        return value
+
+
+def _decision(org: Organization, row: Row, where: Place, source: str) -> Decision:
+    f = _Fields(row, where, source, COLUMNS)
+    ident = f.ident("id", required="every decision needs an id (its diarienummer)")
+    day = f.date("date", required="the day the decision was taken")
+    assert day is not None
+    roles = {r.id: r for r in org.roles} | {GROUP_DECIDES: None}
+    decided_by = f.choice("decided_by", roles, "role")
+    if decided_by is None:
+        raise f.fail("decided_by", f"required: the role that decided, or {GROUP_DECIDES!r}")
+    people = {p.id: p for p in org.people}
+    maker = f.choice("decision_maker", people, "person")
+    groups = {g.id: g for g in org.groups}
+    forum = f.choice("forum", groups, "group")
+    category = f.choice("category", {c.id: c for c in org.categories}, "category")
+    if category is None:
+        raise f.fail("category", "required: the kind of matter decided")
+    amount: Decimal | None = None
+    if "amount" in row:
+        try:
+            amount = parse_amount(row["amount"])
+        except ConfigError as exc:
+            raise f.fail("amount", exc.message) from None
+    units = f.listed("units")
+    for unit in units:
+        if unit not in groups:
+            raise f.fail("units", f"unknown group {quote(unit)}; use one of: {listing(groups)}")
+    flags = frozenset(f.listed("flags"))
+    known_flags = sorted(fl.id for fl in org.flags)
+    for flag in sorted(flags - set(known_flags)):
+        raise f.fail("flags", f"unknown flag {quote(flag)}; use one of: {listing(known_flags)}")
+    year = None
+    if "year" in row:
+        raw = row["year"]
+        if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) == 4:
+            raw = int(raw)
+        if not isinstance(raw, int) or isinstance(raw, bool) or not FIRST_YEAR <= raw <= LAST_YEAR:
+            raise f.fail("year", f"expected a year {FIRST_YEAR}..{LAST_YEAR}, got {quote(raw)}")
+        year = raw
+    try:
+        matter = Matter(category, amount=amount, units=units, flags=flags, year=year)
+    except ConfigError as exc:
+        raise f.fail(exc.path or "amount", exc.message) from None
+    return Decision(
+        ident,
+        day,
+        decided_by,
+        matter,
+        f.text("text", prose=True),
+        decision_maker=maker,
+        forum=forum,
+        item=f.text("item") or None,
+        urgent=f.flag("urgent"),
+        source=f"{source} @ {where('id')}",
+    )
+
+
+def _action(org: Organization, row: Row, where: Place, source: str) -> Action:
+    f = _Fields(row, where, source, ACTION_KEYS)
+    ident = f.ident("id", required="every action needs an id")
+    what = f.text("what", required="what is to be done", prose=True)
+    owner = f.choice("owner", {p.id: p for p in org.people}, "person")
+    if owner is None:
+        raise f.fail("owner", "required: the person (id) who is to do it")
+    due = f.date("due", required="the day it is due")
+    assert due is not None
+    status_text = f.text("status") or ActionStatus.OPEN.value
+    try:
+        status = ActionStatus(status_text)
+    except ValueError:
+        raise f.fail(
+            "status",
+            f"{quote(status_text)}: write one of {', '.join(s.value for s in ActionStatus)}",
+        ) from None
+    done_on = f.date("done_on")
+    if status is ActionStatus.DONE and done_on is None:
+        raise f.fail("done_on", "required when status is done: the day it was done")
+    if status is ActionStatus.OPEN and done_on is not None:
+        raise f.fail("done_on", "only a done action has done_on: remove it or set status = 'done'")
+    return Action(
+        ident,
+        what,
+        owner,
+        due,
+        decision=f.ident("decision") or None,
+        group=f.choice("group", {g.id: g for g in org.groups}, "group"),
+        meeting=f.date("meeting"),
+        status=status,
+        done_on=done_on,
+        note=f.text("note", prose=True),
+        source=f"{source} @ {where('id')}",
+    )
