@@ -110,9 +110,9 @@ def test_minutes_has_a_field_per_item_and_an_action_table(sample: Any) -> None:
     proposals = [p.text for p in doc.paragraphs if p.text.startswith("Förslag till beslut: ")]
     assert len(proposals) == sum(1 for e in decisions if e.item and e.item.item.proposed_decision)
     actions = table_rows(doc, "Vad")
-    assert actions[0] == ["Vad", "Vem", "Klart senast"]
+    assert actions[0] == ["Vad", "Vem", "Klart senast", "Status"]
     assert len(actions) == 7
-    assert all(row == ["", "", ""] for row in actions[1:])
+    assert all(row == ["", "", "", ""] for row in actions[1:])
     presenters = [p.text for p in doc.paragraphs if "Föredragande: " in p.text]
     assert presenters[0].startswith(f"{decisions[0].start:%H:%M} · {decisions[0].minutes} min")
 
@@ -126,7 +126,7 @@ def test_english_labels_from_the_locale(sample: Any) -> None:
     assert doc.paragraphs[0].text == "Notice of meeting: Kontorsledningsgruppen"
     assert any(p.text.startswith("When: Tuesday 17 March 2026") for p in doc.paragraphs)
     minutes = open_docx(render(org, sample.agenda, "minutes"))
-    assert table_rows(minutes, "What")[0] == ["What", "Who", "By when"]
+    assert table_rows(minutes, "What")[0] == ["What", "Who", "By when", "Status"]
 
 
 def test_same_agenda_same_bytes(sample: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,8 @@
 Registers renderers for ``("notice", "html")``, ``("minutes", "html")``,
 ``("notice", "docx")`` and ``("minutes", "docx")`` (used by ``mgovern documents``), and
 the publisher for ``webdav://`` (plain HTTP) and ``webdavs://`` (HTTPS) URLs (used by
-``mgovern documents --to`` and ``mgovern publish``). Jinja2, python-docx and requests
+``mgovern documents --to`` and ``mgovern publish``), and reads decisions and actions back
+from filled-in Word minutes (``mgovern_read_decisions``). Jinja2, python-docx and requests
 are imported when a document is rendered or stored, so loading the plugin stays cheap.
 """
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from urllib.parse import SplitResult
 
     from mgovern.agenda import Agenda
+    from mgovern.decisions import DecisionBatch
     from mgovern.model import Organization
     from mgovern.publish import Publisher
 
@@ -70,3 +72,13 @@ def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], 
     """``webdav://`` (HTTP) and ``webdavs://`` (HTTPS): documents and calendar feeds."""
     register("webdav", _webdav_publisher)
     register("webdavs", _webdav_publisher)
+
+
+@hookimpl
+def mgovern_read_decisions(org: Organization, source: str) -> DecisionBatch | None:
+    """Word minutes that mgovern wrote (``--kind minutes --format docx``), filled in."""
+    if "://" in source or not source.lower().endswith(".docx"):
+        return None
+    from mgovern_documents._read import read_docx_minutes
+
+    return read_docx_minutes(org, Path(source))

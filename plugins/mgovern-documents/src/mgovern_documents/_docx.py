@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import xml.etree.ElementTree as etree
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mgovern.agenda import Agenda
 from mgovern.exceptions import ConfigError
@@ -35,7 +36,15 @@ BASE_NAMES = {"notice": "notice.docx", "minutes": "minutes.docx"}
 
 #: Column widths of the item table in centimetres (A4 with 2 cm margins: 17 cm).
 ITEM_WIDTHS = (1.3, 0.9, 4.6, 3.0, 2.9, 4.3)
-ACTION_WIDTHS = (9.0, 4.5, 3.5)
+ACTION_WIDTHS = (8.0, 4.0, 2.8, 2.2)
+#: The minutes' decision fields: label and value column.
+FIELD_WIDTHS = (4.5, 12.5)
+#: The custom document property naming the meeting the minutes are for (``klg 2026-03-17``).
+MINUTES_PROPERTY = "mgovern-minutes"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+#: Bookmarks mgovern puts in the minutes' cells, to read them back exactly.
+ACTIONS_BOOKMARK = "mgovern_actions"
 TABLE_FONT_PT = 9.5
 
 
@@ -179,6 +188,89 @@ def _field(doc: DocxDocument, data: Document, row: Row) -> None:
     content.append(paragraph)
 
 
+def _bookmark(paragraph: Any, name: str, number: int) -> None:
+    """A collapsed bookmark at the start of a ``w:p``: how the reader finds its cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph.insert(0 if paragraph.pPr is None else 1, start)
+    start.addnext(end)
+
+
+def _decision_fields(
+    doc: DocxDocument, row: Row, labels: dict[str, str], values: dict[str, str]
+) -> None:
+    """Who decided and the matter: a label column and cells to write in, bookmarked by key."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    from mgovern.minutes import DECISION_KEYS
+
+    caption = labels["fields"].format(number=row.number)
+    table = doc.add_table(rows=0, cols=2)
+    style = _style(doc, "Table Grid")
+    if style is not None:
+        table.style = style
+    table.autofit = False
+    element = OxmlElement("w:tblCaption")
+    element.set(qn("w:val"), caption)
+    table._tbl.tblPr.append(element)
+    for column, width in zip(table.columns, FIELD_WIDTHS, strict=True):
+        column.width = Cm(width)
+    for index, key in enumerate(DECISION_KEYS[1:], start=1):
+        cells = table.add_row().cells
+        for cell, width in zip(cells, FIELD_WIDTHS, strict=True):
+            cell.width = Cm(width)
+        label = cells[0].paragraphs[0]
+        label.add_run(labels[key]).font.size = Pt(TABLE_FONT_PT)
+        _bookmark(label._p, f"mgovern_{row.number}_{key}", 2000 + 20 * row.number + index)
+        if values.get(key):
+            cells[1].paragraphs[0].add_run(values[key]).font.size = Pt(TABLE_FONT_PT)
+
+
+def _custom_properties(doc: DocxDocument, properties: dict[str, str]) -> None:
+    """Custom document properties (``docProps/custom.xml``), kept by Word and LibreOffice."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    ns, vt = CUSTOM_NS, VT_NS
+    etree.register_namespace("", ns)  # the prefixes Office writes
+    etree.register_namespace("vt", vt)
+    package = doc.part.package
+    existing = next(
+        (rel.target_part for rel in package.rels.values() if rel.reltype == RT.CUSTOM_PROPERTIES),
+        None,
+    )
+    if existing is not None:  # the base document's own, kept
+        root = etree.fromstring(existing.blob)
+    else:
+        root = etree.Element(f"{{{ns}}}Properties")
+    for old in list(root):
+        if old.get("name") in properties:
+            root.remove(old)
+    pids = [int(p.get("pid", "1")) for p in root]
+    for pid, (name, value) in enumerate(properties.items(), start=max([1, *pids]) + 1):
+        prop = etree.SubElement(root, f"{{{ns}}}property")
+        prop.set("fmtid", "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}")
+        prop.set("pid", str(pid))
+        prop.set("name", name)
+        etree.SubElement(prop, f"{{{vt}}}lpwstr").text = value
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    if existing is not None:
+        existing._blob = blob
+    else:
+        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
 def _header(doc: DocxDocument, data: Document) -> None:
     _heading(doc, data.title, 0)
     _paragraph(doc, data.cycle, "Subtitle")
@@ -223,9 +315,16 @@ def _notice(doc: DocxDocument, data: Document) -> None:
             _paragraph(doc, warning, "List Bullet")
 
 
-def _minutes(doc: DocxDocument, data: Document) -> None:
+def _minutes(
+    doc: DocxDocument, data: Document, org: Organization, fields: dict[int, dict[str, str]]
+) -> None:
+    from docx.oxml.ns import qn
+
+    from mgovern.minutes import action_labels, field_labels
+
     _header(doc, data)
     columns = data.columns
+    labels = field_labels(org)
     for row in data.rows:
         _heading(doc, f"{row.number}. {row.title}", 1)
         meta = [row.time, f"{row.minutes} {columns['minutes']}", row.kind]
@@ -236,11 +335,19 @@ def _minutes(doc: DocxDocument, data: Document) -> None:
             _labelled(doc, columns["proposed"], row.proposed)
         _heading(doc, row.record, 2)
         _field(doc, data, row)
+        if row.number in fields:
+            box = doc.tables[-1]._tbl.tr_lst[0].tc_lst[0]  # the field: its text is the decision
+            _bookmark(
+                box.find(f".//{qn('w:p')}"), f"mgovern_{row.number}_text", 2000 + 20 * row.number
+            )
+            _decision_fields(doc, row, labels, fields[row.number])
     _heading(doc, str(data.words["actions"]), 1)
     _caption(doc, data.actions_caption)
-    table = _table(doc, data.actions, ACTION_WIDTHS, data.actions_caption)
+    headings = action_labels(org)
+    table = _table(doc, headings, ACTION_WIDTHS, data.actions_caption)
+    _bookmark(table.rows[0].cells[0].paragraphs[0]._p, ACTIONS_BOOKMARK, 999)
     for _ in range(data.action_rows):
-        _row(table, ("", "", ""), ACTION_WIDTHS, height=0.9)
+        _row(table, ("",) * len(headings), ACTION_WIDTHS, height=0.9)
 
 
 def _start(templates: Path | None, kind: str) -> DocxDocument:
@@ -320,7 +427,11 @@ def render_docx(org: Organization, agenda: Agenda, templates: Path | None, kind:
     if kind == "notice":
         _notice(doc, data)
     else:
-        _minutes(doc, data)
+        from mgovern.minutes import has_decision_fields, prefill
+
+        fields = {e.number: prefill(agenda, e) for e in agenda.entries if has_decision_fields(e)}
+        _minutes(doc, data, org, fields)
+        _custom_properties(doc, {MINUTES_PROPERTY: f"{agenda.group} {data.day}"})
     _properties(doc, org, data)
     out = io.BytesIO()
     doc.save(out)

@@ -1,0 +1,137 @@
+"""Decisions and actions read back from Word minutes that mgovern wrote.
+
+The minutes name their meeting in a custom document property (``mgovern-minutes``:
+``klg 2026-03-17``). Every decision field has a bookmark mgovern put in its label cell
+(``mgovern_4_role``: item 4's role; ``mgovern_4_text``: in the decision box itself), so
+the value is the cell beside it, whatever the secretary typed and however Word split it
+into runs; the action list is the table whose header holds the bookmark
+``mgovern_actions``, every row under the header (rows added in Word included). The
+rules for the values are :mod:`mgovern.minutes`'s, the same as for Markdown minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as etree
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from mgovern.decisions import Action, Decision, DecisionBatch
+from mgovern.exceptions import ConfigError
+from mgovern.minutes import DECISION_KEYS, read_action, read_decision
+from mgovern.model import Organization
+from mgovern_documents._docx import ACTIONS_BOOKMARK, CUSTOM_NS, MINUTES_PROPERTY, VT_NS
+
+__all__ = ["read_docx_minutes"]
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FIELD = re.compile(r"mgovern_(\d+)_([a-z]+)")
+
+
+def _meeting(path: Path) -> str | None:
+    """The ``mgovern-minutes`` property of the file, or None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            blob = archive.read("docProps/custom.xml")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return None
+    try:
+        root = etree.fromstring(blob)
+    except etree.ParseError:
+        return None
+    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+        if prop.get("name") == MINUTES_PROPERTY:
+            value = prop.find(f"{{{VT_NS}}}lpwstr")
+            return (value.text or "") if value is not None else ""
+    return None
+
+
+def _text(element: Any) -> str:
+    """The text of a cell: its paragraphs' runs joined, paragraphs on lines of their own."""
+    lines = []
+    for paragraph in element.iter(f"{W}p"):
+        parts = []
+        for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+            if node.tag == f"{W}t":
+                parts.append(node.text or "")
+            else:
+                parts.append("\t" if node.tag == f"{W}tab" else "\n")
+        lines.append("".join(parts))
+    return "\n".join(lines).strip()
+
+
+def _ancestor(element: Any, tag: str) -> Any:
+    while element is not None and element.tag != tag:
+        element = element.getparent()
+    return element
+
+
+def _beside(cell: Any) -> Any:
+    """The cell after ``cell`` in its row."""
+    following = cell.getnext()
+    while following is not None and following.tag != f"{W}tc":
+        following = following.getnext()
+    return following
+
+
+def read_docx_minutes(org: Organization, path: Path) -> DecisionBatch | None:
+    """The decisions and actions in Word minutes mgovern wrote; None for other files.
+
+    :raises ConfigError: a file that says it is mgovern's minutes but is wrong, or a
+        filled field that is wrong, naming the file, item and field.
+    """
+    import docx
+
+    source = str(path)
+    meeting = _meeting(path)
+    if meeting is None:
+        return None
+    group, _, day_text = meeting.partition(" ")
+    if not org.has_group(group):
+        raise ConfigError(f"the minutes are for an unknown group {group!r}", source=source)
+    try:
+        day = dt.date.fromisoformat(day_text)
+    except ValueError:
+        raise ConfigError(f"bad meeting date {day_text!r}", source=source) from None
+    try:
+        body = docx.Document(str(path)).element.body
+    except Exception as exc:  # python-docx raises several kinds for a bad file
+        raise ConfigError(
+            f"not a Word document python-docx can open ({type(exc).__name__})", source=source
+        ) from None
+
+    fields: dict[int, dict[str, str]] = {}
+    actions_table = None
+    for mark in body.iter(f"{W}bookmarkStart"):
+        name = mark.get(f"{W}name", "")
+        if name == ACTIONS_BOOKMARK:
+            actions_table = _ancestor(mark, f"{W}tbl")
+            continue
+        found = _FIELD.fullmatch(name)
+        if found is None or found.group(2) not in DECISION_KEYS:
+            continue
+        number, key = int(found.group(1)), found.group(2)
+        cell = _ancestor(mark, f"{W}tc")
+        if cell is None:
+            continue
+        value = cell if key == "text" else _beside(cell)
+        fields.setdefault(number, {})[key] = "" if value is None else _text(value)
+
+    decisions: list[Decision] = []
+    for number in sorted(fields):
+        decision = read_decision(org, source, group, day, number, fields[number])
+        if decision is not None:
+            decisions.append(decision)
+    actions: list[Action] = []
+    if actions_table is not None:
+        for row_number, row in enumerate(actions_table.iterchildren(f"{W}tr")):
+            if row_number == 0:
+                continue  # the header
+            cells = [_text(cell) for cell in row.iterchildren(f"{W}tc")]
+            where = f"action list row {row_number}"
+            action = read_action(org, source, group, day, len(actions) + 1, where, cells)
+            if action is not None:
+                actions.append(action)
+    return DecisionBatch(source, tuple(decisions), tuple(actions))

@@ -1,0 +1,248 @@
+"""Decisions and actions read back from Word minutes, filled in as a secretary would."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
+from mgovern.exceptions import ConfigError
+from mgovern.model import Matter
+from mgovern.plugins import plugin_manager
+from mgovern.render import renderers
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DAY = dt.date(2026, 3, 17)
+
+
+def blank_minutes(sample: Any) -> Any:
+    import docx
+
+    data = renderers()[("minutes", "docx")](sample.org, sample.agenda, None)
+    return docx.Document(io.BytesIO(data))
+
+
+def type_in(paragraph: Any, *pieces: str) -> None:
+    """Type text as Word stores it: several runs, some formatted differently."""
+    for index, piece in enumerate(pieces):
+        run = paragraph.add_run(piece)
+        run.bold = index % 2 == 1
+
+
+def decision_box(doc: Any, number: int) -> Any:
+    """The paragraph in the content control 'Beslut för punkt N' (where the cursor goes)."""
+    from docx.text.paragraph import Paragraph
+
+    for sdt in doc.element.body.iter(f"{W}sdt"):
+        alias = sdt.find(f"{W}sdtPr/{W}alias")
+        if alias is not None and alias.get(f"{W}val") == f"Beslut för punkt {number}":
+            return Paragraph(sdt.find(f"{W}sdtContent/{W}p"), None)
+    raise AssertionError(f"no decision box for item {number}")
+
+
+def new_paragraph_after(paragraph: Any) -> Any:
+    """Enter at the end of a paragraph: a new one after it, in the same box."""
+    from docx.text.paragraph import Paragraph
+
+    element = copy.deepcopy(paragraph._p)
+    for child in list(element):
+        if child.tag != f"{W}pPr":
+            element.remove(child)
+    paragraph._p.addnext(element)
+    return Paragraph(element, paragraph._parent)
+
+
+def details(doc: Any, number: int) -> dict[str, Any]:
+    """Item N's decision details table, by the labels a person reads: label -> value cell."""
+    for table in doc.tables:
+        labels = {row.cells[0].text: row.cells[1] for row in table.rows if len(row.cells) == 2}
+        cell = labels.get("Beslutsnummer")
+        if cell is not None and cell.text == f"klg-2026-03-17 §{number}":
+            return labels
+    raise AssertionError(f"no decision details for item {number}")
+
+
+def action_table(doc: Any) -> Any:
+    return next(t for t in doc.tables if t.rows[0].cells[0].text == "Vad")
+
+
+def fill_cell(cell: Any, *pieces: str) -> None:
+    type_in(cell.paragraphs[0], *pieces)
+
+
+def save(doc: Any, path: Path) -> str:
+    doc.save(str(path))
+    return str(path)
+
+
+def read(sample: Any, source: str) -> DecisionBatch | None:
+    result: DecisionBatch | None = plugin_manager().hook.mgovern_read_decisions(
+        org=sample.org, source=source
+    )
+    return result
+
+
+def decision_items(sample: Any) -> list[Any]:
+    return [e for e in sample.agenda.entries if e.section == "decision"]
+
+
+def test_blank_minutes_hold_nothing(sample: Any, tmp_path: Path) -> None:
+    batch = read(sample, save(blank_minutes(sample), tmp_path / "motesanteckningar.docx"))
+    assert batch == DecisionBatch(str(tmp_path / "motesanteckningar.docx"))
+
+
+def test_filled_word_minutes_give_exactly_their_decisions_and_actions(
+    sample: Any, tmp_path: Path
+) -> None:
+    first, second = decision_items(sample)
+    doc = blank_minutes(sample)
+    # the first decision item: a decision over two paragraphs, typed in pieces
+    box = decision_box(doc, first.number)
+    type_in(box, "Fortsatt sanering ", "godkänns", " inom en utökad ram om 12 mnkr.")
+    type_in(new_paragraph_after(box), "Avvikelsen ", "rapporteras till nämnden i T1.")
+    fields = details(doc, first.number)
+    fill_cell(fields["Beslutande (roll)"], "Exploaterings", "direktör")
+    fill_cell(fields["Beslutsfattare"], "Jenny ", "Almqvist")
+    # the amount decided differs from the item's
+    amount = fields["Belopp"]
+    assert amount.text == "12000000"
+    amount.paragraphs[0].runs[0].text = "11 500 000"
+    # the second decision item was only discussed: nothing written in its fields
+    table = action_table(doc)
+    assert [c.text for c in table.rows[0].cells] == ["Vad", "Vem", "Klart senast", "Status"]
+    row = table.rows[1].cells
+    fill_cell(row[0], "Ta fram reviderad ", "tidplan för saneringen")
+    fill_cell(row[1], "tomas-engstrom")
+    fill_cell(row[2], "2026-04-", "14")
+    row = table.rows[2].cells
+    fill_cell(row[0], "Informera nämnden om avvikelsen")
+    fill_cell(row[1], "Jenny Almqvist")
+    fill_cell(row[2], "2026-04-28")
+    fill_cell(row[3], "klar ", "2026-04-02")
+    # the six empty rows are not enough: a row added at the end (Tab in the last cell)
+    added = table.add_row().cells
+    fill_cell(added[0], "Boka möte med miljöförvaltningen")
+    fill_cell(added[1], "Camilla Roos")
+    fill_cell(added[2], "2026-03-31")
+    source = save(doc, tmp_path / "motesanteckningar.docx")
+
+    batch = read(sample, source)
+    assert batch is not None
+    matter = first.item.matter
+    assert batch.decisions == (
+        Decision(
+            f"klg-2026-03-17 §{first.number}",
+            DAY,
+            "direktor",
+            Matter(
+                matter.category,
+                amount=Decimal("11500000"),
+                units=matter.units,
+                flags=matter.flags,
+                year=2026,
+            ),
+            "Fortsatt sanering godkänns inom en utökad ram om 12 mnkr.\n"
+            "Avvikelsen rapporteras till nämnden i T1.",
+            decision_maker="jenny-almqvist",
+            forum="klg",
+            item=first.item.item.id,
+        ),
+    )
+    assert second.item is not None
+    people = {p.name: p.id for p in sample.org.people}
+    assert batch.actions == (
+        Action(
+            "klg-2026-03-17 #1",
+            "Ta fram reviderad tidplan för saneringen",
+            "tomas-engstrom",
+            dt.date(2026, 4, 14),
+            group="klg",
+            meeting=DAY,
+        ),
+        Action(
+            "klg-2026-03-17 #2",
+            "Informera nämnden om avvikelsen",
+            "jenny-almqvist",
+            dt.date(2026, 4, 28),
+            group="klg",
+            meeting=DAY,
+            status=ActionStatus.DONE,
+            done_on=dt.date(2026, 4, 2),
+        ),
+        Action(
+            "klg-2026-03-17 #3",
+            "Boka möte med miljöförvaltningen",
+            people["Camilla Roos"],
+            dt.date(2026, 3, 31),
+            group="klg",
+            meeting=DAY,
+        ),
+    )
+    assert "item 4" in batch.decisions[0].source
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "message"),
+    [
+        ("Beslutande (roll)", "kung", r"item 4, Beslutande \(roll\): unknown role 'kung'"),
+        ("Beslutsfattare", "Nils Holgersson", r"item 4, Beslutsfattare: unknown person"),
+        ("Flaggor", "brådskande", r"item 4, Flaggor: unknown flag 'brådskande'"),
+    ],
+)
+def test_a_wrong_field_names_file_item_and_field(
+    sample: Any, tmp_path: Path, label: str, value: str, message: str
+) -> None:
+    doc = blank_minutes(sample)
+    type_in(decision_box(doc, 4), "Godkänt.")
+    cell = details(doc, 4)[label]
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            run.text = ""
+    fill_cell(cell, value)
+    source = save(doc, tmp_path / "motesanteckningar.docx")
+    with pytest.raises(ConfigError, match=rf"motesanteckningar\.docx: {message}"):
+        read(sample, source)
+
+
+def test_a_bad_due_date_names_the_row(sample: Any, tmp_path: Path) -> None:
+    doc = blank_minutes(sample)
+    row = action_table(doc).rows[3].cells
+    fill_cell(row[0], "Något")
+    fill_cell(row[1], "tomas-engstrom")
+    fill_cell(row[2], "31/3")
+    source = save(doc, tmp_path / "m.docx")
+    with pytest.raises(ConfigError, match=r"action list row 3, Klart senast: '31/3' is not a date"):
+        read(sample, source)
+
+
+def test_a_notice_is_not_minutes(sample: Any, tmp_path: Path) -> None:
+    notice = tmp_path / "kallelse.docx"
+    notice.write_bytes(renderers()[("notice", "docx")](sample.org, sample.agenda, None))
+    assert read(sample, str(notice)) is None
+
+
+def test_a_base_document_with_custom_properties_keeps_them(sample: Any, tmp_path: Path) -> None:
+    import zipfile
+
+    import docx
+
+    from mgovern_documents._docx import _custom_properties
+
+    base = docx.Document()
+    _custom_properties(base, {"Diarienummer": "EXPN-2026-00017"})
+    base.save(str(tmp_path / "minutes.docx"))
+    data = renderers()[("minutes", "docx")](sample.org, sample.agenda, tmp_path)
+    custom = zipfile.ZipFile(io.BytesIO(data)).read("docProps/custom.xml").decode("utf-8")
+    assert "EXPN-2026-00017" in custom
+    assert "klg 2026-03-17" in custom
+    path = tmp_path / "m.docx"
+    path.write_bytes(data)
+    batch = read(sample, str(path))
+    assert batch is not None
+    assert batch.decisions == ()
