@@ -1,0 +1,377 @@
+"""The ```console blocks of README.md, docs/*.md and plugins/*/README.md, run and compared.
+
+A console block is a terminal transcript, and this module holds it to what a user would
+see, so that the documented output cannot drift from the real one:
+
+- A line ``$ command`` is a command (a line ending in ``\\`` continues it); the lines up
+  to the next ``$ `` are its expected output, stdout and stderr interleaved as a terminal
+  shows them (each command runs as ``bash -c 'command' 2>&1``).
+- A block's commands run one after another in a fresh temporary folder of their own, so
+  an earlier command writes the files a later one reads. The folder has ``src`` and
+  ``plugins`` of the repository (symlinks, for ``--items src/mgovern/...``) and an empty
+  ``docs/images``; mgovern is the console script beside ``sys.executable``.
+- ``SOURCE_DATE_EPOCH`` is 2026-06-01 (mgovern's "today", see docs/calendars.md), so
+  the default window "this year and next" is 2026-01-01..2027-12-31 on any day.
+- Comparing: trailing spaces and trailing empty lines are ignored. A line ``...`` matches
+  any number of lines (also none); ``...`` inside a line matches any text in that line.
+  A traceback never matches.
+- ``$ cat FILE`` of a FILE that does not exist yet creates FILE with the shown output
+  first: a block shows the input it then uses.
+- ``<!-- console: file NAME -->`` right before a fenced block (of any language) writes
+  that block's text to NAME in the folder of every console block of the same page (the
+  nearest such block before the console block, else the first after it).
+- ``<!-- console: continue -->`` right before a console block runs it after the block
+  above on the page, in that block's folder (a page that goes on with the same files).
+- ``<!-- console: skip (REASON) -->`` right before a console block skips it (installs,
+  real servers, root); ``pytest -rs`` lists each skipped block with its reason. A block
+  without a directive must run here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted(ROOT.glob("plugins/*/README.md")),
+]
+TODAY_EPOCH = "1780272000"  # 2026-06-01T00:00Z
+COMMAND_TIMEOUT = 120
+
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+DIRECTIVE = re.compile(
+    r"^\s*<!--\s*console:\s*(?P<word>skip|file|continue)\b\s*(?P<rest>.*?)\s*-->\s*$"
+)
+
+
+@dataclass
+class Command:
+    text: str
+    expected: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    page: Path
+    line: int  # of the opening fence, 1-based
+    commands: list[Command]
+    skip: str | None
+    files: dict[str, str]  # name -> text, written before the first command
+    continues: bool = False  # runs after the block above, in its folder
+
+    @property
+    def id(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+@dataclass
+class _Fenced:
+    line: int
+    info: str
+    body: list[str]
+    directive: tuple[str, str] | None
+
+
+def _fenced_blocks(lines: Sequence[str]) -> Iterator[_Fenced]:
+    """Every fenced block of a page, with the console directive right before it."""
+    index = 0
+    while index < len(lines):
+        opening = FENCE.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        fence, indent = opening["fence"], len(opening["indent"])
+        before = next((ln for ln in reversed(lines[:index]) if ln.strip()), "")
+        found = DIRECTIVE.match(before)
+        body: list[str] = []
+        end = index + 1
+        while end < len(lines):
+            closing = FENCE.match(lines[end])
+            if (
+                closing is not None
+                and closing["fence"].startswith(fence[0])
+                and len(closing["fence"]) >= len(fence)
+                and not closing["info"].strip()
+            ):
+                break
+            body.append(lines[end][indent:] if lines[end][:indent].isspace() else lines[end])
+            end += 1
+        yield _Fenced(
+            index + 1,
+            opening["info"].strip(),
+            body,
+            (found["word"], found["rest"]) if found else None,
+        )
+        index = end + 1
+
+
+def _commands(body: Sequence[str], where: str) -> list[Command]:
+    commands: list[Command] = []
+    continuing = False
+    for line in body:
+        if continuing:
+            commands[-1].text += "\n" + line
+            continuing = line.endswith("\\")
+        elif line.startswith("$ "):
+            commands.append(Command(line[2:]))
+            continuing = line.endswith("\\")
+        elif commands:
+            commands[-1].expected.append(line)
+        elif line.strip():
+            raise AssertionError(f"{where}: output before the first '$ ' command: {line!r}")
+    return commands
+
+
+def _skip_reason(rest: str, where: str) -> str:
+    reason = re.fullmatch(r"\((.+)\)", rest)
+    if reason is None:
+        raise AssertionError(f"{where}: write <!-- console: skip (the reason) -->")
+    return reason[1]
+
+
+def parse(page: Path) -> list[Block]:
+    """The console blocks of a page, with their skip reasons and files."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    fenced = list(_fenced_blocks(lines))
+    declared: list[tuple[int, str, str]] = []  # (line, name, text)
+    for block in fenced:
+        if block.directive and block.directive[0] == "file":
+            name = block.directive[1]
+            where = f"{page.relative_to(ROOT)}:{block.line}"
+            assert re.fullmatch(r"[\w.-]+", name), f"{where}: console: file needs a file name"
+            declared.append((block.line, name, "\n".join(block.body) + "\n"))
+    blocks = []
+    for block in fenced:
+        if block.info.split()[:1] != ["console"]:
+            continue
+        where = f"{page.relative_to(ROOT)}:{block.line}"
+        skip, continues = None, False
+        if block.directive:
+            word, rest = block.directive
+            assert word != "file", f"{where}: 'console: file' is for the blocks of files"
+            if word == "skip":
+                skip = _skip_reason(rest, where)
+            continues = word == "continue"
+            assert not continues or blocks, f"{where}: no console block above to continue"
+        files: dict[str, str] = {}
+        for name in dict.fromkeys(name for _, name, _ in declared):
+            candidates = [(ln, text) for ln, n, text in declared if n == name]
+            earlier = [text for ln, text in candidates if ln < block.line]
+            files[name] = earlier[-1] if earlier else candidates[0][1]
+        commands = _commands(block.body, where)
+        blocks.append(Block(page, block.line, commands, skip, files, continues))
+    return blocks
+
+
+def _line_matches(pattern: str, line: str) -> bool:
+    if "..." not in pattern:
+        return pattern == line
+    parts = [re.escape(part) for part in pattern.split("...")]
+    return re.fullmatch(".*".join(parts), line) is not None
+
+
+def matches(expected: Sequence[str], actual: Sequence[str]) -> bool:
+    """``expected`` against ``actual``, a line ``...`` standing for any number of lines."""
+    if not expected:
+        return not actual
+    if expected[0] == "...":
+        return any(matches(expected[1:], actual[skip:]) for skip in range(len(actual) + 1))
+    return (
+        bool(actual) and _line_matches(expected[0], actual[0]) and matches(expected[1:], actual[1:])
+    )
+
+
+def _normalised(lines: Sequence[str]) -> list[str]:
+    cleaned = [line.rstrip() for line in lines]
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    return cleaned
+
+
+def _environment() -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MGOVERN_", "PYTEST_", "COV_")) and key not in ("NETRC",)
+    }
+    bin_dir = str(Path(sys.executable).parent)
+    env.update(
+        PATH=os.pathsep.join([bin_dir, env.get("PATH", os.defpath)]),
+        SOURCE_DATE_EPOCH=TODAY_EPOCH,
+        LC_ALL="C.UTF-8",
+        PYTHONIOENCODING="utf-8",
+        PYTHONDONTWRITEBYTECODE="1",
+        COLUMNS="80",
+        NO_COLOR="1",
+    )
+    return env
+
+
+def _prepare(folder: Path, block: Block) -> None:
+    for name in ("src", "plugins"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+    (folder / "docs" / "images").mkdir(parents=True)
+    for name, text in block.files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def _shown_file(command: Command, folder: Path) -> Path | None:
+    """The FILE of ``cat FILE`` when it does not exist yet."""
+    words = shlex.split(command.text) if "\n" not in command.text else []
+    if len(words) == 2 and words[0] == "cat":
+        path = folder / words[1]
+        if not path.exists() and not Path(words[1]).is_absolute():
+            return path
+    return None
+
+
+def run_session(blocks: Sequence[Block], folder: Path) -> dict[str, list[str]]:
+    """Blocks that continue one another, in one folder: each block's problems."""
+    _prepare(folder, blocks[0])
+    return {block.id: run_block(block, folder) for block in blocks}
+
+
+def run_block(block: Block, folder: Path) -> list[str]:
+    """Each difference between a command's shown and real output, as a readable text."""
+    env = {**_environment(), "HOME": str(folder)}  # no ~/.netrc, nothing written home
+    problems = []
+    for command in block.commands:
+        shown = _shown_file(command, folder)
+        if shown is not None:
+            shown.parent.mkdir(parents=True, exist_ok=True)
+            shown.write_text("\n".join(command.expected).rstrip("\n") + "\n", encoding="utf-8")
+        done = subprocess.run(
+            ["bash", "-c", command.text + "\n"],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+        actual = _normalised(done.stdout.decode("utf-8", "replace").splitlines())
+        expected = _normalised(command.expected)
+        traceback = any(line.startswith("Traceback (most recent call last)") for line in actual)
+        if traceback or not matches(expected, actual):
+            diff = difflib.unified_diff(
+                expected, actual, "shown in the docs", f"printed (exit {done.returncode})", n=2
+            )
+            problems.append(f"$ {command.text}\n" + "\n".join(line.rstrip("\n") for line in diff))
+    return problems
+
+
+BLOCKS = [block for page in PAGES for block in parse(page)]
+
+
+@pytest.fixture(scope="module")
+def outcomes(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[str]]:
+    """The problems of every selected block that runs, the blocks run in parallel."""
+    selected = [
+        item.callspec.params["block"]
+        for item in request.session.items
+        if isinstance(item, pytest.Function)
+        and item.originalname == "test_console_block"
+        and hasattr(item, "callspec")
+    ]
+    sessions: list[list[Block]] = []
+    for block in BLOCKS:  # a block the selected ones continue runs too
+        if block.continues and sessions:
+            sessions[-1].append(block)
+        else:
+            sessions.append([block])
+    wanted = {block.id for block in selected}
+    sessions = [
+        session
+        for session in sessions
+        if any(block.id in wanted for block in session)
+        and all(block.skip is None and block.commands for block in session)
+    ]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        futures = [
+            pool.submit(run_session, session, tmp_path_factory.mktemp("console"))
+            for session in sessions
+        ]
+        return {name: problems for future in futures for name, problems in future.result().items()}
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[block.id for block in BLOCKS])
+def test_console_block(block: Block, outcomes: dict[str, list[str]]) -> None:
+    if block.skip is not None:
+        pytest.skip(f"{block.id}: {block.skip}")
+    assert block.commands, f"{block.id}: a console block without a '$ ' command"
+    assert block.id in outcomes, f"{block.id}: continues a block that is skipped"
+    problems = outcomes[block.id]
+    assert not problems, f"{block.id}: the output differs from the docs\n\n" + "\n\n".join(problems)
+
+
+def test_every_page_is_read() -> None:
+    assert len(BLOCKS) >= 30, "the console blocks were not found"
+    assert any(block.skip for block in BLOCKS)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "ok"),
+    [
+        (["a", "...", "d"], ["a", "b", "c", "d"], True),
+        (["a", "...", "d"], ["a", "d"], True),
+        (["a", "...", "d"], ["a", "b"], False),
+        (["...", "x"], ["x"], True),
+        (["3 passed in ...s"], ["3 passed in 1.25s"], True),
+        (["3 passed in ...s"], ["2 passed in 1.25s"], False),
+        (["a"], ["a", "b"], False),
+        ([], [], True),
+    ],
+)
+def test_matching(expected: list[str], actual: list[str], ok: bool) -> None:
+    assert matches(expected, actual) is ok
+
+
+def _mgovern(*args: str, epoch: str | None) -> subprocess.CompletedProcess[str]:
+    env = _environment()
+    if epoch is None:
+        env.pop("SOURCE_DATE_EPOCH")
+    else:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    script = Path(sys.executable).parent / "mgovern"
+    return subprocess.run(
+        [str(script), *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_source_date_epoch_sets_today(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgovern import clock
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")
+    assert str(clock.today()) == "2026-06-01"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761599")  # 2026-12-31T23:59:59Z
+    assert str(clock.today()) == "2026-12-31"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert clock.today() == dt.date.today()
+    done = _mgovern("calendars", "--out", str(tmp_path / "c"), epoch="1830297600")  # 2028-01
+    assert "for 2028-01-01..2029-12-31" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("epoch", ["yesterday", "-5", "1.5", "9" * 30])
+def test_a_bad_source_date_epoch_is_one_line(epoch: str, tmp_path: Path) -> None:
+    done = _mgovern("calendars", "--out", str(tmp_path / "c"), epoch=epoch)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1].startswith("mgovern: error: SOURCE_DATE_EPOCH: ")
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "c").exists()
