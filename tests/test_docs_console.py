@@ -22,6 +22,8 @@ see, so that the documented output cannot drift from the real one:
   nearest such block before the console block, else the first after it).
 - ``<!-- console: continue -->`` right before a console block runs it after the block
   above on the page, in that block's folder (a page that goes on with the same files).
+- ``<!-- console: needs PROGRAM ... -->`` right before a console block skips it when
+  one of the programs (say ``jq``) is not installed, and runs it when all are.
 - ``<!-- console: skip (REASON) -->`` right before a console block skips it (installs,
   real servers, root); ``pytest -rs`` lists each skipped block with its reason. A block
   without a directive must run here.
@@ -34,6 +36,7 @@ import difflib
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -54,7 +57,7 @@ COMMAND_TIMEOUT = 120
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 DIRECTIVE = re.compile(
-    r"^\s*<!--\s*console:\s*(?P<word>skip|file|continue)\b\s*(?P<rest>.*?)\s*-->\s*$"
+    r"^\s*<!--\s*console:\s*(?P<word>skip|file|continue|needs)\b\s*(?P<rest>.*?)\s*-->\s*$"
 )
 
 
@@ -166,6 +169,9 @@ def parse(page: Path) -> list[Block]:
             if word == "skip":
                 skip = _skip_reason(rest, where)
             continues = word == "continue"
+            missing = [tool for tool in rest.split() if shutil.which(tool) is None]
+            if word == "needs" and missing:
+                skip = f"needs {', '.join(missing)}, which is not installed here"
             assert not continues or blocks, f"{where}: no console block above to continue"
         files: dict[str, str] = {}
         for name in dict.fromkeys(name for _, name, _ in declared):
