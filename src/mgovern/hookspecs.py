@@ -70,10 +70,13 @@ def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification
 def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
     """Register publishers by URL scheme, for ``mgovern publish`` and ``mgovern documents``.
 
-    Call ``register(scheme, factory)``; ``factory(url_parts)`` gets the URL split by
-    :func:`urllib.parse.urlsplit` and returns an object with ``publish_calendars(job)`` and
-    ``put_documents(job, documents)`` (see :class:`mgovern.publish.Publisher`). The core
-    registers ``file``. Two plugins registering one scheme is an error.
+    Call ``register(scheme, factory)``; ``factory(url_parts)`` gets the URL as
+    :func:`mgovern.urls.parse_url` checked it (no password, no query or fragment, a valid
+    host and port), as a :class:`urllib.parse.SplitResult` with a lower-case scheme and
+    ``netloc`` ``host[:port]`` without any user name (credentials are in ``job``), and
+    returns an object with ``publish_calendars(job)`` and ``put_documents(job, documents)``
+    (see :class:`mgovern.publish.Publisher`). The core registers ``file``. Two plugins
+    registering one scheme is an error.
 
     :param register: the registrar.
     """

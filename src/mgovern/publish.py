@@ -2,14 +2,20 @@
 
 A plugin registers a publisher class for one or more URL schemes through the
 ``mgovern_register_publishers(register)`` hook; the core registers ``file://``.
-``mgovern publish URL`` and ``mgovern documents --to URL`` pick the publisher by the
-URL's scheme. A publisher must be safe to run every night: idempotent (the same input
-changes nothing), never overwriting what someone else changed unless forced, and
-failing with one clear line (exit 2) when the far end says no.
+``mgovern publish URL`` and ``mgovern documents --to URL`` pick the publisher with
+:func:`publisher_for`, which checks the URL with :func:`mgovern.urls.parse_url` first
+(a password in it is refused before anything else) and hands the factory the checked
+URL without any user name in it. A publisher must be safe to run every night:
+idempotent (the same input changes nothing), never overwriting what someone else
+changed unless forced, and failing with one clear line (exit 2) when the far end says
+no.
 
-Credentials never travel in the URL (process lists show command lines): they come from
-``MGOVERN_USERNAME`` / ``MGOVERN_PASSWORD`` or a netrc file, and never appear in output,
-logs or exceptions.
+Credentials never travel in the URL (process lists show command lines). They come, in
+this order, from ``MGOVERN_USERNAME`` and ``MGOVERN_PASSWORD``; else from the entry for
+the host in ``~/.netrc`` (or the file ``NETRC`` names). A user name alone may be written
+in the URL (``caldavs://mgovern@host/``); ``MGOVERN_USERNAME`` wins over it, and the
+password still comes from ``MGOVERN_PASSWORD`` or netrc. No user name written in the URL
+and no password ever appears in output, logs or exceptions.
 """
 
 from __future__ import annotations
@@ -21,13 +27,14 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote
 
 import attrs
 from attrs import frozen
 
 from mgovern.exceptions import MgovernError
 from mgovern.model import Organization
+from mgovern.urls import URL, URLError, clip, parse_parts, parse_url, redact
 
 if TYPE_CHECKING:
     import pluggy
@@ -63,9 +70,22 @@ class Change(enum.StrEnum):
 class Credentials:
     username: str
     password: str = attrs.field(repr=False)
+    #: The user name was written in the URL: messages do not name it.
+    username_from_url: bool = attrs.field(default=False, kw_only=True)
 
     def __repr__(self) -> str:  # never show the password, not even in a traceback
-        return f"Credentials(username={self.username!r}, password=***)"
+        return f"Credentials(username={self.who!r}, password=***)"
+
+    @property
+    def who(self) -> str:
+        """The user, as messages name it (not by a name written in the URL)."""
+        if self.username_from_url:
+            return "the user named in the URL"
+        return f"user {clip(self.username, 60)!r}"
+
+
+def _shown(url: str | URL) -> str:
+    return url.text if isinstance(url, URL) else redact(url)
 
 
 @frozen
@@ -73,7 +93,7 @@ class PublishJob:
     """What to publish where, and how carefully."""
 
     org: Organization
-    url: str  # without credentials
+    url: str = attrs.field(converter=_shown)  # as messages may show it: no user name
     start: dt.date
     end: dt.date
     stamp: dt.datetime | None = None
@@ -138,61 +158,65 @@ def publishers(pm: pluggy.PluginManager | None = None) -> dict[str, PublisherFac
     return found
 
 
-def redact(url: str) -> str:
-    """The URL without any user or password in it."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address keeps its brackets
-        host = f"[{host}]"
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+def publisher_for(url: str, pm: pluggy.PluginManager | None = None) -> tuple[Publisher, URL]:
+    """The publisher for a URL, and the URL as checked (for :func:`credentials_for`).
 
-
-def publisher_for(
-    url: str, pm: pluggy.PluginManager | None = None
-) -> tuple[Publisher, SplitResult]:
-    """The publisher for a URL; refuses a password in it (process lists show it)."""
-    parts = urlsplit(url)
-    if parts.password is not None:
-        raise PublishError(
-            f"{redact(url)}: the URL holds a password, which other users can read in the "
-            "process list; remove it and set MGOVERN_USERNAME/MGOVERN_PASSWORD or use ~/.netrc"
-        )
+    The URL goes through :func:`mgovern.urls.parse_url` before the plugins are even
+    loaded; the factory gets it as a :class:`~urllib.parse.SplitResult` without a user
+    name (:meth:`mgovern.urls.URL.parts`).
+    """
+    try:
+        target = parse_url(url)
+    except URLError as exc:
+        raise PublishError(str(exc)) from None
     available = publishers(pm)
-    factory = available.get(parts.scheme.lower())
-    if factory is None and not parts.scheme:
-        raise PublishError(
-            f"{url!r} has no scheme: write a URL such as file://{Path(url).absolute()} "
-            "or caldavs://host/path/"
-        )
+    factory = available.get(target.scheme)
     if factory is None:
-        schemes = ", ".join(f"{s}://" for s in sorted(available))
-        raise PublishError(
-            f"no publisher for {parts.scheme or 'a URL without a scheme'}:// "
-            f"(installed: {schemes}); install the plugin for it"
+        raise PublishError(_no_publisher(target.scheme, sorted(available)))
+    return factory(target.parts()), target
+
+
+def _no_publisher(scheme: str, available: Sequence[str]) -> str:
+    installed = ", ".join(f"{s}://" for s in available)
+    hint = "install the plugin for it"
+    if scheme in ("http", "https"):
+        secure = "s" if scheme == "https" else ""
+        hint = (
+            f"for a WebDAV folder write webdav{secure}:// (mgovern-documents), for a "
+            f"calendar server caldav{secure}:// (mgovern-caldav)"
         )
-    return factory(parts), parts
+    elif scheme == "webcal":
+        hint = (
+            "webcal:// is how people subscribe; publish to file:// or webdavs:// and give "
+            "them that address as webcal://"
+        )
+    return f"no publisher for {clip(scheme, 32)}:// (installed: {installed}); {hint}"
 
 
 def credentials_for(
-    parts: SplitResult, environ: Mapping[str, str] | None = None
+    url: URL | SplitResult, environ: Mapping[str, str] | None = None
 ) -> Credentials | None:
-    """From MGOVERN_USERNAME/MGOVERN_PASSWORD, else the netrc entry for the host."""
+    """From MGOVERN_USERNAME/MGOVERN_PASSWORD, else the netrc entry for the host.
+
+    A user name written in the URL is used when MGOVERN_USERNAME is not set.
+    """
+    target = url if isinstance(url, URL) else parse_parts(url)
     env = os.environ if environ is None else environ
-    username = env.get("MGOVERN_USERNAME") or parts.username
+    from_env = env.get("MGOVERN_USERNAME")
+    username = from_env or target.username
+    from_url = not from_env and target.username is not None
     password = env.get("MGOVERN_PASSWORD")
     if username and password is not None:
-        return Credentials(username, password)
-    path = env.get("NETRC") or str(Path.home() / ".netrc")
+        return Credentials(username, password, username_from_url=from_url)
     try:
-        entry = netrc.netrc(path).authenticators(parts.hostname or "")
-    except (FileNotFoundError, netrc.NetrcParseError, OSError):
+        path = env.get("NETRC") or str(Path.home() / ".netrc")
+        entry = netrc.netrc(path).authenticators(target.host)
+    except (netrc.NetrcParseError, OSError, RuntimeError):  # RuntimeError: no home
         entry = None
     if entry is not None:
         login, _, secret = entry
         if secret is not None:
-            return Credentials(username or login or "", secret)
+            return Credentials(username or login or "", secret, username_from_url=from_url)
     return None
 
 
@@ -225,9 +249,18 @@ class FilePublisher:
     ``--force`` (see :func:`mgovern.files.write_tracked`)."""
 
     def __init__(self, parts: SplitResult) -> None:
-        if parts.netloc not in ("", "localhost"):
-            raise PublishError(f"file:// URLs name a local folder, not the host {parts.netloc!r}")
-        self.root = Path(parts.path or ".")
+        target = parse_parts(parts)
+        if target.host.lower() not in ("", "localhost"):
+            raise PublishError(
+                f"{clip(target.text)}: file:// names a folder on this machine, not one on the "
+                f"host {clip(target.host, 60)!r}; write file:///path/to/folder"
+            )
+        if not target.path:
+            raise PublishError(
+                "file:// without a folder; write file:///path/to/folder "
+                "(or file:folder, relative to the current one)"
+            )
+        self.root = Path(unquote(target.path))
 
     def publish_calendars(self, job: PublishJob) -> PublishReport:
         return self._write(job, calendar_files(job))

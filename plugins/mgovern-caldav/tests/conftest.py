@@ -132,8 +132,8 @@ level = info
             self.process.wait()
         self.process = None
 
-    def account(self) -> Account:
-        username = f"u{secrets.token_hex(4)}"
+    def account(self, username: str | None = None) -> Account:
+        username = username or f"u{secrets.token_hex(4)}"
         password = f"pw-{secrets.token_urlsafe(18)}"
         self.passwords.append(password)
         with self.users.open("a", encoding="utf-8") as users:

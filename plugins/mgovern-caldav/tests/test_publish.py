@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -469,9 +470,9 @@ def test_no_server_timeout_and_5xx_are_publish_errors(passwords: list[str]) -> N
         silent.listen(5)
         port = silent.getsockname()[1]
         account = Target("anna", "pw-unused-2", f"caldav://127.0.0.1:{port}/anna/")
-        _, parts = publisher_for(account.url)
+        _, target = publisher_for(account.url)
         with pytest.raises(PublishError, match=r"no answer within 1 s \(timeout\)"):
-            CalDAVPublisher(parts, timeout=1).publish_calendars(make_job(account))
+            CalDAVPublisher(target.parts(), timeout=1).publish_calendars(make_job(account))
 
     # A server in trouble: HTTP 500 and 503.
     for status in (500, 503):
@@ -565,3 +566,102 @@ def test_the_command_line_end_to_end(
     for run in runs:
         captured.extend([run.stdout, run.stderr])
         assert account.password not in run.stdout + run.stderr
+
+
+# --- where credentials come from ------------------------------------------------------------
+def test_a_user_name_in_the_url_with_the_password_from_the_environment(
+    account: Account, captured: list[str], passwords: list[str]
+) -> None:
+    window = ("--from", "2026-01-01", "--to", "2026-01-31")
+    with_user = account.url.replace("://", f"://{account.username}@")
+    env = {"MGOVERN_USERNAME": "", "MGOVERN_PASSWORD": account.password, "NETRC": os.devnull}
+    done = run_cli("publish", with_user, *window, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].endswith("0 conflict")
+
+    wrong = "wrong-" + account.password[-8:]
+    passwords.append(wrong)
+    refused = run_cli("publish", with_user, *window, env={**env, "MGOVERN_PASSWORD": wrong})
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        f"mgovern: error: {account.url}: HTTP 401, authentication failed for the user named "
+        "in the URL"
+    )
+    captured.extend([done.stdout, done.stderr, refused.stdout, refused.stderr])
+
+
+def test_credentials_from_a_netrc_file(
+    account: Account, tmp_path: Path, captured: list[str]
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text(
+        f"machine 127.0.0.1 login {account.username} password {account.password}\n",
+        encoding="utf-8",
+    )
+    netrc.chmod(0o600)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MGOVERN_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mgovern",
+            "publish",
+            account.url,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+        ],
+        env={**environ, "NETRC": str(netrc)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    captured.extend([done.stdout, done.stderr])
+
+
+@pytest.mark.parametrize(
+    "userinfo",
+    ["{user}:{pw}@", "{user}:pa/ss{pw}@", "{user}:pa#ss{pw}@", "{user}:pa?ss{pw}@", "{user}:@"],
+)
+def test_a_password_in_the_url_never_reaches_the_server(
+    account: Account, radicale: Radicale, captured: list[str], userinfo: str
+) -> None:
+    before = radicale.log.read_text(errors="replace")
+    written = userinfo.format(user=account.username, pw=account.password)
+    url = account.url.replace("://", f"://{written}")
+    refused = run_cli("publish", url, "--from", "2026-01-01", "--to", "2026-01-31", env={})
+    assert refused.returncode == 2
+    (line,) = refused.stderr.splitlines()  # one line, no traceback
+    assert "holds a password" in line
+    assert len(line) <= 300
+    assert account.password not in refused.stdout + refused.stderr
+    assert f"{account.username}:" not in refused.stdout + refused.stderr
+    assert radicale.log.read_text(errors="replace") == before  # not one request
+    captured.extend([refused.stdout, refused.stderr])
+
+
+def test_a_calendar_home_with_an_escaped_at_sign(radicale: Radicale, captured: list[str]) -> None:
+    """Nextcloud's homes hold e-mail addresses (``…/calendars/anna@example.org/``); an
+    ``@`` after the host is refused, and the same home written with ``%40`` works."""
+    import secrets
+
+    account = radicale.account(f"anna{secrets.token_hex(3)}@example.org")
+    username, password = account.username, account.password
+    host = f"127.0.0.1:{radicale.port}"
+    env = {"MGOVERN_USERNAME": username, "MGOVERN_PASSWORD": password}
+    window = ("--from", "2026-01-01", "--to", "2026-01-31")
+
+    refused = run_cli("publish", f"caldav://{host}/{username}/", *window, env=env)
+    assert refused.returncode == 2
+    assert "an '@' in a path is written %40" in refused.stderr
+
+    escaped = f"caldav://{host}/{username.replace('@', '%40')}/"
+    first = run_cli("publish", escaped, *window, env=env)
+    assert first.returncode == 0, first.stderr
+    second = run_cli("publish", escaped, *window, env=env)
+    assert second.returncode == 0, second.stderr
+    assert " 0 created, 0 updated, 0 deleted" in " " + second.stdout
+    captured.extend([refused.stderr, first.stdout, first.stderr, second.stdout, second.stderr])

@@ -91,3 +91,40 @@ def test_calendars_by_url(dav: Any) -> None:
     assert (dav.root / "all.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     second = runner.invoke(build_cli(), command, env=env, catch_exceptions=False)
     assert " 0 created, 0 updated" in " " + second.stdout
+
+
+def test_a_user_name_in_the_url_and_the_password_from_the_environment(dav: Any) -> None:
+    with_user = dav.url.replace("://", f"://{dav.user}@")
+    result = documents(
+        "--format", "html", "--to", with_user, env={"MGOVERN_PASSWORD": dav.password}
+    )
+    assert result.exit_code == 0, result.output
+    assert (dav.root / "klg" / "2026-03-17" / "kallelse.html").is_file()
+    assert dav.user not in result.stdout + result.stderr  # never shown, though accepted
+
+    wrong = documents("--format", "html", "--to", with_user, env={"MGOVERN_PASSWORD": "fel"})
+    assert wrong.exit_code == 2
+    assert dav.user not in wrong.stdout + wrong.stderr
+
+
+def test_a_password_in_the_url_is_refused_before_anything_is_sent(dav: Any) -> None:
+    host = f"{dav.host}:{dav.port}"
+    for userinfo in (
+        f"{dav.user}:{dav.password}@",
+        f"{dav.user}:hem/ligt@",
+        f"{dav.user}:hem#ligt@",
+        f"{dav.user}:hem?ligt@",
+        f"{dav.user}:hem@ligt@",
+        f"{dav.user}%3Ahemligt@",
+        f"{dav.user}:@",
+    ):
+        url = dav.url.replace(f"://{host}", f"://{userinfo}{host}")
+        result = documents("--format", "docx", "--to", url, env={"MGOVERN_PASSWORD": "x"})
+        assert result.exit_code == 2, url
+        (line,) = result.stderr.splitlines()
+        assert "holds a password" in line
+        assert len(line) <= 300
+        assert dav.user not in result.stdout + result.stderr
+        assert "hemligt" not in result.stdout + result.stderr
+        assert "ligt" not in result.stdout + result.stderr
+        assert list(dav.root.iterdir()) == []  # nothing written, not even a folder

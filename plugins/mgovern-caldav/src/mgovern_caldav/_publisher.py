@@ -22,7 +22,10 @@ are deleted (``If-Match``), in the published collections and any other calendar 
 the home; an unmarked resource is never touched, and a marked one changed there is a
 conflict. Everything the network says goes through :class:`_Server`, which turns every
 failure into a :class:`mgovern.publish.PublishError` naming the URL (without
-credentials) and the HTTP status, never a password.
+credentials) and the HTTP status, never a password, nor a user name written in the URL.
+
+The URL arrives checked by :func:`mgovern.urls.parse_url` (no password, no query, a
+valid host and port); the constructor checks it again, for a publisher made directly.
 """
 
 from __future__ import annotations
@@ -31,11 +34,12 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from attrs import frozen
 
-from mgovern.publish import Change, PublishError, PublishJob, PublishReport, redact
+from mgovern.publish import Change, PublishError, PublishJob, PublishReport
+from mgovern.urls import clip, parse_parts, redact
 from mgovern_caldav._resources import Inspected, inspect, prepare
 
 if TYPE_CHECKING:
@@ -83,20 +87,15 @@ class CalDAVPublisher:
     """``caldav://`` and ``caldavs://``: every group's series on a CalDAV server."""
 
     def __init__(self, parts: SplitResult, *, timeout: float | None = None) -> None:
-        scheme = SCHEMES.get(parts.scheme.lower())
+        target = parse_parts(parts)  # already checked by publisher_for; made directly too
+        scheme = SCHEMES.get(target.scheme)
         if scheme is None:
             raise PublishError(
-                f"{parts.scheme}:// is not a CalDAV URL; use caldav:// or caldavs://"
+                f"{clip(target.scheme, 32)}:// is not a CalDAV URL; use caldav:// or caldavs://"
             )
-        host = parts.netloc.rpartition("@")[2]
-        if not parts.hostname:
-            raise PublishError(
-                f"{redact(urlunsplit(parts))}: no server named; "
-                "write caldavs://host[:port]/path/to/calendar-home/"
-            )
-        path = parts.path if parts.path.endswith("/") else parts.path + "/"
-        self.url = urlunsplit((parts.scheme.lower(), host, path, "", ""))
-        self.home = urlunsplit((scheme, host, path, "", ""))
+        path = target.path if target.path.endswith("/") else target.path + "/"
+        self.url = f"{target.scheme}://{target.netloc}{path}"  # as shown: no user name
+        self.home = f"{scheme}://{target.netloc}{path}"
         if timeout is None:
             try:
                 timeout = float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
@@ -333,7 +332,7 @@ class _Server:
         where = self._where(url)
         if status in (401, 403):
             who = (
-                f"user {self.credentials.username!r}"
+                self.credentials.who
                 if self.credentials
                 else "no credentials given (set MGOVERN_USERNAME/MGOVERN_PASSWORD or use ~/.netrc)"
             )
@@ -348,9 +347,11 @@ class _Server:
         return PublishError(f"{where}: {what}{detail}; publishing stopped, re-run to resume")
 
     def _where(self, url: str) -> str:
-        """The URL as the user wrote it (caldav[s]://...), never with credentials."""
+        """The URL as the user wrote it (caldav[s]://...), never with credentials, and
+        short enough for one line."""
         relative = url[len(self.home) :] if url.startswith(self.home) else ""
-        return redact(self.shown + relative) if relative or url == self.home else redact(url)
+        shown = redact(self.shown + relative) if relative or url == self.home else redact(url)
+        return clip(shown, 120)
 
     @contextmanager
     def _guard(self, url: str) -> Iterator[None]:

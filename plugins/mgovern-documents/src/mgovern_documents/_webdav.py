@@ -18,7 +18,9 @@ is noticed.
 Credentials come from the job (``MGOVERN_USERNAME``/``MGOVERN_PASSWORD`` or netrc), are
 sent as HTTP basic authentication, and never appear in messages: every failure is one
 :class:`mgovern.publish.PublishError` line naming the URL (without credentials) and the
-status.
+status. The URL arrives checked by :func:`mgovern.urls.parse_url` (no password, no
+query, a valid host and port); the constructor checks it again, for a publisher made
+directly.
 """
 
 from __future__ import annotations
@@ -29,16 +31,10 @@ import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-from mgovern.publish import (
-    Change,
-    PublishError,
-    PublishJob,
-    PublishReport,
-    calendar_files,
-    redact,
-)
+from mgovern.publish import Change, PublishError, PublishJob, PublishReport, calendar_files
+from mgovern.urls import clip, parse_parts, redact
 
 if TYPE_CHECKING:
     import requests
@@ -107,21 +103,12 @@ class WebDAVPublisher:
     """Writes documents and calendar feeds to a WebDAV folder; see the module."""
 
     def __init__(self, parts: SplitResult, *, timeout: float = TIMEOUT) -> None:
-        scheme = parts.scheme.lower()
-        self.shown = redact(urlunsplit(parts)).rstrip("/")
-        if scheme not in _SCHEMES:
-            raise PublishError(f"{self.shown}: not a webdav:// or webdavs:// URL")
-        if not parts.hostname:
-            raise PublishError(
-                f"{self.shown}: the URL needs a host, e.g. webdavs://cloud.example.org/dav/"
-            )
-        host = parts.hostname
-        if ":" in host:  # IPv6
-            host = f"[{host}]"
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        path = parts.path if parts.path.endswith("/") else parts.path + "/"
-        self.base = urlunsplit((_SCHEMES[scheme], host, path, "", ""))
+        target = parse_parts(parts)  # already checked by publisher_for; made directly too
+        self.shown = target.text.rstrip("/")
+        if target.scheme not in _SCHEMES:
+            raise PublishError(f"{clip(self.shown)}: not a webdav:// or webdavs:// URL")
+        path = target.path if target.path.endswith("/") else target.path + "/"
+        self.base = f"{_SCHEMES[target.scheme]}://{target.netloc}{path}"
         self.base_path = unquote(path)
         self.timeout = timeout
         self._folders: set[str] = set()
@@ -258,7 +245,7 @@ class WebDAVPublisher:
     ) -> requests.Response:
         import requests
 
-        where = f"{self.shown}/{name}"
+        where = clip(f"{self.shown}/{name}", 100)
         try:
             response = session.request(
                 method,
@@ -304,12 +291,12 @@ class WebDAVPublisher:
         elif code == 404:
             hint = "no such folder on the server; check the URL"
         elif code == 409:
-            hint = f"the folder above it does not exist; create {self.shown}/ first"
+            hint = f"the folder above it does not exist; create {clip(self.shown, 80)}/ first"
         elif code == 507:
             hint = "the server has no room left"
         elif 300 <= code < 400:
             moved = response.headers.get("Location", "")
-            hint = f"the server redirects to {redact(moved)}; use that URL" if moved else ""
+            hint = f"the server redirects to {clip(redact(moved))}; use that URL" if moved else ""
         elif code >= 500:
             hint = "the server failed; try again later"
         else:
@@ -356,7 +343,8 @@ class WebDAVPublisher:
             root = ET.fromstring(response.content)
         except ET.ParseError:
             raise PublishError(
-                f"{self.shown}/{folder}: PROPFIND answered with XML that cannot be read"
+                f"{clip(f'{self.shown}/{folder}', 120)}: PROPFIND answered with XML that "
+                "cannot be read"
             ) from None
         names = []
         for href in root.iter(f"{_DAV}href"):
