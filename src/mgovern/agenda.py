@@ -346,7 +346,10 @@ def build_agenda(
         routing = entry.routing
         home = routing.home if routing is not None else None
         if routing is None:
-            warnings.append(texts["unclassified"].format(title=entry.item.title))
+            from mgovern.followup import is_follow_up  # an action's: not a new matter
+
+            if not is_follow_up(entry.item):
+                warnings.append(texts["unclassified"].format(title=entry.item.title))
         elif routing.outcome is Outcome.GAP:
             warnings.append(texts["gap"].format(title=entry.item.title))
         elif routing.outcome is Outcome.AMBIGUOUS:

@@ -13,6 +13,14 @@ if TYPE_CHECKING:  # imported when a hook runs, not when the CLI starts
     from mgovern.model import AgendaItem, Organization
 
 
+@hookimpl(tryfirst=True, specname="mgovern_classify_item")
+def classify_follow_up(org: Organization, item: AgendaItem) -> Classification | None:
+    """An action's follow-up (:mod:`mgovern.followup`) is no new matter: not classified."""
+    from mgovern.followup import follow_up_classification
+
+    return follow_up_classification(item)
+
+
 @hookimpl(trylast=True)
 def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification | None:
     """The keyword classifier: the fallback every other classifier comes before."""

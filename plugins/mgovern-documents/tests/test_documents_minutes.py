@@ -231,7 +231,6 @@ def test_a_base_document_with_custom_properties_keeps_them(sample: Any, tmp_path
     import zipfile
 
     import docx
-
     from mgovern_documents._docx import _custom_properties
 
     base = docx.Document()

@@ -13,6 +13,7 @@ import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli, fail
 from mgovern.cli.options import (
+    db_option,
     default_window,
     items_option,
     json_option,
@@ -24,20 +25,36 @@ from mgovern.cli.options import (
 from mgovern.cli.output import change_data, emit_json, print_changes, table
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mgovern.agenda import Agenda
+    from mgovern.decisions import Action
     from mgovern.model import Organization
 
 
 def meeting_agenda(
-    org: Organization, group_id: str, when: dt.date | dt.datetime, items_path: Path
+    org: Organization,
+    group_id: str,
+    when: dt.date | dt.datetime,
+    items_path: Path,
+    *,
+    actions: Iterable[Action] = (),
 ) -> Agenda:
-    """The agenda of one meeting, following every item in the file from its submission."""
+    """The agenda of one meeting, following every item in the file from its submission.
+
+    ``actions`` (from the register): the group's actions overdue at the meeting's agenda
+    deadline come up as follow-up items (:mod:`mgovern.followup`).
+    """
     from mgovern.agenda import find_meeting, plan
+    from mgovern.followup import follow_up_items
     from mgovern.items import load_items
 
     org.group(group_id)
     items = load_items(org, items_path)
     meeting = find_meeting(org, group_id, when)
+    on = (meeting.agenda_deadline or meeting.start).date()
+    follow_ups = follow_up_items(org, actions, on, meeting=meeting)
+    items = (*items, *(item for item in follow_ups if item.raised_in == group_id))
     submitted = [i.submitted for i in items if i.submitted is not None]
     first = min([*(s.date() for s in submitted), meeting.start.date()]) - dt.timedelta(days=1)
     # look beyond the meeting, so items meant for later meetings are not pulled into it
@@ -56,26 +73,45 @@ def meeting_agenda(
     show_default=True,
     help="text or md (json: the same as --json).",
 )
+@db_option
 @json_option
 def agenda_command(
-    org_path: Path | None, group_id: str, when: Any, items_path: Path, fmt: str, as_json: bool
+    org_path: Path | None,
+    group_id: str,
+    when: Any,
+    items_path: Path,
+    fmt: str,
+    db_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Build a meeting's agenda from the submitted items.
 
     Every item in the file is followed from the meeting it was submitted to (its
     raised_in group, the first meeting whose deadline it makes): forwarded to its home
     group, deferred when late or not accepted, carried over when a meeting is full.
+    With --db, the group's actions overdue at the agenda deadline are follow-up items.
     """
     from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
 
     org = load_org(org_path)
-    agenda = meeting_agenda(org, group_id, when, items_path)
+    actions = _register_actions(db_path)
+    agenda = meeting_agenda(org, group_id, when, items_path, actions=actions)
     if as_json or fmt == "json":
         emit_json(agenda_data(org, agenda))
     elif fmt == "md":
         click.echo(agenda_markdown(org, agenda), nl=False)
     else:
         click.echo(agenda_text(org, agenda), nl=False)
+
+
+def _register_actions(db_path: Path | None) -> tuple[Action, ...]:
+    """The register's actions (none without ``--db``)."""
+    if db_path is None:
+        return ()
+    from mgovern.register import Register
+
+    with Register(db_path, create=False) as register:
+        return register.actions()
 
 
 _REPORT_HEADER = (
@@ -117,15 +153,25 @@ _REPORT_HEADER = (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write an SVG chart of operative share per group and month.",
 )
+@db_option
 @json_option
 def report_command(
-    org_path: Path | None, items_path: Path, start: Any, end: Any, chart: Path | None, as_json: bool
+    org_path: Path | None,
+    items_path: Path,
+    start: Any,
+    end: Any,
+    chart: Path | None,
+    db_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Where meeting time goes: per group and month, minutes by horizon and kind,
-    forwarded items, and the groups over their operative limit (exit 0 either way)."""
+    forwarded items, and the groups over their operative limit (exit 0 either way).
+    With --db, every action that fell overdue is followed up once, at its group's next
+    meeting."""
     from mgovern.agenda import plan
     from mgovern.drift import drift, drift_chart
     from mgovern.files import write_atomically
+    from mgovern.followup import follow_ups_until
     from mgovern.items import load_items
 
     org = load_org(org_path)
@@ -135,7 +181,8 @@ def report_command(
         (submitted[0], submitted[-1] + dt.timedelta(days=62)) if submitted else default_window()
     )
     first, last = resolve_window(start, end, default)
-    agendas, unplaced = plan(org, items, first, last)
+    follow_ups = follow_ups_until(org, _register_actions(db_path), last)
+    agendas, unplaced = plan(org, [*items, *follow_ups], first, last)
     figures = drift(org, agendas)
     if chart is not None:
         write_atomically(chart, drift_chart(org, figures))

@@ -1,0 +1,132 @@
+"""``mgovern actions``: the open, due and overdue actions of the register, per group and
+person, and the meeting where each overdue one is followed up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mgovern.cli.app import cli
+from mgovern.cli.options import db_option, json_option, load_org, org_option
+from mgovern.cli.output import emit_json, table
+
+if TYPE_CHECKING:
+    from mgovern.cycles import Occurrence
+    from mgovern.decisions import Action
+    from mgovern.followup import ActionState
+    from mgovern.model import Organization
+
+#: How far ahead `mgovern actions` looks for the meeting that follows an action up.
+LOOK_AHEAD = dt.timedelta(days=92)
+
+
+def follow_up_meetings(
+    org: Organization, actions: tuple[Action, ...], on: dt.date
+) -> dict[str, Occurrence | None]:
+    """The meeting each action overdue on ``on`` is followed up at (None: none found),
+    by action id: the agenda :func:`mgovern.agenda.plan` puts its follow-up item on."""
+    from mgovern.agenda import plan
+    from mgovern.followup import follow_up_id, follow_up_items
+
+    items = follow_up_items(org, actions, on)
+    if not items:
+        return {}
+    agendas, _ = plan(org, items, on, on + LOOK_AHEAD)
+    placed = {
+        entry.item.item.id: agenda.meeting
+        for agenda in agendas
+        for entry in agenda.entries
+        if entry.item is not None
+    }
+    action_of = {follow_up_id(a): a.id for a in actions}
+    return {action_of[item.id]: placed.get(item.id) for item in items}
+
+
+def _state_data(
+    org: Organization, state: ActionState, meeting: Occurrence | None
+) -> dict[str, Any]:
+    from mgovern.register import action_data
+
+    return {
+        **action_data(state.action),
+        "standing": state.standing.value,
+        "follow_up_group": state.group,
+        "days_late": state.days_late,
+        "follow_up_at": meeting.start.isoformat(timespec="minutes") if meeting else None,
+    }
+
+
+@cli.command("actions")
+@org_option
+@db_option
+@click.option("--group", "group_id", help="Only the actions this group follows up.")
+@click.option("--person", help="Only the actions this person (an id) owns.")
+@click.option(
+    "--on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The day to look from (default: today, or SOURCE_DATE_EPOCH's).",
+)
+@json_option
+def actions_command(
+    org_path: Path | None,
+    db_path: Path | None,
+    group_id: str | None,
+    person: str | None,
+    on: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """Open, due and overdue actions, and where each overdue one is followed up.
+
+    An action is overdue when its due date has passed and it is not done, due when it
+    falls due within a week. Each overdue action becomes a follow-up item on the next
+    meeting of the group that follows it up (its own group, else its owner's first
+    group); done actions leave the list.
+    """
+    from mgovern.cli.commands.decisions import register_contents
+    from mgovern.clock import today
+    from mgovern.followup import Standing, action_list
+
+    org = load_org(org_path)
+    _, actions = register_contents(org, org_path, db_path)
+    day = on.date() if on is not None else today()
+    states = action_list(org, actions, day, group=group_id, person=person)
+    overdue = tuple(s.action for s in states if s.standing is Standing.OVERDUE)
+    # placed among all overdue actions: their follow-ups share the meetings' time
+    meetings = follow_up_meetings(org, overdue, day)
+    if as_json:
+        emit_json(
+            {
+                "on": day.isoformat(),
+                "actions": [_state_data(org, s, meetings.get(s.action.id)) for s in states],
+            }
+        )
+        return
+    counts = dict.fromkeys(Standing, 0)
+    rows = []
+    for state in states:
+        counts[state.standing] += 1
+        action = state.action
+        meeting = meetings.get(action.id)
+        at = f"{meeting.group} {meeting.start:%Y-%m-%d %H:%M}" if meeting else ""
+        rows.append(
+            (
+                state.standing.value,
+                action.due.isoformat(),
+                action.id,
+                action.owner,
+                state.group or "-",
+                at,
+                action.what,
+            )
+        )
+    click.echo(
+        f"{org.name}: actions open on {day}: {counts[Standing.OVERDUE]} overdue, "
+        f"{counts[Standing.DUE]} due within a week, {counts[Standing.OPEN]} open"
+    )
+    if rows:
+        header = ("standing", "due", "id", "owner", "group", "follow-up at", "what")
+        for line in table(header, rows, left=len(header)):
+            click.echo(line)
