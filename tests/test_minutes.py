@@ -129,21 +129,23 @@ def test_filled_markdown_minutes_give_exactly_their_decisions_and_actions(
 @pytest.mark.parametrize(
     ("label", "value", "message"),
     [
-        ("Beslutande (roll)", "kung", r"item 4, Beslutande \(roll\): unknown role 'kung'"),
-        ("Beslutsfattare", "Nils Holgersson", r"item 4, Beslutsfattare: unknown person"),
-        ("Belopp", "tolv miljoner", r"item 4, Belopp: 'tolv miljoner' is not an amount"),
+        ("Beslutande (roll)", "kung", r"Beslutande \(roll\): unknown role 'kung'"),
+        ("Beslutsfattare", "Nils Holgersson", r"Beslutsfattare: unknown person"),
+        ("Flaggor", "brådskande", r"Flaggor: unknown flag 'brådskande'"),
+        ("Belopp", "tolv miljoner", r"Belopp: 'tolv miljoner' is not an amount"),
     ],
 )
 def test_a_wrong_filled_field_names_file_item_and_field(
     org: Organization, agenda: Agenda, tmp_path: Path, label: str, value: str, message: str
 ) -> None:
-    text = fill(minutes(org, agenda), "Beslut", "Godkänt.")
-    text = fill(text, label, value) if f"| {label} |  |" in text else text
-    if label == "Belopp":
-        text = text.replace("| Belopp | 12000000 |", f"| Belopp | {value} |")
+    number = next(e.number for e in agenda.entries if e.section == "decision")
+    lines = fill(minutes(org, agenda), "Beslut", "Godkänt.").splitlines()
+    start = lines.index(f"<!-- mgovern:decision item={number} -->")
+    row = next(i for i in range(start, len(lines)) if lines[i].startswith(f"| {label} |"))
+    lines[row] = f"| {label} | {value} |"
     path = tmp_path / "motesanteckningar.md"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf"motesanteckningar\.md: {message}"):
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"motesanteckningar\.md: item {number}, {message}"):
         read_markdown_minutes(org, path)
 
 

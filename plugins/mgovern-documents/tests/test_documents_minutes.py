@@ -184,29 +184,31 @@ def test_filled_word_minutes_give_exactly_their_decisions_and_actions(
             meeting=DAY,
         ),
     )
-    assert "item 4" in batch.decisions[0].source
+    assert f"item {first.number}" in batch.decisions[0].source
 
 
 @pytest.mark.parametrize(
     ("label", "value", "message"),
     [
-        ("Beslutande (roll)", "kung", r"item 4, Beslutande \(roll\): unknown role 'kung'"),
-        ("Beslutsfattare", "Nils Holgersson", r"item 4, Beslutsfattare: unknown person"),
-        ("Flaggor", "brådskande", r"item 4, Flaggor: unknown flag 'brådskande'"),
+        ("Beslutande (roll)", "kung", r"Beslutande \(roll\): unknown role 'kung'"),
+        ("Beslutsfattare", "Nils Holgersson", r"Beslutsfattare: unknown person"),
+        ("Flaggor", "brådskande", r"Flaggor: unknown flag 'brådskande'"),
+        ("Belopp", "tolv miljoner", r"Belopp: 'tolv miljoner' is not an amount"),
     ],
 )
 def test_a_wrong_field_names_file_item_and_field(
     sample: Any, tmp_path: Path, label: str, value: str, message: str
 ) -> None:
+    number = decision_items(sample)[0].number
     doc = blank_minutes(sample)
-    type_in(decision_box(doc, 4), "Godkänt.")
-    cell = details(doc, 4)[label]
+    type_in(decision_box(doc, number), "Godkänt.")
+    cell = details(doc, number)[label]
     for paragraph in cell.paragraphs:
         for run in paragraph.runs:
             run.text = ""
     fill_cell(cell, value)
     source = save(doc, tmp_path / "motesanteckningar.docx")
-    with pytest.raises(ConfigError, match=rf"motesanteckningar\.docx: {message}"):
+    with pytest.raises(ConfigError, match=rf"motesanteckningar\.docx: item {number}, {message}"):
         read(sample, source)
 
 
