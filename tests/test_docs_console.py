@@ -5,16 +5,18 @@ see, so that the documented output cannot drift from the real one:
 
 - A line ``$ command`` is a command (a line ending in ``\\`` continues it); the lines up
   to the next ``$ `` are its expected output, stdout and stderr interleaved as a terminal
-  shows them (each command runs as ``bash -c 'command' 2>&1``).
+  shows them (each command runs as ``bash -c 'command' 2>&1``, a shell of its own: an
+  ``export`` or ``cd`` would change nothing for the next command and is refused).
 - A block's commands run one after another in a fresh temporary folder of their own, so
   an earlier command writes the files a later one reads. The folder has ``src`` and
   ``plugins`` of the repository (symlinks, for ``--items src/mgovern/...``) and an empty
-  ``docs/images``; mgovern is the console script beside ``sys.executable``.
+  ``docs/images``; HOME is the folder too (no ~/.netrc, nothing written elsewhere);
+  mgovern is the console script beside ``sys.executable``. Blocks run in parallel.
 - ``SOURCE_DATE_EPOCH`` is 2026-06-01 (mgovern's "today", see docs/calendars.md), so
   the default window "this year and next" is 2026-01-01..2027-12-31 on any day.
 - Comparing: trailing spaces and trailing empty lines are ignored. A line ``...`` matches
-  any number of lines (also none); ``...`` inside a line matches any text in that line.
-  A traceback never matches.
+  any number of lines (also none); ``...`` inside a line matches any text in that line
+  (``{...}`` in an error message still matches itself). A traceback never matches.
 - ``$ cat FILE`` of a FILE that does not exist yet creates FILE with the shown output
   first: a block shows the input it then uses.
 - ``<!-- console: file NAME -->`` right before a fenced block (of any language) writes
@@ -256,6 +258,12 @@ def run_block(block: Block, folder: Path) -> list[str]:
     env = {**_environment(), "HOME": str(folder)}  # no ~/.netrc, nothing written home
     problems = []
     for command in block.commands:
+        if re.match(r"(export|cd|source|\.)\s", command.text):
+            problems.append(
+                f"$ {command.text}\nruns in a shell of its own and changes nothing for the "
+                "next command: write VAR=value before a command, or join commands with &&"
+            )
+            continue
         shown = _shown_file(command, folder)
         if shown is not None:
             shown.parent.mkdir(parents=True, exist_ok=True)
