@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,12 @@ def agenda(org: Organization) -> Agenda:
     from mgovern.cli import meeting_agenda
 
     return meeting_agenda(org, "klg", DAY, ITEMS)
+
+
+def meeting_agenda_of_example() -> Agenda:
+    from mgovern.cli import meeting_agenda
+
+    return meeting_agenda(mgovern.example(), "klg", DAY, ITEMS)
 
 
 def minutes(org: Organization, agenda: Agenda) -> str:
@@ -66,7 +73,7 @@ def test_filled_markdown_minutes_give_exactly_their_decisions_and_actions(
     # item 1 (the first decision item): decided by the director, text over two lines
     text = fill(text, "Beslut", "Fortsatt sanering godkänns.<br>Avvikelsen rapporteras i T1.")
     text = fill(text, "Beslutande (roll)", "Exploateringsdirektör")
-    text = fill(text, "Beslutsfattare", "jenny-almqvist")
+    text = fill(text, "Beslutsfattare", "magnus-forsberg")
     # the second decision item was only discussed: its fields stay empty
     text = text.replace(
         "|  |  |  |  |",
@@ -94,7 +101,7 @@ def test_filled_markdown_minutes_give_exactly_their_decisions_and_actions(
                 year=2026,
             ),
             "Fortsatt sanering godkänns.\nAvvikelsen rapporteras i T1.",
-            decision_maker="jenny-almqvist",
+            decision_maker="magnus-forsberg",
             forum="klg",
             item=first.item.item.id,
         ),
@@ -162,3 +169,43 @@ def test_other_markdown_is_not_minutes(org: Organization, tmp_path: Path) -> Non
     path = tmp_path / "README.md"
     path.write_text("# Hej\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
     assert read_markdown_minutes(org, path) is None
+
+
+def test_importing_filled_markdown_minutes_twice_adds_nothing(tmp_path: Path) -> None:
+    """Write the minutes, fill them in as text, import them, import them again."""
+    import json
+
+    from click.testing import CliRunner
+
+    from mgovern.cli import build_cli
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+
+    written = run(
+        *("documents", "--group", "klg", "--date", "2026-03-17", "--items", str(ITEMS)),
+        *("--kind", "minutes", "--format", "md", "--to", (tmp_path / "dokument").as_uri()),
+    )
+    assert written.exit_code == 0, written.output
+    path = tmp_path / "dokument" / "klg" / "2026-03-17" / "motesanteckningar.md"
+    text = fill(path.read_text(encoding="utf-8"), "Beslut", "Godkänt enligt förslaget.")
+    text = fill(text, "Beslutsfattare", "Magnus Forsberg")  # one role: direktor
+    text = text.replace(
+        "|  |  |  |  |", "| Ta fram reviderad tidplan | tomas-engstrom | 2026-04-01 | |"
+    )
+    path.write_text(text, encoding="utf-8")
+    db = str(tmp_path / "register.sqlite")
+    counts = ("added_decisions", "added_actions", "updated_actions", "unchanged")
+
+    once = run("decisions", "import", str(path), "--db", db, "--json")
+    assert once.exit_code == 0, once.output
+    assert [json.loads(once.stdout)[k] for k in counts] == [1, 1, 0, 0]
+    twice = run("decisions", "import", str(path), "--db", db, "--json")
+    assert twice.exit_code == 0, twice.output
+    assert [json.loads(twice.stdout)[k] for k in counts] == [0, 0, 0, 2]
+    (decision,) = json.loads(run("decisions", "list", "--db", db, "--json").stdout)["decisions"]
+    number = next(e.number for e in meeting_agenda_of_example().entries if e.section == "decision")
+    assert decision["id"] == f"klg-2026-03-17 §{number}"
+    assert decision["decided_by"] == "direktor"
+    assert decision["decision_maker"] == "magnus-forsberg"
+    assert decision["text"] == "Godkänt enligt förslaget."

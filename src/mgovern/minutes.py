@@ -251,9 +251,13 @@ def read_decision(
     elif person is not None and len(org.person(person).roles) == 1:
         role = org.person(person).roles[0]
     elif person is not None:
-        raise _error(
-            source, where, labels["role"], f"{person_text} holds several roles or none; name one"
+        held = org.person(person).roles
+        message = (
+            f"{person_text} holds the roles {', '.join(held)}; name the one they decided in"
+            if held
+            else f"{person_text} holds no role; name the role they decided in"
         )
+        raise _error(source, where, labels["role"], message)
     else:
         role = "group"
     category = value("category")

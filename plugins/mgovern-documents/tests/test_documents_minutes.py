@@ -108,7 +108,7 @@ def test_filled_word_minutes_give_exactly_their_decisions_and_actions(
     type_in(new_paragraph_after(box), "Avvikelsen ", "rapporteras till nämnden i T1.")
     fields = details(doc, first.number)
     fill_cell(fields["Beslutande (roll)"], "Exploaterings", "direktör")
-    fill_cell(fields["Beslutsfattare"], "Jenny ", "Almqvist")
+    fill_cell(fields["Beslutsfattare"], "Magnus ", "Forsberg")
     # the amount decided differs from the item's
     amount = fields["Belopp"]
     assert amount.text == "12000000"
@@ -149,7 +149,7 @@ def test_filled_word_minutes_give_exactly_their_decisions_and_actions(
             ),
             "Fortsatt sanering godkänns inom en utökad ram om 12 mnkr.\n"
             "Avvikelsen rapporteras till nämnden i T1.",
-            decision_maker="jenny-almqvist",
+            decision_maker="magnus-forsberg",
             forum="klg",
             item=first.item.item.id,
         ),
@@ -247,3 +247,86 @@ def test_a_base_document_with_custom_properties_keeps_them(sample: Any, tmp_path
     batch = read(sample, str(path))
     assert batch is not None
     assert batch.decisions == ()
+
+
+def test_importing_filled_minutes_twice_adds_nothing(sample: Any, tmp_path: Path) -> None:
+    """The whole way through the command line: write, fill in, import, import again."""
+    import json
+
+    import docx
+    from click.testing import CliRunner
+
+    from mgovern.cli import build_cli
+
+    from .conftest import ITEMS
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+
+    written = run(
+        *("documents", "--group", "klg", "--date", "2026-03-17", "--items", str(ITEMS)),
+        *("--kind", "minutes", "--format", "docx", "--to", (tmp_path / "dokument").as_uri()),
+    )
+    assert written.exit_code == 0, written.output
+    path = tmp_path / "dokument" / "klg" / "2026-03-17" / "motesanteckningar.docx"
+    doc = docx.Document(str(path))
+    first = decision_items(sample)[0]
+    type_in(decision_box(doc, first.number), "Godkänt ", "enligt förslaget.")
+    fill_cell(details(doc, first.number)["Beslutsfattare"], "Magnus Forsberg")
+    row = action_table(doc).rows[1].cells
+    fill_cell(row[0], "Ta fram reviderad tidplan")
+    fill_cell(row[1], "Tomas Engström")
+    fill_cell(row[2], "2026-04-01")
+    doc.save(str(path))
+    db = str(tmp_path / "register.sqlite")
+
+    once = run("decisions", "import", str(path), "--db", db, "--json")
+    assert once.exit_code == 0, once.output
+    assert json.loads(once.stdout) | {"source": ""} == {
+        "source": "",
+        "added_decisions": 1,
+        "added_actions": 1,
+        "updated_actions": 0,
+        "unchanged": 0,
+    }
+    before = Path(db).read_bytes()
+    twice = run("decisions", "import", str(path), "--db", db, "--json")
+    assert twice.exit_code == 0, twice.output
+    assert json.loads(twice.stdout) | {"source": ""} == {
+        "source": "",
+        "added_decisions": 0,
+        "added_actions": 0,
+        "updated_actions": 0,
+        "unchanged": 2,
+    }
+    listed = run("decisions", "list", "--db", db, "--json")
+    assert listed.exit_code == 0, listed.output
+    assert f"klg-2026-03-17 §{first.number}" in listed.stdout
+    assert len(Path(db).read_bytes()) == len(before)
+    # the action, overdue in mid-April, is followed up at KLG's next meeting
+    actions = run("actions", "--db", db, "--on", "2026-04-15", "--json")
+    (action,) = json.loads(actions.stdout)["actions"]
+    assert action["id"] == "klg-2026-03-17 #1"
+    assert action["standing"] == "overdue"
+    assert action["follow_up_at"].startswith("2026-04-21T09:00")
+
+
+def test_a_wrong_field_fails_the_import_exit_2(sample: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mgovern.cli import build_cli
+
+    doc = blank_minutes(sample)
+    number = decision_items(sample)[0].number
+    type_in(decision_box(doc, number), "Godkänt.")
+    fill_cell(details(doc, number)["Beslutande (roll)"], "kung")
+    source = save(doc, tmp_path / "motesanteckningar.docx")
+    db = tmp_path / "register.sqlite"
+    result = CliRunner().invoke(
+        build_cli(), ["decisions", "import", source, "--db", str(db)], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert f"motesanteckningar.docx: item {number}, Beslutande (roll): unknown role" in (
+        result.stderr
+    )
+    assert not db.exists()
