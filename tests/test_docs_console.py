@@ -26,9 +26,14 @@ see, so that the documented output cannot drift from the real one:
   above on the page, in that block's folder (a page that goes on with the same files).
 - ``<!-- console: needs PROGRAM ... -->`` right before a console block skips it when
   one of the programs (say ``jq``) is not installed, and runs it when all are.
+- ``<!-- console: webdav-server ADDRESS USER:PASSWORD FOLDER/ ... -->`` right before a
+  console block starts a WebDAV server (WsgiDAV, basic authentication) with these empty
+  folders for the block and the blocks that continue it; ADDRESS (``127.0.0.1:8080``) in
+  the commands and the output stands for the server's real address, on a free port.
 - ``<!-- console: skip (REASON) -->`` right before a console block skips it (installs,
   real servers, root); ``pytest -rs`` lists each skipped block with its reason. A block
-  without a directive must run here.
+  without a directive must run here. Directives go on lines of their own, several may
+  stand one above the other.
 """
 
 from __future__ import annotations
@@ -41,8 +46,10 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +66,7 @@ COMMAND_TIMEOUT = 120
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 DIRECTIVE = re.compile(
-    r"^\s*<!--\s*console:\s*(?P<word>skip|file|continue|needs)\b\s*(?P<rest>.*?)\s*-->\s*$"
+    r"^\s*<!--\s*console:\s*(?P<word>skip|file|continue|needs|webdav-server)\b\s*(?P<rest>.*?)\s*-->\s*$"
 )
 
 
@@ -77,6 +84,7 @@ class Block:
     skip: str | None
     files: dict[str, str]  # name -> text, written before the first command
     continues: bool = False  # runs after the block above, in its folder
+    server: str = ""  # "ADDRESS USER:PASSWORD FOLDER/...": a WebDAV server to start first
 
     @property
     def id(self) -> str:
@@ -88,11 +96,11 @@ class _Fenced:
     line: int
     info: str
     body: list[str]
-    directive: tuple[str, str] | None
+    directives: list[tuple[str, str]]
 
 
 def _fenced_blocks(lines: Sequence[str]) -> Iterator[_Fenced]:
-    """Every fenced block of a page, with the console directive right before it."""
+    """Every fenced block of a page, with the console directives right before it."""
     index = 0
     while index < len(lines):
         opening = FENCE.match(lines[index])
@@ -100,8 +108,15 @@ def _fenced_blocks(lines: Sequence[str]) -> Iterator[_Fenced]:
             index += 1
             continue
         fence, indent = opening["fence"], len(opening["indent"])
-        before = next((ln for ln in reversed(lines[:index]) if ln.strip()), "")
-        found = DIRECTIVE.match(before)
+        directives: list[tuple[str, str]] = []
+        above = index - 1
+        while above >= 0 and not lines[above].strip():
+            above -= 1
+        while above >= 0 and lines[above].lstrip().startswith("<!-- console"):
+            found = DIRECTIVE.match(lines[above])
+            assert found, f"line {above + 1}: not a console directive: {lines[above]!r}"
+            directives.insert(0, (found["word"], found["rest"]))
+            above -= 1
         body: list[str] = []
         end = index + 1
         while end < len(lines):
@@ -115,12 +130,7 @@ def _fenced_blocks(lines: Sequence[str]) -> Iterator[_Fenced]:
                 break
             body.append(lines[end][indent:] if lines[end][:indent].isspace() else lines[end])
             end += 1
-        yield _Fenced(
-            index + 1,
-            opening["info"].strip(),
-            body,
-            (found["word"], found["rest"]) if found else None,
-        )
+        yield _Fenced(index + 1, opening["info"].strip(), body, directives)
         index = end + 1
 
 
@@ -154,8 +164,9 @@ def parse(page: Path) -> list[Block]:
     fenced = list(_fenced_blocks(lines))
     declared: list[tuple[int, str, str]] = []  # (line, name, text)
     for block in fenced:
-        if block.directive and block.directive[0] == "file":
-            name = block.directive[1]
+        for word, name in block.directives:
+            if word != "file":
+                continue
             where = f"{page.relative_to(ROOT)}:{block.line}"
             assert re.fullmatch(r"[\w.-]+", name), f"{where}: console: file needs a file name"
             declared.append((block.line, name, "\n".join(block.body) + "\n"))
@@ -164,24 +175,26 @@ def parse(page: Path) -> list[Block]:
         if block.info.split()[:1] != ["console"]:
             continue
         where = f"{page.relative_to(ROOT)}:{block.line}"
-        skip, continues = None, False
-        if block.directive:
-            word, rest = block.directive
+        skip, continues, server = None, False, ""
+        for word, rest in block.directives:
             assert word != "file", f"{where}: 'console: file' is for the blocks of files"
             if word == "skip":
                 skip = _skip_reason(rest, where)
-            continues = word == "continue"
+            continues = continues or word == "continue"
             missing = [tool for tool in rest.split() if shutil.which(tool) is None]
-            if word == "needs" and missing:
+            if word == "needs" and missing and skip is None:
                 skip = f"needs {', '.join(missing)}, which is not installed here"
+            server = rest if word == "webdav-server" else server
             assert not continues or blocks, f"{where}: no console block above to continue"
+        if continues and blocks[-1].skip is not None and skip is None:
+            skip = f"continues {blocks[-1].id}, which is skipped: {blocks[-1].skip}"
         files: dict[str, str] = {}
         for name in dict.fromkeys(name for _, name, _ in declared):
             candidates = [(ln, text) for ln, n, text in declared if n == name]
             earlier = [text for ln, text in candidates if ln < block.line]
             files[name] = earlier[-1] if earlier else candidates[0][1]
         commands = _commands(block.body, where)
-        blocks.append(Block(page, block.line, commands, skip, files, continues))
+        blocks.append(Block(page, block.line, commands, skip, files, continues, server))
     return blocks
 
 
@@ -238,26 +251,77 @@ def _prepare(folder: Path, block: Block) -> None:
 
 
 def _shown_file(command: Command, folder: Path) -> Path | None:
-    """The FILE of ``cat FILE`` when it does not exist yet."""
+    """The FILE of ``cat FILE`` when it does not exist yet (``~`` is the block's folder)."""
     words = shlex.split(command.text) if "\n" not in command.text else []
     if len(words) == 2 and words[0] == "cat":
-        path = folder / words[1]
-        if not path.exists() and not Path(words[1]).is_absolute():
+        name = words[1].removeprefix("~/")
+        path = folder / name
+        if not path.exists() and not Path(name).is_absolute():
             return path
     return None
+
+
+@contextmanager
+def _webdav_server(spec: str, folder: Path) -> Iterator[tuple[str, str]]:
+    """WsgiDAV on a free port for ``ADDRESS USER:PASSWORD FOLDER/...``: (shown, real)."""
+    from cheroot import wsgi
+    from wsgidav.wsgidav_app import WsgiDAVApp
+
+    shown, credentials, *folders = spec.split()
+    user, password = credentials.split(":", 1)
+    root = folder.parent / f"{folder.name}-webdav"
+    for name in folders:
+        (root / name).mkdir(parents=True)
+    config = {
+        "host": "127.0.0.1",
+        "port": 0,
+        "provider_mapping": {"/": str(root)},
+        "http_authenticator": {
+            "domain_controller": None,
+            "accept_basic": True,
+            "accept_digest": False,
+            "default_to_digest": False,
+        },
+        "simple_dc": {"user_mapping": {"*": {user: {"password": password}}}},
+        "verbose": 0,
+        "logging": {"enable": False},
+        "dir_browser": {"enable": False},
+        "lock_storage": True,
+        "property_manager": True,
+    }
+    server = wsgi.Server(("127.0.0.1", 0), WsgiDAVApp(config), numthreads=4)
+    server.prepare()  # the operating system picks a free port
+    thread = threading.Thread(target=server.serve, name="console-webdav", daemon=True)
+    thread.start()
+    try:
+        yield shown, f"127.0.0.1:{server.bind_addr[1]}"
+    finally:
+        server.stop()
+        thread.join(timeout=10)
 
 
 def run_session(blocks: Sequence[Block], folder: Path) -> dict[str, list[str]]:
     """Blocks that continue one another, in one folder: each block's problems."""
     _prepare(folder, blocks[0])
-    return {block.id: run_block(block, folder) for block in blocks}
+    with ExitStack() as stack:
+        address = ("", "")
+        if blocks[0].server:
+            address = stack.enter_context(_webdav_server(blocks[0].server, folder))
+        return {block.id: run_block(block, folder, address) for block in blocks}
 
 
-def run_block(block: Block, folder: Path) -> list[str]:
-    """Each difference between a command's shown and real output, as a readable text."""
+def run_block(block: Block, folder: Path, address: tuple[str, str] = ("", "")) -> list[str]:
+    """Each difference between a command's shown and real output, as a readable text.
+
+    ``address``: a server's address as the page shows it, and the real one, put in its
+    place in the commands and back in the output.
+    """
     env = {**_environment(), "HOME": str(folder)}  # no ~/.netrc, nothing written home
     problems = []
-    for command in block.commands:
+    for shown_command in block.commands:
+        command = shown_command
+        if address[0]:
+            command = Command(command.text.replace(*address), command.expected)
         if re.match(r"(export|cd|source|\.)\s", command.text):
             problems.append(
                 f"$ {command.text}\nruns in a shell of its own and changes nothing for the "
@@ -278,14 +342,19 @@ def run_block(block: Block, folder: Path) -> list[str]:
             timeout=COMMAND_TIMEOUT,
             check=False,
         )
-        actual = _normalised(done.stdout.decode("utf-8", "replace").splitlines())
+        printed = done.stdout.decode("utf-8", "replace")
+        if address[0]:
+            printed = printed.replace(address[1], address[0])
+        actual = _normalised(printed.splitlines())
         expected = _normalised(command.expected)
         traceback = any(line.startswith("Traceback (most recent call last)") for line in actual)
         if traceback or not matches(expected, actual):
             diff = difflib.unified_diff(
                 expected, actual, "shown in the docs", f"printed (exit {done.returncode})", n=2
             )
-            problems.append(f"$ {command.text}\n" + "\n".join(line.rstrip("\n") for line in diff))
+            problems.append(
+                f"$ {shown_command.text}\n" + "\n".join(line.rstrip("\n") for line in diff)
+            )
     return problems
 
 
