@@ -160,7 +160,11 @@ def _skip_reason(rest: str, where: str) -> str:
 
 def parse(page: Path) -> list[Block]:
     """The console blocks of a page, with their skip reasons and files."""
-    lines = page.read_text(encoding="utf-8").splitlines()
+    return _parse_text(page.read_text(encoding="utf-8"), page)
+
+
+def _parse_text(text: str, page: Path) -> list[Block]:
+    lines = text.splitlines()
     fenced = list(_fenced_blocks(lines))
     declared: list[tuple[int, str, str]] = []  # (line, name, text)
     for block in fenced:
@@ -458,3 +462,59 @@ def test_a_bad_source_date_epoch_is_one_line(epoch: str, tmp_path: Path) -> None
     assert done.stderr.splitlines()[-1].startswith("mgovern: error: SOURCE_DATE_EPOCH: ")
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "c").exists()
+
+
+PAGE = """\
+Intro.
+
+<!-- console: file org.toml -->
+```toml
+id = "x"
+```
+
+```console
+$ cat org.toml
+id = "x"
+$ mgovern validate \\
+    --org org.toml
+...
+```
+
+<!-- console: needs no-such-program-here -->
+```console
+$ jq .
+```
+
+<!-- console: continue -->
+```console
+$ true
+```
+
+<!-- console: skip (needs a server) -->
+```console
+$ curl https://example.com/
+```
+"""
+
+
+def test_parse_reads_commands_files_and_directives() -> None:
+    blocks = _parse_text(PAGE, ROOT / "docs" / "example.md")
+    assert [b.line for b in blocks] == [8, 17, 22, 27]
+    first = blocks[0]
+    assert [c.text for c in first.commands] == [
+        "cat org.toml",
+        "mgovern validate \\\n    --org org.toml",
+    ]
+    assert [c.expected for c in first.commands] == [['id = "x"'], ["..."]]
+    assert first.files == {"org.toml": 'id = "x"\n'}
+    assert first.skip is None
+    assert blocks[1].skip == "needs no-such-program-here, which is not installed here"
+    assert blocks[2].continues
+    assert blocks[2].skip is not None
+    assert blocks[2].skip.startswith("continues docs/example.md:17, which is skipped")
+    assert blocks[3].skip == "needs a server"
+
+
+def test_a_misspelt_directive_fails() -> None:
+    with pytest.raises(AssertionError, match="not a console directive"):
+        _parse_text("<!-- console: skipp (x) -->\n```console\n$ true\n```\n", ROOT / "x.md")
