@@ -92,10 +92,12 @@ def agenda_command(
     With --db, the group's actions overdue at the agenda deadline are follow-up items.
     """
     from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
+    from mgovern.cli.commands.decisions import with_board_report
 
     org = load_org(org_path)
     actions = _register_actions(db_path)
     agenda = meeting_agenda(org, group_id, when, items_path, actions=actions)
+    agenda = with_board_report(org, agenda, db_path)  # a board meeting: delegated decisions
     if as_json or fmt == "json":
         emit_json(agenda_data(org, agenda))
     elif fmt == "md":
@@ -265,6 +267,7 @@ def report_command(
 @click.option(
     "--force", is_flag=True, help="Overwrite a document changed there since mgovern wrote it."
 )
+@db_option
 @json_option
 def documents_command(
     org_path: Path | None,
@@ -276,6 +279,7 @@ def documents_command(
     url: str,
     dry_run: bool,
     force: bool,
+    db_path: Path | None,
     as_json: bool,
 ) -> None:
     """Write a meeting's notice (kallelse with dagordning) or minutes template.
@@ -294,6 +298,10 @@ def documents_command(
         formats = ", ".join(sorted(f for k, f in available if k == kind))
         fail(f"--format {fmt!r}: no renderer for {kind} in that format (installed: {formats})")
     agenda = meeting_agenda(org, group_id, when, items_path)
+    if kind == "notice":  # with --db, a board meeting's notice lists its delegated decisions
+        from mgovern.cli.commands.decisions import with_board_report
+
+        agenda = with_board_report(org, agenda, db_path)
     templates = None
     if org.documents.templates:  # a relative folder is relative to the organisation file
         base = org_path.parent if org_path is not None else Path.cwd()

@@ -26,6 +26,7 @@ from mgovern.cli.options import (
 from mgovern.cli.output import emit_json, matter_text
 
 if TYPE_CHECKING:
+    from mgovern.agenda import Agenda
     from mgovern.decisions import Action, Decision
     from mgovern.model import Organization
 
@@ -278,3 +279,20 @@ def export_command(org_path: Path | None, db_path: Path | None, fmt: str, out: P
     except OSError as exc:
         fail(f"{out}: cannot write: {exc.strerror or exc}")
     click.echo(f"{len(decisions)} decisions written to {out}", err=True)
+
+
+def with_board_report(org: Organization, agenda: Agenda, db_path: Path | None) -> Agenda:
+    """A board meeting's agenda with "Anmälan av delegationsbeslut" from the register at
+    ``db_path``; any other agenda (or no register) as it is."""
+    from mgovern.model import CycleKind
+    from mgovern.register import Register
+    from mgovern.reporting import board_report, with_report
+
+    meeting = agenda.meeting
+    cycle = org.group(meeting.group).cycle(meeting.cycle)
+    if db_path is None or cycle.kind is not CycleKind.BOARD:
+        return agenda
+    with Register(db_path, create=False) as register:
+        decisions = register.decisions()
+    day = meeting.start.date()
+    return with_report(org, agenda, board_report(org, decisions, group=meeting.group, meeting=day))
