@@ -50,6 +50,7 @@ __all__ = [
     "board_report",
     "report_data",
     "report_lines",
+    "report_sections",
     "title",
     "with_report",
 ]
@@ -230,28 +231,41 @@ def decision_line(org: Organization, reported: ReportedDecision | Decision) -> s
     return line
 
 
-def report_lines(org: Organization, report: BoardReport, *, heading: str = "##") -> list[str]:
-    """The report as Markdown lines (the notice's section)."""
+def report_sections(
+    org: Organization, report: BoardReport
+) -> tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The report as the notice shows it: title, the period, and (heading, lines) per
+    delegate, then the urgent decisions and those recorded separately. Every format
+    (Markdown, HTML, Word) renders these, so each shows the same list."""
     w = words(org)
     start = report.previous.isoformat() if report.previous else "…"
     end = (report.meeting - dt.timedelta(days=1)).isoformat()
-    lines = [f"{heading} {w['title']}", "", w["since"].format(start=start, end=end) + ".", ""]
+    period = w["since"].format(start=start, end=end) + "."
     if not report.delegated and not report.urgent:
-        lines.extend([w["none"], ""])
-    for who, decisions in report.delegated:
-        lines.extend([f"{heading}# {delegate_label(org, who)}", ""])
-        lines.extend(f"- {decision_line(org, r)}" for r in decisions)
-        lines.append("")
+        period += " " + w["none"]
+    sections: list[tuple[str, tuple[str, ...]]] = [
+        (delegate_label(org, who), tuple(decision_line(org, r) for r in decisions))
+        for who, decisions in report.delegated
+    ]
     if report.urgent:
-        lines.extend([f"{heading}# {w['urgent']}", ""])
-        lines.extend(
-            f"- {decision_line(org, r)} ({_name(org, r.decision.decision_maker)})"
+        lines = tuple(
+            f"{decision_line(org, r)} ({_name(org, r.decision.decision_maker)})"
             for r in report.urgent
         )
-        lines.append("")
+        sections.append((w["urgent"], lines))
     if report.recorded_separately:
-        lines.extend([f"{heading}# {w['separately']}", ""])
-        lines.extend(f"- {decision_line(org, d)}" for d in report.recorded_separately)
+        lines = tuple(decision_line(org, d) for d in report.recorded_separately)
+        sections.append((w["separately"], lines))
+    return w["title"], period, tuple(sections)
+
+
+def report_lines(org: Organization, report: BoardReport, *, heading: str = "##") -> list[str]:
+    """The report as Markdown lines (the notice's section)."""
+    name, period, sections = report_sections(org, report)
+    lines = [f"{heading} {name}", "", period, ""]
+    for title_, entries in sections:
+        lines.extend([f"{heading}# {title_}", ""])
+        lines.extend(f"- {entry}" for entry in entries)
         lines.append("")
     return lines
 

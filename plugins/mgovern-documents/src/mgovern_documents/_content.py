@@ -97,6 +97,8 @@ class Document:
     actions: tuple[str, str, str]  # what, who, by when
     action_rows: int
     words: dict[str, Any]  # every word: the agenda's, the documents' and these
+    #: a board meeting's delegated decisions (mgovern.reporting): title, period, sections
+    delegation: tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]] | None = None
 
     @property
     def items(self) -> tuple[Row, ...]:
@@ -222,4 +224,17 @@ def document(org: Organization, agenda: Agenda, kind: str) -> Document:
         actions=(w["what"], w["who"], w["by"]),
         action_rows=ACTION_ROWS,
         words={**agenda_words, **w, **extra},
+        delegation=_delegation(org, agenda),
     )
+
+
+def _delegation(
+    org: Organization, agenda: Agenda
+) -> tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]] | None:
+    """The report of delegated decisions a board meeting's agenda carries, if any."""
+    report = getattr(agenda, "delegation_report", None)
+    if report is None:
+        return None
+    from mgovern.reporting import report_sections
+
+    return report_sections(org, report)

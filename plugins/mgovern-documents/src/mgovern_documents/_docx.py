@@ -309,6 +309,14 @@ def _notice(doc: DocxDocument, data: Document) -> None:
         _heading(doc, heading, 1)
         for line in lines:
             _paragraph(doc, line, "List Bullet")
+    if data.delegation is not None:  # a board meeting: its delegated decisions
+        title, period, sections = data.delegation
+        _heading(doc, title, 1)
+        _paragraph(doc, period)
+        for heading, lines in sections:
+            _heading(doc, heading, 2)
+            for line in lines:
+                _paragraph(doc, line, "List Bullet")
     if data.warnings:
         _heading(doc, data.warnings_heading, 1)
         for warning in data.warnings:
