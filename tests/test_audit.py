@@ -57,8 +57,10 @@ def test_cli_audit_exits_1_and_names_who_should_have_decided() -> None:
     result = run("decisions", "audit")
     assert result.exit_code == 1
     assert "62 decisions audited, 3 findings" in result.stdout
-    assert "the rules give it to Avdelningschef (avdelningschef) in Genomförande ytterstad, " \
+    assert (
+        "the rules give it to Avdelningschef (avdelningschef) in Genomförande ytterstad, "
         "Lena Mattsson" in result.stdout
+    )
     data = json.loads(run("decisions", "audit", "--json").stdout)
     assert [f["decision"] for f in data["findings"]] == [
         "EXPN-2026-00147",
