@@ -29,7 +29,7 @@ from attrs import frozen
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
 from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
-__all__ = ["AmountRange", "DeadClause", "Gap", "Overlap", "Report", "check"]
+__all__ = ["AmountRange", "Cell", "DeadClause", "Gap", "Overlap", "Report", "cells", "check"]
 
 
 @frozen
@@ -466,3 +466,116 @@ def _dead(
             ref = ClauseRef(group.id, "excludes", clause.id)
             if ref not in excluding:
                 yield DeadClause(ref, None, None)
+
+
+# --- every cell, decided (for publishing the partition, e.g. as a lookup table) ----------
+@frozen
+class Cell:
+    """One cell of :func:`check`'s partition and how it is decided.
+
+    Every matter of ``category`` whose units meet at ``where`` with ``span`` there (no
+    units: both None), whose amount lies in ``amounts``, whose base-amount year class is
+    ``year`` (None: no clause counts in base amounts) and whose flags, cut down to
+    ``mentioned``, are ``flags`` routes like ``witness``: to ``home`` (None: a gap, or
+    ambiguous when ``homes`` has several) by ``clause``, whoever raised it.
+    """
+
+    category: str
+    where: str | None
+    span: Span | None
+    year: int | None
+    amounts: AmountRange
+    flags: frozenset[str]
+    mentioned: frozenset[str]
+    witness: Matter
+    homes: tuple[str, ...]
+    home: str | None
+    clause: ClauseRef | None
+    excluded_by: tuple[ClauseRef, ...]
+
+
+def cells(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterator[Cell]:
+    """Every cell of the partition :func:`check` decides, one unit context at a time (no
+    contexts merged), with its witness and the routing of that witness. ``years``: only
+    these year classes (a listed base-amount year each); default all."""
+    index = _scope_index(org)
+    position = {g.id: i for i, g in enumerate(org.groups)}
+    listed = sorted((b.year for b in org.base_amounts), reverse=True)
+    wanted = [y for y in listed if years is None or y in years]
+    contexts = list(_contexts(org))
+    for category in org.categories:
+        takers = index.categories[category.id]
+        functional = sorted(takers.functional, key=position.__getitem__)
+        for context in contexts:
+            active: list[tuple[str, Span | None, list[ScopeClause]]] = []
+            for gid in (*context.chain, *(g for g in functional if g not in context.spans)):
+                rules = index.rules_for(gid, category.id)
+                if rules is None:
+                    continue
+                span = context.spans.get(gid)
+                clauses = [
+                    c
+                    for c in (*rules.handles, *rules.fallback, *rules.excludes)
+                    if _active(c, span)
+                ]
+                if any(_active(c, span) for c in (*rules.handles, *rules.fallback)):
+                    active.append((gid, span, clauses))
+            yield from _cells_of(org, category.id, context, active, wanted)
+
+
+def _cells_of(
+    org: Organization,
+    category: str,
+    context: _Context,
+    active: list[tuple[str, Span | None, list[ScopeClause]]],
+    years_listed: list[int],
+) -> Iterator[Cell]:
+    all_clauses = [c for _, _, cl in active for c in cl]
+    mentioned = frozenset(f for c in all_clauses for f in (*c.flags_required, *c.flags_forbidden))
+    uses_base = any(c.amount_unit is AmountUnit.BASE and c.has_amount_range for c in all_clauses)
+    years: list[int | None] = list(years_listed) if uses_base else [None]
+    order = {g.id: i for i, g in enumerate(org.groups)}.__getitem__
+    where = context.chain[0] if context.chain else None
+    span = context.spans.get(where) if where is not None else None
+    for year in years:
+        points = sorted({Decimal(0)} | {b for c in all_clauses for b in _bounds(org, c, year)})
+        amounts = [AmountRange(None, None, True)] + [
+            AmountRange(p, points[i + 1] if i + 1 < len(points) else None)
+            for i, p in enumerate(points)
+        ]
+        for flag_set in _flag_sets(set(mentioned)):
+            for amount in amounts:
+                matter = Matter(
+                    category, amount=amount.low, units=context.units, flags=flag_set, year=year
+                )
+                found = [
+                    cand
+                    for gid, gspan, _ in active
+                    if (cand := candidate(org, gid, matter, gspan)) is not None
+                ]
+                if not any(c.is_home for c in found):
+                    caught = [
+                        cand
+                        for gid, gspan, _ in active
+                        if (cand := candidate(org, gid, matter, gspan, fallback=True)) is not None
+                    ]
+                    if any(c.is_home for c in caught):
+                        found = [*(c for c in found if not c.is_home), *caught]
+                found.sort(key=lambda c: order(c.group))
+                home_ids = tuple(c.group for c in found if c.is_home)
+                home = resolve(org, home_ids)
+                clause = next((c.deciding for c in found if c.group == home), None)
+                yield Cell(
+                    category=category,
+                    where=where,
+                    span=span,
+                    year=year,
+                    amounts=amount,
+                    flags=flag_set,
+                    mentioned=mentioned,
+                    witness=matter,
+                    homes=home_ids,
+                    home=home,
+                    clause=clause,
+                    excluded_by=tuple(r for c in found if c.deciding for r in c.excluded_by),
+                )
