@@ -109,6 +109,24 @@ def test_a_decision_built_from_its_routing_is_never_a_finding(data: st.DataObjec
     assert findings[0].should_decide == routing.decided_by
 
 
+@settings(max_examples=20)
+@given(st.data())
+def test_an_urgent_decision_by_the_homes_chair_is_allowed_only_for_the_body(
+    data: st.DataObject,
+) -> None:
+    org = data.draw(organizations(with_cycles=False))
+    matter = data.draw(matters(org))
+    routing = route(org, matter, raised_in=org.groups[0].id)
+    assume(routing.home is not None and routing.outcome is not Outcome.AMBIGUOUS)
+    chair = org.group(routing.home).chair  # None: no one may decide for the group
+    decision = Decision("u", DAY, "chair", matter, decision_maker=chair, urgent=True)
+    findings = audit_decision(org, decision)
+    if routing.decided_by == GROUP_DECIDES and chair is not None:
+        assert findings == ()
+    else:
+        assert [f.kind for f in findings] == [FindingKind.URGENT_NOT_ALLOWED]
+
+
 # --- the board report -------------------------------------------------------------------
 def independent_report(meeting: dt.date, previous: dt.date) -> set[str]:
     """The decisions to report, read from the files with csv and tomllib alone."""

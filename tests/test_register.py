@@ -308,3 +308,63 @@ def test_a_killed_import_leaves_nothing_or_everything(tmp_path: Path) -> None:
         assert count == 1  # the earlier import, and nothing of the killed one
     with Register(db) as register:
         assert [d.id for d in register.decisions()] == ["E-1"]
+
+
+_IMPORT = """
+import datetime as dt, sys
+from mgovern import register
+from mgovern.decisions import Decision, DecisionBatch
+from mgovern.model import Matter
+batch = DecisionBatch(sys.argv[2], tuple(
+    Decision(f"{sys.argv[2]}-{n:05d}", dt.date(2026, 2, 1), "direktor", Matter("budget"), "x" * 100)
+    for n in range(int(sys.argv[3]))
+))
+print("start", flush=True)
+with register.Register(sys.argv[1]) as reg:
+    reg.import_batch(batch)
+"""
+
+
+def test_killed_at_random_moments_the_register_holds_all_or_nothing(tmp_path: Path) -> None:
+    import random
+
+    db = tmp_path / "r.db"
+    script = tmp_path / "import.py"
+    script.write_text(_IMPORT, encoding="utf-8")
+    Register(db).close()  # the schema, before any import is killed
+    chance = random.Random(13)
+    expected = 0
+    outcomes = set()
+    for attempt in range(6):
+        size = 5000
+        process = subprocess.Popen(
+            [sys.executable, str(script), str(db), f"run{attempt}", str(size)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        process.stdout.readline()
+        time.sleep(chance.uniform(0.0, 0.4))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        connection = sqlite3.connect(db)
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = connection.execute(
+            "SELECT count(*) FROM decisions WHERE id LIKE ?", (f"run{attempt}-%",)
+        ).fetchone()[0]
+        total = connection.execute("SELECT count(*) FROM decisions").fetchone()[0]
+        connection.close()
+        assert rows in (0, size)  # nothing or all of that import
+        expected += rows
+        assert total == expected  # and the earlier imports untouched
+        outcomes.add(rows)
+    assert outcomes <= {0, 5000}  # which happened depends on the moment and the machine
+
+
+def test_a_bad_list_creates_no_register(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "E-1;2026-13-02;enhetschef;;upplatelse;;;;;;x\n", encoding="utf-8")
+    result = run("decisions", "import", str(bad), "--db", str(tmp_path / "new.db"))
+    assert result.exit_code == 2
+    assert "bad.csv: row 2, column date:" in result.stderr
+    assert not (tmp_path / "new.db").exists()

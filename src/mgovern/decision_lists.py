@@ -128,26 +128,33 @@ def read_decision_list(
     else:
         rows, action_rows = _toml_rows(text, source)
         actions = _unique(
-            [_action(org, row, where, source) for row, where in action_rows], source, "actions"
+            [(_action(org, row, where, source), where) for row, where in action_rows],
+            source,
+            "actions",
         )
     decisions = _unique(
-        [_decision(org, row, where, source) for row, where in rows], source, "decisions"
+        [(_decision(org, row, where, source), where) for row, where in rows], source, "decisions"
     )
     return DecisionBatch(source=source, decisions=tuple(decisions), actions=tuple(actions))
 
 
-def _unique(records: list[Any], source: str, what: str) -> list[Any]:
+def _unique(records: list[tuple[Any, Place]], source: str, what: str) -> list[Any]:
     seen: dict[str, str] = {}
-    for record in records:
+    for record, where in records:
         if record.id in seen:
             raise ConfigError(
                 f"duplicate id {quote(record.id)} (also at {seen[record.id]}): "
                 f"give each of the {what} its own id",
                 source=source,
-                path=record.source.partition(" @ ")[2],
+                path=where("id"),
             )
-        seen[record.id] = record.source.partition(" @ ")[2]
-    return records
+        seen[record.id] = where("id")
+    return [record for record, _ in records]
+
+
+def _row(where: Place) -> str:
+    """``row 3`` (CSV) or ``decisions[2]`` (TOML): where a record was read."""
+    return where("").removesuffix(", column ").removesuffix(".")
 
 
 def _csv_rows(text: str, source: str) -> list[tuple[Row, Place]]:
@@ -342,7 +349,7 @@ def _decision(org: Organization, row: Row, where: Place, source: str) -> Decisio
         forum=forum,
         item=f.text("item") or None,
         urgent=f.flag("urgent"),
-        source=f"{source} @ {where('id')}",
+        source=f"{source}, {_row(where)}",
     )
 
 
@@ -379,5 +386,5 @@ def _action(org: Organization, row: Row, where: Place, source: str) -> Action:
         status=status,
         done_on=done_on,
         note=f.text("note", prose=True),
-        source=f"{source} @ {where('id')}",
+        source=f"{source}, {_row(where)}",
     )

@@ -262,15 +262,19 @@ def report_command(
     default=None,
     help="Write to FILE (atomically) instead of stdout.",
 )
-def export_command(org_path: Path | None, db_path: Path | None, fmt: str, out: Path | None) -> None:
+@json_option
+def export_command(
+    org_path: Path | None, db_path: Path | None, fmt: str, out: Path | None, as_json: bool
+) -> None:
     """Export the register: CSV (a decision list that imports again) or JSON (decisions
-    and actions). The same register always gives the same bytes."""
+    and actions; also --json). The same register always gives the same bytes."""
     from mgovern.files import write_atomically
     from mgovern.register import decisions_csv, decisions_json
 
     org = load_org(org_path)
     decisions, actions = register_contents(org, org_path, db_path)
-    data = decisions_csv(decisions) if fmt == "csv" else decisions_json(decisions, actions)
+    as_json = as_json or fmt == "json"
+    data = decisions_json(decisions, actions) if as_json else decisions_csv(decisions)
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
