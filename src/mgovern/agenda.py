@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from mgovern.cycles import Occurrence, occurrences
+from mgovern.cycles import Occurrence, meeting_end, occurrences
 from mgovern.exceptions import ConfigError, MgovernError
 from mgovern.horizons import HorizonResult, horizon
 from mgovern.model import AgendaItem, Cycle, Horizon, Kind, Matter, Organization
@@ -453,7 +453,7 @@ def build_agenda(
     def add(title: str, minutes: int, section: str, item: ClassifiedItem | None = None) -> None:
         nonlocal clock
         entries.append(Entry(len(entries) + 1, title, clock, minutes, section, item))
-        clock = clock + dt.timedelta(minutes=minutes)
+        clock = meeting_end(clock, minutes)  # real minutes, also across a DST change
 
     for standing_item in org.agenda.opening:
         add(standing_item.title, standing_item.minutes, "opening")

@@ -28,7 +28,7 @@ from dateutil import rrule as _rrule
 
 from mgovern.exceptions import ScheduleError
 from mgovern.model import ClosedDay, ClosedDayPolicy, Cycle, Deadline, Organization
-from mgovern.recurrence import WEEKDAY_CODES, parse_rule, validate_rrule
+from mgovern.recurrence import WEEKDAY_CODES, parse_rule, until_in_zone, validate_rrule
 
 if TYPE_CHECKING:
     import pluggy
@@ -155,12 +155,36 @@ def cycle_rrule(cycle: Cycle) -> str | None:
     return None
 
 
+def _phase_anchor(rrule: str, start: dt.date) -> dt.date:
+    """Where a rule without a first date starts counting: the fixed epoch (Monday
+    3 January 2000), which sets the phase of "every 2 weeks"; for a window that starts
+    before it, the epoch moved back by whole periods of the rule (INTERVAL days, weeks,
+    months or years), so the same phase goes on before 2000. A rule with COUNT counts
+    from the epoch itself."""
+    parts = dict(p.partition("=")[::2] for p in rrule.upper().split(";"))
+    if start >= _EPOCH or "COUNT" in parts:
+        return _EPOCH
+    interval = int(parts.get("INTERVAL") or 1)
+    freq = parts.get("FREQ", "WEEKLY")
+    if freq in ("DAILY", "WEEKLY"):
+        step = interval * (7 if freq == "WEEKLY" else 1)
+        periods = -(-(_EPOCH - start).days // step)
+        return max(_EPOCH - dt.timedelta(days=periods * step), dt.date.min)
+    step = interval * (12 if freq == "YEARLY" else 1)  # months
+    behind = (_EPOCH.year - start.year) * 12 + _EPOCH.month - start.month
+    month = _EPOCH.year * 12 + _EPOCH.month - 1 - (-(-behind // step) + 1) * step
+    if month < 12:  # before the year 1: as far back as dates go, in phase
+        month += -(-(12 - month) // step) * step
+    return dt.date(month // 12, month % 12 + 1, _EPOCH.day)
+
+
 def _rule_dates(org: Organization, cycle: Cycle, start: dt.date, end: dt.date) -> list[dt.date]:
     """The rule's original dates in [start, end] (also honouring first/last and a raw
     rule's own COUNT/UNTIL); stops early past ``2 * max_occurrences + 200`` (enough for
     the caller to see that the window holds more than ``max_occurrences``)."""
     text = validate_rrule(cycle.rrule) if cycle.rrule else parse_rule(cycle.rule or "")
-    anchor = cycle.first or _EPOCH  # a fixed phase for "every 2 weeks" without a first date
+    anchor = cycle.first or _phase_anchor(text, start)
+    text = until_in_zone(text, org.zone)  # an UNTIL in UTC, as the organisation's local time
     rule = _rrule.rrulestr(text, dtstart=dt.datetime.combine(anchor, cycle.time))
     low = max(start, cycle.first) if cycle.first else start
     high = min(end, cycle.last) if cycle.last else end
@@ -221,7 +245,17 @@ def _original_dates(
 
 # --- placing ----------------------------------------------------------------------------
 def _at(org: Organization, day: dt.date, time: dt.time) -> dt.datetime:
+    """``time`` on ``day`` in the organisation's zone; a time in a DST gap or fold has
+    ``fold=0``, the offset before the change (RFC 5545 3.3.5, see :mod:`mgovern.dst`)."""
     return dt.datetime.combine(day, time, tzinfo=org.zone)
+
+
+def meeting_end(start: dt.datetime, minutes: int) -> dt.datetime:
+    """``minutes`` after ``start`` in absolute time, in start's zone: every meeting of a
+    series lasts exactly its duration, also across a change of offset (RFC 5545 3.8.5.3;
+    wall-clock arithmetic would make a meeting at 02:30 on the spring change end when it
+    starts)."""
+    return (start.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)).astimezone(start.tzinfo)
 
 
 def _lead(
@@ -264,7 +298,9 @@ def _closure(
 
 
 def _overlaps(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+    # in UTC: Python compares aware datetimes of one zone on the wall clock
+    a0, a1, b0, b1 = (moment.astimezone(dt.UTC) for moment in (*a, *b))
+    return a0 < b1 and b0 < a1
 
 
 @frozen
@@ -342,7 +378,7 @@ def _schedule(
     for index, inst in enumerate(instances):
         if inst.closed_reason is None:
             when = _at(org, inst.original, inst.cycle.time)
-            placed.append((when, when + dt.timedelta(minutes=inst.cycle.duration)))
+            placed.append((when, meeting_end(when, inst.cycle.duration)))
             fixed[index] = (inst.original, Status.SCHEDULED, "")
 
     moves: dict[int, tuple[dt.date, Status, str] | str] = {}
@@ -356,7 +392,7 @@ def _schedule(
         moved = moves[index]
         if not isinstance(moved, str):
             when = _at(org, moved[0], inst.cycle.time)
-            placed.append((when, when + dt.timedelta(minutes=inst.cycle.duration)))
+            placed.append((when, meeting_end(when, inst.cycle.duration)))
 
     series: list[Series] = []
     for cycle in cycles:
@@ -381,7 +417,7 @@ def _schedule(
             occs.append(
                 Occurrence(
                     start=begin,
-                    end=begin + dt.timedelta(minutes=cycle.duration),
+                    end=meeting_end(begin, cycle.duration),
                     group=group_id,
                     cycle=cycle.id,
                     uid=own_uid,
@@ -431,7 +467,7 @@ def _move(
         if day.weekday() >= 5 or _closure(org, inst.cycle, day, closed) is not None:
             continue
         when = _at(org, day, inst.cycle.time)
-        slot = (when, when + dt.timedelta(minutes=inst.cycle.duration))
+        slot = (when, meeting_end(when, inst.cycle.duration))
         if any(_overlaps(slot, other) for other in placed):
             continue
         return day, Status.MOVED, reason

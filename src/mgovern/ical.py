@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import zoneinfo
-from collections.abc import Iterable, Sequence
-from importlib import resources
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from attrs import frozen
@@ -30,8 +28,9 @@ from icalendar import (
 )
 from icalendar.prop import vRecur
 
-from mgovern import __version__
-from mgovern.cycles import Occurrence, Series, schedule
+from mgovern import __version__, timezones
+from mgovern.cycles import Occurrence, Series, meeting_end, schedule
+from mgovern.dst import exact_length, writes_exact_end
 from mgovern.model import Group, Organization
 
 if TYPE_CHECKING:
@@ -50,54 +49,37 @@ _POSIX = re.compile(
     r",M(?P<em>\d{1,2})\.(?P<ew>\d)\.(?P<ed>\d)(?:/(?P<et>[+-]?\d{1,3}(?::\d{2}){0,2}))?)?"
 )
 _BYDAY = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
+#: How far beyond the first and last moment a VTIMEZONE describes the zone.
+_ZONE_MARGIN = dt.timedelta(days=366)
 
 
-def _seconds(text: str) -> int:
-    sign = -1 if text.startswith("-") else 1
-    parts = [int(p) for p in text.lstrip("+-").split(":")]
-    parts += [0] * (3 - len(parts))
-    return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
-
-
-def _posix_rule(name: str) -> str | None:
-    """The POSIX TZ string at the end of the zone's TZif file (its current rule)."""
-    try:
-        data = resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError, OSError):
-        return None
-    footer = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    return footer.decode("ascii", "replace") if footer and not footer.startswith(b"TZif") else None
-
-
-def _nth_weekday(year: int, month: int, week: int, weekday: int) -> dt.date:
-    """POSIX Mm.w.d: the w-th (5 = last) weekday d (0 = Sunday) of month m."""
-    first = dt.date(year, month, 1)
-    offset = (weekday - (first.isoweekday() % 7)) % 7
-    day = first + dt.timedelta(days=offset + 7 * (week - 1))
-    while day.month != month:
-        day -= dt.timedelta(days=7)
-    return day
+def _window(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC span a VTIMEZONE for ``[first, last]`` must describe exactly."""
+    low = dt.datetime.combine(first - _ZONE_MARGIN, dt.time(), tzinfo=dt.UTC)
+    high = dt.datetime.combine(last + _ZONE_MARGIN, dt.time(), tzinfo=dt.UTC)
+    return low, high
 
 
 def _rule_components(
-    name: str, years: Sequence[int]
+    name: str, first: dt.date, last: dt.date
 ) -> list[TimezoneStandard | TimezoneDaylight] | None:
-    """STANDARD/DAYLIGHT with yearly RRULEs, if the zone's POSIX rule describes every year
-    in ``years`` exactly (checked against zoneinfo); else None."""
-    text = _posix_rule(name)
-    if text is None:
-        return None
-    match = _POSIX.fullmatch(text)
+    """STANDARD/DAYLIGHT with yearly RRULEs, if the zone's POSIX rule gives exactly the
+    zone database's changes of offset in the window (every one of them, and no other);
+    else None."""
+    match = _POSIX.fullmatch(timezones.posix_rule(name))
     if match is None:
         return None
-    zone = zoneinfo.ZoneInfo(name)
+    low, high = _window(first, last)
+    actual = [
+        (t.at, t.before, t.after)
+        for t in timezones.transitions(name, low, high)
+        if t.before != t.after
+    ]
     std_name = match["std"].strip("<>")
-    std = dt.timedelta(seconds=-_seconds(match["stdoff"]))
+    std = dt.timedelta(seconds=-timezones.seconds(match["stdoff"]))
     if not match["dst"]:
-        for year in years:
-            for month in (1, 7):
-                if zone.utcoffset(dt.datetime(year, month, 15, 12)) != std:
-                    return None
+        if actual or timezones.state(name, low)[0] != std:
+            return None
         fixed = TimezoneStandard()
         fixed.add("dtstart", dt.datetime(1970, 1, 1))
         fixed.add("tzoffsetfrom", std)
@@ -106,20 +88,20 @@ def _rule_components(
         return [fixed]
     dst_name = match["dst"].strip("<>")
     dst = (
-        dt.timedelta(seconds=-_seconds(match["dstoff"]))
+        dt.timedelta(seconds=-timezones.seconds(match["dstoff"]))
         if match["dstoff"]
         else std + dt.timedelta(hours=1)
     )
-    transitions: list[_Transition] = []
+    rules: list[_Transition] = []
     for daylight, prefix, before, after, label in (
         (True, "s", std, dst, dst_name),
         (False, "e", dst, std, std_name),
     ):
         at = match[f"{prefix}t"]
-        seconds = _seconds(at) if at else 7200
+        seconds = timezones.seconds(at) if at else 7200
         if not 0 <= seconds < 86400:
-            return None
-        transitions.append(
+            return None  # a change at 24:00 or later is not a plain yearly rule
+        rules.append(
             _Transition(
                 daylight,
                 int(match[f"{prefix}m"]),
@@ -131,15 +113,18 @@ def _rule_components(
                 label,
             )
         )
-    for year in years:
-        for t in transitions:
-            instant = (t.local(year) - t.before).replace(tzinfo=dt.UTC)
-            for delta, expected in ((-60, t.before), (60, t.after)):
-                moment = (instant + dt.timedelta(seconds=delta)).astimezone(zone)
-                if moment.utcoffset() != expected:
-                    return None
+    expected = sorted(
+        ((t.local(year) - t.before).replace(tzinfo=dt.UTC), t.before, t.after)
+        for year in range(low.year, high.year + 1)
+        for t in rules
+    )
+    if [change for change in expected if low < change[0] <= high] != actual:
+        return None
+    earlier = [change for change in expected if change[0] <= low]
+    if timezones.state(name, low)[0] != (earlier[-1][2] if earlier else expected[0][1]):
+        return None
     components: list[TimezoneStandard | TimezoneDaylight] = []
-    for t in transitions:
+    for t in rules:
         component: TimezoneStandard | TimezoneDaylight = (
             TimezoneDaylight() if t.daylight else TimezoneStandard()
         )
@@ -152,6 +137,33 @@ def _rule_components(
             "rrule",
             {"FREQ": "YEARLY", "BYMONTH": t.month, "BYDAY": f"{ordinal}{_BYDAY[t.weekday]}"},
         )
+        components.append(component)
+    return components
+
+
+def _explicit_components(
+    name: str, first: dt.date, last: dt.date
+) -> list[TimezoneStandard | TimezoneDaylight]:
+    """One STANDARD or DAYLIGHT per change of the zone in the window, each with its own
+    DTSTART and no RDATE (ical.js reads only the first value of ``RDATE:a,b,c``; Outlook
+    is reported to shift events with RDATE lists), after one onset at the window's start
+    that gives the offset in force there."""
+    low, high = _window(first, last)
+    offset, daylight, label = timezones.state(name, low)
+    onsets: list[tuple[dt.datetime, dt.timedelta, dt.timedelta, bool, str]] = [
+        ((low + offset).replace(tzinfo=None), offset, offset, daylight, label)
+    ]
+    for t in timezones.transitions(name, low, high):
+        onsets.append(((t.at + t.before).replace(tzinfo=None), t.before, t.after, t.dst, t.name))
+    components: list[TimezoneStandard | TimezoneDaylight] = []
+    for start, before, after, is_dst, tzname in onsets:
+        component: TimezoneStandard | TimezoneDaylight = (
+            TimezoneDaylight() if is_dst else TimezoneStandard()
+        )
+        component.add("dtstart", start)
+        component.add("tzoffsetfrom", before)
+        component.add("tzoffsetto", after)
+        component.add("tzname", tzname)
         components.append(component)
     return components
 
@@ -170,25 +182,19 @@ class _Transition:
     label: str
 
     def local(self, year: int) -> dt.datetime:
-        day = _nth_weekday(year, self.month, self.week, self.weekday)
+        day = timezones.nth_weekday(year, self.month, self.week, self.weekday)
         return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=self.seconds)
 
 
 @functools.lru_cache(maxsize=64)
 def vtimezone(name: str, first: dt.date, last: dt.date) -> Timezone:
-    """A VTIMEZONE valid for every date in ``[first, last]``: the classic RRULE form when
-    the zone's current rule covers the whole range, icalendar's exact form otherwise.
+    """A VTIMEZONE that gives the zone database's offset (the ``tzdata`` package, as
+    :attr:`Organization.zone <mgovern.model.Organization.zone>`) at every moment from a
+    year before ``first`` to a year after ``last``: the classic yearly-RRULE form when
+    the zone's current rule gives exactly its changes there, else one onset per change.
 
     Cached: calendars of one run share it (it is never changed after it is built)."""
-    years = list(range(first.year, last.year + 1))
-    components = _rule_components(name, years)
-    if components is None:
-        return Timezone.from_tzinfo(
-            zoneinfo.ZoneInfo(name),
-            tzid=name,
-            first_date=first - dt.timedelta(days=366),
-            last_date=last + dt.timedelta(days=366),
-        )
+    components = _rule_components(name, first, last) or _explicit_components(name, first, last)
     timezone = Timezone()
     timezone.add("tzid", name)
     for component in components:
@@ -275,7 +281,10 @@ def _event(
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
-    event.add("dtend", end)
+    if writes_exact_end(start, end, series=occurrence is None):
+        event.add("dtend", end)
+    else:  # across a change of offset: the exact length (RFC 5545 3.8.5.3)
+        event.add("duration", exact_length(start, end))
     title = group.short_name or group.name
     event.add("summary", f"{title}: {series.cycle.name}")
     description = _describe(org, group, series, occurrence)
@@ -306,10 +315,8 @@ def _series_events(
     if series.rrule is not None:
         if series.dtstart is None or series.until is None:
             return events
-        length = dt.timedelta(minutes=series.cycle.duration)
-        master = _event(
-            org, group, series, series.uid, series.dtstart, series.dtstart + length, stamp, None
-        )
+        end = meeting_end(series.dtstart, series.cycle.duration)
+        master = _event(org, group, series, series.uid, series.dtstart, end, stamp, None)
         recur = vRecur.from_ical(series.rrule)
         recur["UNTIL"] = [series.until.astimezone(dt.UTC)]
         master.add("rrule", recur)

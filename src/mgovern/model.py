@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
+from mgovern import timezones
 from mgovern.exceptions import ConfigError, UnknownReferenceError
 from mgovern.recurrence import parse_rule, validate_rrule
 
@@ -168,7 +169,7 @@ def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
 
 def _check_timezone(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     try:
-        zoneinfo.ZoneInfo(value)
+        timezones.zone(value)  # the tzdata package, as everywhere
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
             f"unknown time zone {value!r}: use an IANA name such as 'Europe/Stockholm'",
@@ -760,7 +761,7 @@ class Organization:
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
+        return timezones.zone(self.timezone)  # from the tzdata package, never the system's
 
 
 def _validate(org: Organization) -> None:

@@ -89,6 +89,24 @@ def parse_rule(text: str) -> str:
     )
 
 
+_UNTIL_UTC = re.compile(r"(UNTIL=)(\d{8}T\d{6})Z", re.IGNORECASE)
+
+
+def until_in_zone(rrule: str, zone: dt.tzinfo | None) -> str:
+    """``rrule`` with an UNTIL in UTC (``UNTIL=20261231T230000Z``, the form RFC 5545
+    requires beside a DTSTART with a time zone) as the same moment in local time in
+    ``zone`` (UTC when None): dateutil expands a rule from a naive start only with a
+    naive UNTIL. A local UNTIL (no ``Z``) is already the organisation's local time."""
+
+    def local(match: re.Match[str]) -> str:
+        moment = dt.datetime.strptime(match[2], "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
+        if zone is not None:
+            moment = moment.astimezone(zone)
+        return f"{match[1]}{moment:%Y%m%dT%H%M%S}"
+
+    return _UNTIL_UTC.sub(local, rrule)
+
+
 _FORBIDDEN_PARTS = ("DTSTART", "BYHOUR", "BYMINUTE", "BYSECOND")
 
 
@@ -111,7 +129,7 @@ def validate_rrule(text: str) -> str:
         if part in upper:
             raise ValueError(f"{text!r}: leave out {part}; the cycle's first date and time give it")
     try:
-        _rrule.rrulestr(value, dtstart=dt.datetime(2026, 1, 1, 9, 0))
+        _rrule.rrulestr(until_in_zone(value, None), dtstart=dt.datetime(2026, 1, 1, 9, 0))
     except (ValueError, TypeError, KeyError) as exc:
         raise ValueError(f"{text!r} is not a valid RRULE: {exc}") from None
     return value
