@@ -10,6 +10,7 @@ and around every threshold, units in one or several branches, every flag combina
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,19 @@ except ModuleNotFoundError as missing:  # pragma: no cover - depends on the envi
 
 from mgovern import model
 
-__all__ = ["THRESHOLDS", "agenda_items", "matters", "organizations", "texts"]
+__all__ = [
+    "EDGE_TIMES",
+    "REGIONS",
+    "RRULES",
+    "RULES",
+    "THRESHOLDS",
+    "ZONES",
+    "agenda_items",
+    "matters",
+    "organizations",
+    "texts",
+    "windows",
+]
 
 #: A small pool of amounts so that generated clauses share, nest and overlap thresholds.
 THRESHOLDS: tuple[Decimal, ...] = tuple(
@@ -32,18 +45,85 @@ THRESHOLDS: tuple[Decimal, ...] = tuple(
 )
 
 texts = st.text(
-    alphabet=st.characters(exclude_categories=["Cs"]),
+    alphabet=st.characters(
+        exclude_categories=["Cs", "Cc"],
+        exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029",
+    ),
     max_size=30,
 )
-"""Any text, including newlines, quotes, ``;``, ``,`` and ``:`` (hostile names)."""
+"""Any one-line text an organisation accepts, including quotes, ``;``, ``,``, ``:``, ``\\``
+and any script (hostile names): no control or direction characters, which loading
+refuses (see :func:`mgovern.bounds.check_text`)."""
 
-_ZONES = ("Europe/Stockholm", "Europe/Helsinki", "UTC", "America/New_York", "Australia/Sydney")
-_RULES = (
+#: Everyday zones, zones without DST, and zones whose VTIMEZONE needs the explicit form
+#: (changes at 24:00 or later, or rule changes in the window): Jerusalem, Cairo,
+#: Santiago, Nuuk, Casablanca (Ramadan), Mexico City, Moscow; plus half-hour DST (Lord
+#: Howe), negative DST (Dublin) and the southern hemisphere.
+ZONES: tuple[str, ...] = (
+    "Europe/Stockholm",
+    "Europe/Helsinki",
+    "UTC",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Jerusalem",
+    "Africa/Cairo",
+    "America/Santiago",
+    "America/Nuuk",
+    "Africa/Casablanca",
+    "America/Mexico_City",
+    "Europe/Moscow",
+    "America/Vancouver",
+    "Australia/Lord_Howe",
+    "Europe/Dublin",
+    "Asia/Kolkata",
+)
+_ZONES = ZONES[:5]  # the zones drawn before the strategies reached the edges
+#: Every friendly form: several weekdays, every N weeks or months, 5th and second-last
+#: weekdays, and Sundays (the day most DST changes happen).
+RULES: tuple[str, ...] = (
     "every week on tuesday",
     "every 2 weeks on monday",
+    "every week on monday and thursday",
+    "every week on monday, wednesday and friday",
+    "every 3 weeks on sunday",
     "2nd tuesday of the month",
     "last thursday of the month",
+    "5th tuesday of the month",
+    "second-last friday of the month",
+    "last sunday of the month",
+    "1st wednesday of every 3 months",
+    "1st sunday of every 2 months",
 )
+_RULES = RULES[:4]
+#: Raw rules no friendly form gives: several weekdays, every N months, BYSETPOS, negative
+#: and fifth weekdays, yearly rules on the DST Sundays, day counts.
+RRULES: tuple[str, ...] = (
+    "FREQ=WEEKLY;BYDAY=WE",
+    "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
+    "FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO",
+    "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15",
+    "FREQ=MONTHLY;BYDAY=-2FR",
+    "FREQ=MONTHLY;BYDAY=5TH",
+    "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+    "FREQ=MONTHLY;BYDAY=2SU",
+    "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU",
+    "FREQ=YEARLY;BYMONTH=4,9,11;BYDAY=1SU",
+    "FREQ=DAILY;INTERVAL=9",
+)
+#: Office hours, as the strategies drew before.
+_OFFICE_TIMES = st.builds(dt.time, st.integers(7, 17), st.sampled_from([0, 15, 30, 45]))
+#: Times near midnight and in the DST gaps and folds of the zones above (00:00 and
+#: 24:00 changes in Santiago and Cairo, 01:00 in Europe, 02:00 in America, 02:30 ...).
+EDGE_TIMES: tuple[dt.time, ...] = tuple(
+    dt.time(h, m)
+    for h, m in (
+        (0, 0), (0, 15), (0, 30), (0, 59), (1, 0), (1, 30), (2, 0), (2, 30), (2, 59),
+        (3, 0), (3, 30), (22, 30), (23, 0), (23, 30), (23, 45), (23, 59),
+    )
+)  # fmt: skip
+#: Holiday regions the mgovern-holidays plugin knows (moves need closed days).
+REGIONS: tuple[tuple[str, ...], ...] = (("SE",), ("DE-BY",), ("US",), ("SE", "NO"))
 
 
 def _ids(prefix: str, n: int) -> list[str]:
@@ -86,42 +166,110 @@ def _clause(
     )
 
 
+def _dst_edges(zone: str, years: tuple[int, int]) -> tuple[list[dt.date], list[dt.time]]:
+    """The local days on which ``zone`` changes its offset in ``years``, and the local
+    times of day in the middle of its gaps and folds."""
+    from mgovern import timezones
+
+    low = dt.datetime(years[0], 1, 1, tzinfo=dt.UTC)
+    high = dt.datetime(years[1], 12, 31, tzinfo=dt.UTC)
+    changes = [t for t in timezones.transitions(zone, low, high) if t.before != t.after]
+    days = {(t.at + t.before).date() for t in changes}
+    times = {
+        (t.at + min(t.before, t.after) + abs(t.after - t.before) / 2).time().replace(second=0)
+        for t in changes
+    }
+    return sorted(days), sorted(times)
+
+
 @st.composite
-def _cycle(draw: st.DrawFn, ident: str, anchors: list[str]) -> model.Cycle:
+def _cycle(
+    draw: st.DrawFn,
+    ident: str,
+    anchors: list[str],
+    *,
+    wide: bool = False,
+    years: tuple[int, int] = (2026, 2027),
+    edge_days: tuple[dt.date, ...] = (),
+    edge_times: bool = False,
+    zone_times: tuple[dt.time, ...] = (),
+) -> model.Cycle:
     form = draw(
         st.sampled_from(["rule", "rrule", "dates", "anchor"] if anchors else ["rule", "dates"])
     )
+    low, high = dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
+    first = last = None
+    if wide:
+        first = draw(st.none() | st.dates(low, high - dt.timedelta(days=400)))
+        # without first, a rule counts from 2000-01-03 on: its last date comes after that
+        earliest = max(first or low, dt.date(2000, 1, 3)) + dt.timedelta(days=400)
+        last = draw(st.none() | st.dates(earliest, high) if earliest <= high else st.none())
     kwargs: dict[str, Any] = {}
     if form == "rule":
-        kwargs["rule"] = draw(st.sampled_from(_RULES))
+        kwargs["rule"] = draw(st.sampled_from(RULES if wide else _RULES))
     elif form == "rrule":
-        kwargs["rrule"] = "FREQ=WEEKLY;BYDAY=WE"
+        kwargs["rrule"] = draw(st.sampled_from(RRULES)) if wide else "FREQ=WEEKLY;BYDAY=WE"
+        if wide and not kwargs["rrule"].startswith("FREQ=DAILY"):
+            limit = draw(st.sampled_from(["", "count", "until"]))
+            if limit == "count":
+                kwargs["rrule"] += f";COUNT={draw(st.integers(5, 200))}"
+            elif limit == "until":  # in UTC, as RFC 5545 wants beside a zoned DTSTART
+                start = first or dt.date(max(years[0], 2000), 1, 3)
+                until = start + dt.timedelta(days=draw(st.integers(400, 1500)))
+                kwargs["rrule"] += f";UNTIL={until:%Y%m%d}T{draw(st.integers(0, 23)):02d}0000Z"
     elif form == "dates":
-        kwargs["dates"] = tuple(
-            sorted(
-                draw(
-                    st.sets(
-                        st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31)), min_size=1, max_size=4
-                    )
-                )
-            )
-        )
+        days = st.dates(first or low, last or high)
+        usable = [d for d in edge_days if (first or low) <= d <= (last or high)]
+        if usable:
+            days = days | st.sampled_from(usable)
+        kwargs["dates"] = tuple(sorted(draw(st.sets(days, min_size=1, max_size=6 if wide else 4))))
     else:
         kwargs["anchor"] = model.Anchor(
             draw(st.sampled_from(anchors)),
             days_before=draw(st.integers(0, 30)),
-            weekday=draw(st.none() | st.sampled_from(["monday", "tuesday"])),
+            weekday=draw(st.none() | st.sampled_from(["monday", "tuesday", "sunday"])),
+        )
+    times = _OFFICE_TIMES
+    if edge_times:
+        times = times | st.sampled_from(EDGE_TIMES)
+        if zone_times:  # in the middle of this zone's own gaps and folds
+            times = times | st.sampled_from(zone_times)
+    time = draw(times)
+    durations = st.integers(15, 240)
+    if wide:
+        durations = durations | st.sampled_from([1, 59, 61, 90, 600, 1620])
+    blackouts: tuple[model.Blackout, ...] = ()
+    if wide:
+        blackouts = tuple(
+            draw(
+                st.lists(
+                    st.sampled_from(
+                        [
+                            model.Blackout("Budget", model.MonthDay(10, 5), model.MonthDay(10, 16)),
+                            model.Blackout("Vår", model.MonthDay(3, 20), model.MonthDay(4, 5)),
+                            model.Blackout(
+                                "Once", low + dt.timedelta(days=100), low + dt.timedelta(days=130)
+                            ),
+                        ]
+                    ),
+                    unique=True,
+                    max_size=2,
+                )
+            )
         )
     return model.Cycle(
         ident,
         draw(texts),
         kind=draw(st.sampled_from(model.CycleKind)),
-        time=dt.time(draw(st.integers(7, 17)), draw(st.sampled_from([0, 15, 30, 45]))),
-        duration=draw(st.integers(15, 240)),
+        time=time,
+        duration=draw(durations),
         skip_months=draw(st.frozensets(st.integers(1, 12), max_size=2)),
         closed_days=draw(st.sampled_from(model.ClosedDayPolicy)),
         agenda_deadline=draw(st.none() | st.builds(model.Deadline, st.integers(0, 14))),
         accepts_horizons=draw(st.frozensets(st.sampled_from(model.Horizon))),
+        first=first,
+        last=last,
+        blackouts=blackouts,
         **kwargs,
     )
 
@@ -134,8 +282,33 @@ def organizations(
     max_categories: int = 4,
     max_flags: int = 3,
     with_cycles: bool = True,
+    edges: bool = True,
+    zones: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+    edge_times: bool | None = None,
+    regions: Sequence[tuple[str, ...]] | None = None,
 ) -> model.Organization:
-    """Valid organisations, from one group to a deep or wide tree of ``max_groups``."""
+    """Valid organisations, from one group to a deep or wide tree of ``max_groups``.
+
+    Their meeting cycles reach the calendar's edges (``edges=True``): every recurrence
+    form (several weekdays, every N weeks or months, 5th and second-last weekdays, raw
+    rules with COUNT or an UNTIL in UTC, dates on DST-change days, anchors), ``first``
+    and ``last`` dates, per-cycle blackouts, times near midnight and in DST gaps and
+    folds, long meetings across a change, holiday regions (so meetings move) and zones
+    whose VTIMEZONE needs the explicit form, in the years ``years`` (1998-2040).
+    Narrow them with ``zones`` (e.g. ``["Europe/Stockholm"]``), ``years``,
+    ``edge_times=False`` (office hours only), ``regions=()`` (no holidays), or all at
+    once with ``edges=False`` (the narrower drawing of earlier versions).
+    """
+    zone = draw(st.sampled_from(tuple(zones) if zones else ZONES if edges else _ZONES))
+    years = years or ((1998, 2040) if edges else (2026, 2027))
+    edge_times = edges if edge_times is None else edge_times
+    regions = (REGIONS if edges else ()) if regions is None else tuple(regions)
+    edge_days: tuple[dt.date, ...] = ()
+    zone_times: tuple[dt.time, ...] = ()
+    if edges and with_cycles:
+        days, clock = _dst_edges(zone, years)
+        edge_days, zone_times = tuple(days), tuple(clock) if edge_times else ()
     categories = _ids("c", draw(st.integers(1, max_categories)))
     flags = _ids("f", draw(st.integers(0, max_flags)))
     roles = _ids("r", draw(st.integers(0, 3)))
@@ -150,12 +323,12 @@ def organizations(
             parents.append(0)
         else:
             parents.append(draw(st.none() | st.integers(0, i - 1)) if i > 0 else None)
-    years = draw(st.lists(st.integers(2020, 2030), unique=True, max_size=3))
+    base_years = draw(st.lists(st.integers(2020, 2030), unique=True, max_size=3))
     base_amounts = tuple(
         model.BaseAmount(
             y, draw(st.sampled_from([Decimal("52500"), Decimal("59200"), Decimal("0.5")]))
         )
-        for y in years
+        for y in base_years
     )
     has_base = bool(base_amounts)
     group_ids = _ids("g", n_groups)
@@ -174,7 +347,15 @@ def organizations(
         if with_cycles:
             for j in range(draw(st.integers(0, 2))):
                 cycle = draw(
-                    _cycle(f"k{j}", [r for r in cycle_refs if not r.startswith(f"{gid}.")])
+                    _cycle(
+                        f"k{j}",
+                        [r for r in cycle_refs if not r.startswith(f"{gid}.")],
+                        wide=edges,
+                        years=years,
+                        edge_days=edge_days,
+                        edge_times=edge_times,
+                        zone_times=zone_times,
+                    )
                 )
                 cycles.append(cycle)
             cycle_refs.extend(f"{gid}.{c.id}" for c in cycles if c.anchor is None)
@@ -202,7 +383,10 @@ def organizations(
     return model.Organization(
         "org",
         draw(texts),
-        timezone=draw(st.sampled_from(_ZONES)),
+        timezone=zone,
+        closed_days=model.ClosedDays(regions=draw(st.sampled_from(((), *regions))))
+        if regions
+        else model.ClosedDays(),
         locale=draw(st.sampled_from(["sv", "en"])),
         resolution=draw(st.sampled_from(model.Resolution)),
         base_amounts=base_amounts,
@@ -253,6 +437,23 @@ def organizations(
             )
         ),
     )
+
+
+@st.composite
+def windows(draw: st.DrawFn, org: model.Organization, *, years: int = 2) -> tuple[dt.date, dt.date]:
+    """A calendar window of ``years`` whole years around the organisation's meetings: a
+    year of some cycle's first or last date or explicit dates, or a DST-change year of
+    2026-2027 when the cycles give none."""
+    found = {
+        day.year
+        for group in org.groups
+        for cycle in group.cycles
+        for day in (cycle.first, cycle.last, *cycle.dates)
+        if day is not None
+    }
+    year = draw(st.sampled_from(sorted(found | {2026, 2027})))
+    start = dt.date(year - draw(st.integers(0, years - 1)), 1, 1)
+    return start, dt.date(start.year + years - 1, 12, 31)
 
 
 def _amounts(org: model.Organization) -> st.SearchStrategy[Decimal | None]:
