@@ -163,15 +163,19 @@ def check_command(
     and the meetings too late for the parent's agenda deadline (in the window).
 
     Exit 1 when a matter has no home or (with resolution "strict", or across branches)
-    several. Late meetings are reported, not fatal.
+    several, or when a meeting's local time is in a DST gap or fold or it runs across a
+    change of offset (calendar readers differ there). Late meetings are reported, not
+    fatal.
     """
     from mgovern.cascade import cascade
     from mgovern.coverage import check
+    from mgovern.dst import dst_findings
 
     org = load_org(org_path)
     first, last = resolve_window(start, end)
     report = check(org)
     late = cascade(org, first, last)
+    dst = dst_findings(org, first, last)
     silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
     if as_json:
         emit_json(
@@ -191,6 +195,7 @@ def check_command(
                     }
                     for item in late
                 ],
+                "dst": [_dst_json(finding) for finding in dst],
             }
         )
     else:
@@ -201,8 +206,36 @@ def check_command(
                 + ", ".join(silent)
             )
         _print_cascade(late, first, last)
-    if not report.ok:
+        _print_dst(dst, first, last)
+    if not report.ok or dst:
         sys.exit(EXIT_FINDINGS)
+
+
+def _dst_json(finding: Any) -> dict[str, Any]:
+    return {
+        "group": finding.group,
+        "cycle": finding.cycle,
+        "uid": finding.uid,
+        "kind": finding.kind.value,
+        "zone": finding.zone,
+        "local": finding.local.isoformat(timespec="minutes"),
+        "at_end": finding.at_end,
+        "start": finding.start.isoformat(),
+        "end": finding.end.isoformat(),
+        "message": str(finding),
+    }
+
+
+def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
+    """Meetings at local times a DST change makes readers read differently (mgovern.dst);
+    nothing when there are none."""
+    if not findings:
+        return
+    click.echo(
+        f"meetings readers place differently at a DST change ({first}..{last}): {len(findings)}"
+    )
+    for finding in findings:
+        click.echo(f"  DST {finding.group}.{finding.cycle}: {finding}")
 
 
 def _print_cascade(late: Sequence[Any], first: Any, last: Any) -> None:
