@@ -126,7 +126,8 @@ def test_klg_file_has_series_exdates_overrides_and_board_preparation(
         for e in overrides
         if e["X-MGOVERN-CYCLE"] == "taktiskt"
     )
-    # board preparation: the Tuesday three weeks (21 days, back to Tuesday) before board meetings
+    # board preparation: the Tuesday on or before 15 days before board meetings (the last
+    # Tuesday before the board's agenda closes, 14 days before)
     board = [
         o.start.date() for o in occurrences(org, "namnd", dt.date(2026, 1, 1), dt.date(2027, 2, 28))
     ]
@@ -138,8 +139,8 @@ def test_klg_file_has_series_exdates_overrides_and_board_preparation(
     assert prep
     for occ in prep:
         assert occ.start.weekday() == 1
-        assert any(21 <= (b - occ.start.date()).days <= 27 for b in board)
-    board_2026 = [b for b in board if dt.date(2026, 1, 22) <= b <= dt.date(2027, 1, 27)]
+        assert any(15 <= (b - occ.start.date()).days <= 21 for b in board)
+    board_2026 = [b for b in board if dt.date(2026, 1, 16) <= b <= dt.date(2027, 1, 21)]
     assert len(prep) == len(board_2026)
     assert "METHOD:PUBLISH" in text
     assert "X-WR-CALNAME:Kontorsledningsgruppen" in text
