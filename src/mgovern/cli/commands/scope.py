@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,14 +161,15 @@ def check_command(
     as_json: bool,
 ) -> None:
     """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses;
-    and the meetings too late for the parent's agenda deadline (in the window).
+    and the cascade in the window: parent meetings no child meeting can feed (UNFED) and
+    child meetings whose items skip a parent meeting they could have made (LATE).
 
     Exit 1 when a matter has no home or (with resolution "strict", or across branches)
     several, or when a meeting's local time is in a DST gap or fold or it runs across a
-    change of offset (calendar readers differ there). Late meetings are reported, not
+    change of offset (calendar readers differ there). The cascade is reported, not
     fatal.
     """
-    from mgovern.cascade import cascade
+    from mgovern.cascade import cascade, unfed
     from mgovern.coverage import check
     from mgovern.dst import dst_findings
 
@@ -175,6 +177,7 @@ def check_command(
     first, last = resolve_window(start, end)
     report = check(org)
     late = cascade(org, first, last)
+    starved = unfed(org, first, last)
     dst = dst_findings(org, first, last)
     silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
     if as_json:
@@ -192,8 +195,23 @@ def check_command(
                         if item.parent_meeting.agenda_deadline
                         else None,
                         "reached": item.reached.start.isoformat() if item.reached else None,
+                        "message": str(item),
                     }
                     for item in late
+                ],
+                "unfed_meetings": [
+                    {
+                        "group": item.meeting.group,
+                        "cycle": item.meeting.cycle,
+                        "meeting": item.meeting.start.isoformat(),
+                        "deadline": item.meeting.agenda_deadline.isoformat()
+                        if item.meeting.agenda_deadline
+                        else None,
+                        "opens": item.opens.isoformat(),
+                        "child": item.child,
+                        "message": str(item),
+                    }
+                    for item in starved
                 ],
                 "dst": [_dst_json(finding) for finding in dst],
             }
@@ -205,7 +223,7 @@ def check_command(
                 "groups with a mandate but no meetings (items sent there wait): "
                 + ", ".join(silent)
             )
-        _print_cascade(late, first, last)
+        _print_cascade(late, starved, first, last)
         _print_dst(dst, first, last)
     if not report.ok or dst:
         sys.exit(EXIT_FINDINGS)
@@ -238,8 +256,24 @@ def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
         click.echo(f"  DST {finding.group}.{finding.cycle}: {finding}")
 
 
-def _print_cascade(late: Sequence[Any], first: Any, last: Any) -> None:
-    click.echo(f"meetings too late for the parent's agenda deadline ({first}..{last}): {len(late)}")
+def _print_cascade(late: Sequence[Any], starved: Sequence[Any], first: Any, last: Any) -> None:
+    """The cascade (mgovern.cascade), one line per series; see docs/calendars.md."""
+    click.echo(f"parent meetings no child meeting can feed ({first}..{last}): {len(starved)}")
+    fed: dict[tuple[str, str, str], list[Any]] = {}
+    for item in starved:
+        fed.setdefault((item.meeting.group, item.meeting.cycle, item.child), []).append(item)
+    for (group, cycle, child), items in sorted(fed.items()):
+        example = items[0]
+        deadline = example.meeting.agenda_deadline
+        click.echo(
+            f"  UNFED {group}.{cycle} <- {child}: {len(items)} meeting(s); e.g. "
+            f"{example.meeting.start:%Y-%m-%d %H:%M}: no meeting of {child} ends between "
+            f"{example.opens:%Y-%m-%d %H:%M} and its deadline {deadline:%Y-%m-%d %H:%M}"
+        )
+    click.echo(
+        f"child meetings whose items skip a parent meeting they could have made "
+        f"({first}..{last}): {len(late)}"
+    )
     summary: dict[tuple[str, str, str, str], list[Any]] = {}
     for item in late:
         key = (
@@ -250,15 +284,14 @@ def _print_cascade(late: Sequence[Any], first: Any, last: Any) -> None:
         )
         summary.setdefault(key, []).append(item)
     for (group, cycle, parent, parent_cycle), items in sorted(summary.items()):
-        delays = [i.delay.days for i in items if i.delay is not None]
+        waits = [round(i.wait / timedelta(days=1)) for i in items if i.wait is not None]
         example = items[0]
         deadline = example.parent_meeting.agenda_deadline
-        meeting = f"{example.meeting.start:%Y-%m-%d %H:%M}"
-        parent_meeting = f"{example.parent_meeting.start:%Y-%m-%d}"
         click.echo(
             f"  LATE {group}.{cycle} -> {parent}.{parent_cycle}: {len(items)} meeting(s), "
-            f"items wait up to {max(delays, default=0)} days; e.g. {meeting} ends after "
-            f"the deadline {deadline:%Y-%m-%d %H:%M} of {parent_meeting}"
+            f"items wait up to {max(waits, default=0)} days; e.g. "
+            f"{example.meeting.start:%Y-%m-%d %H:%M} ends after the deadline "
+            f"{deadline:%Y-%m-%d %H:%M} of {example.parent_meeting.start:%Y-%m-%d}"
         )
 
 
