@@ -246,3 +246,27 @@ def test_a_cycle_without_first_meets_before_2000_in_the_same_phase() -> None:
         dt.date(2000, 1, 17),
         dt.date(2000, 1, 31),
     ]
+
+
+def test_an_agenda_across_the_autumn_change_counts_real_minutes() -> None:
+    """A 180-minute meeting from 01:30 CEST on 2026-10-25 in Stockholm ends at 03:30 CET
+    (02:30 UTC): its three hour-long items start at 23:30, 00:30 and 01:30 UTC (the third
+    at the second 02:30, CET; adding minutes on the wall clock would put it at 03:30)."""
+    from mgovern.agenda import build_agenda
+
+    org = _org(
+        "Europe/Stockholm",
+        model.Cycle("c", "C", dates=(dt.date(2026, 10, 25),), time=dt.time(1, 30), duration=180),
+    )
+    items = [
+        model.AgendaItem(f"i{n}", f"Ärende {n}", "klg", kind=model.Kind.DISCUSSION, minutes=60)
+        for n in range(4)
+    ]
+    agenda = build_agenda(org, "klg", dt.date(2026, 10, 25), items)
+    starts = [e.start.astimezone(dt.UTC) for e in agenda.entries]
+    assert starts == [
+        dt.datetime(2026, 10, 24, 23, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC),
+    ]
+    assert agenda.used_minutes == 180  # the fourth item does not fit in the real 3 hours

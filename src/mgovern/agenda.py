@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from mgovern.cycles import Occurrence, meeting_end, occurrences
+from mgovern.dst import exact_length
 from mgovern.exceptions import ConfigError, MgovernError
 from mgovern.horizons import HorizonResult, horizon
 from mgovern.model import AgendaItem, Cycle, Horizon, Kind, Matter, Organization
@@ -419,7 +420,7 @@ def build_agenda(
             continue
         candidates.append(entry)
 
-    length = int((meeting.end - meeting.start).total_seconds() // 60)
+    length = int(exact_length(meeting.start, meeting.end).total_seconds() // 60)
     standing = sum(t.minutes for t in (*org.agenda.opening, *org.agenda.closing))
     room = max(length - standing, 0)
     kept: list[ClassifiedItem] = []

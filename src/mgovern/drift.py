@@ -19,6 +19,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from mgovern.agenda import Agenda
+from mgovern.dst import exact_length
 from mgovern.model import Horizon, Kind, Organization
 
 __all__ = ["MonthFigures", "drift", "drift_chart"]
@@ -67,7 +68,7 @@ def drift(org: Organization, agendas: Iterable[Agenda]) -> tuple[MonthFigures, .
         if agenda.items:
             here["meetings"] += 1
             here["minutes"] += int(
-                (agenda.meeting.end - agenda.meeting.start).total_seconds() // 60
+                exact_length(agenda.meeting.start, agenda.meeting.end).total_seconds() // 60
             )
         for item in agenda.items:
             key = "strategic" if item.horizon.horizon is Horizon.STRATEGIC else "operative"
