@@ -260,3 +260,14 @@ def test_mgovern_actions_on_the_example_register() -> None:
     assert result.exit_code == 0
     assert "using the embedded example register" in result.stderr
     assert "5 overdue" in result.stdout.splitlines()[0]
+
+
+def test_the_notice_lists_the_follow_ups_too(register: Path, tmp_path: Path) -> None:
+    result = run(
+        *("documents", "--group", "klg", "--date", "2026-04-21", "--items", str(ITEMS)),
+        *("--kind", "notice", "--to", (tmp_path / "dokument").as_uri(), "--db", str(register)),
+    )
+    assert result.exit_code == 0, result.output
+    notice = (tmp_path / "dokument" / "klg" / "2026-04-21" / "kallelse.md").read_text("utf-8")
+    assert "Ta fram reviderad tidplan för saneringen (klart senast 2026-04-01)" in notice
+    assert "Värdera markområdet" not in notice  # mv's

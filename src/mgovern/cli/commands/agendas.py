@@ -297,7 +297,8 @@ def documents_command(
     if render is None:
         formats = ", ".join(sorted(f for k, f in available if k == kind))
         fail(f"--format {fmt!r}: no renderer for {kind} in that format (installed: {formats})")
-    agenda = meeting_agenda(org, group_id, when, items_path)
+    # with --db, the group's overdue actions are follow-up items, as on `mgovern agenda`
+    agenda = meeting_agenda(org, group_id, when, items_path, actions=_register_actions(db_path))
     if kind == "notice":  # with --db, a board meeting's notice lists its delegated decisions
         from mgovern.cli.commands.decisions import with_board_report
 
