@@ -186,3 +186,16 @@ def test_the_notice_has_the_standing_item_and_the_same_list(org: mgovern.Organiz
     for ident in independent_report(dt.date(2026, 4, 23), dt.date(2026, 3, 19)):
         assert ident in text
     assert "överklagbar till och med 2026-05-23" in text
+
+
+def test_cli_agenda_with_db_has_the_standing_item_and_the_report(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    assert run("decisions", "import", str(LIST), "--db", db).exit_code == 0
+    items = str(EXAMPLES / "agenda-items.toml")
+    args = ["agenda", "--group", "namnd", "--date", "2026-04-23", "--items", items, "--db", db]
+    data = json.loads(run(*args, "--json").stdout)
+    assert "Anmälan av delegationsbeslut" in [e["title"] for e in data["entries"]]
+    listed = {d["id"] for g in data["delegation_report"]["delegated"] for d in g["decisions"]}
+    assert listed == independent_report(dt.date(2026, 4, 23), dt.date(2026, 3, 19))
+    klg = ["agenda", "--group", "klg", "--date", "2026-03-17", "--items", items, "--db", db]
+    assert "delegation_report" not in json.loads(run(*klg, "--json").stdout)

@@ -311,4 +311,13 @@ def agenda_data(org: Organization, agenda: Agenda) -> dict[str, Any]:
         "operative_share": str(agenda.operative_share.quantize(Decimal("0.001"))),
         "information_share": str(agenda.information_share.quantize(Decimal("0.001"))),
         "warnings": list(agenda.warnings),
-    }
+    } | _report_data(org, agenda)
+
+
+def _report_data(org: Organization, agenda: Agenda) -> dict[str, Any]:
+    """A board meeting's delegated decisions (``mgovern agenda --db``), when it has them."""
+    if agenda.delegation_report is None:
+        return {}
+    from mgovern.reporting import report_data
+
+    return {"delegation_report": report_data(org, agenda.delegation_report)}
