@@ -209,3 +209,36 @@ def test_importing_filled_markdown_minutes_twice_adds_nothing(tmp_path: Path) ->
     assert decision["decided_by"] == "direktor"
     assert decision["decision_maker"] == "magnus-forsberg"
     assert decision["text"] == "Godkänt enligt förslaget."
+
+
+@pytest.mark.parametrize("role", ["", "Kontorsledningsgruppen", "klg", "group"])
+def test_a_decision_without_a_decider_is_the_groups(
+    org: Organization, agenda: Agenda, tmp_path: Path, role: str
+) -> None:
+    text = fill(minutes(org, agenda), "Beslut", "Godkänt.")
+    if role:
+        text = fill(text, "Beslutande (roll)", role)
+    path = tmp_path / "motesanteckningar.md"
+    path.write_text(text, encoding="utf-8")
+    batch = read_markdown_minutes(org, path)
+    assert batch is not None
+    (decision,) = batch.decisions
+    assert (decision.decided_by, decision.decision_maker) == ("group", None)
+
+
+def test_english_minutes_read_back(org: Organization, agenda: Agenda, tmp_path: Path) -> None:
+    import attrs
+
+    english = attrs.evolve(org, locale="en")
+    text = minutes(english, agenda)
+    assert "| What | Who | By when | Status |" in text
+    text = fill(text, "Decision", "Approved.")
+    text = fill(text, "Decided by (role)", "direktor")
+    text = text.replace("|  |  |  |  |", "| Draft a plan | tomas-engstrom | 2026-04-01 | done |")
+    path = tmp_path / "minutes.md"
+    path.write_text(text, encoding="utf-8")
+    batch = read_markdown_minutes(english, path)
+    assert batch is not None
+    assert [d.text for d in batch.decisions] == ["Approved."]
+    (action,) = batch.actions
+    assert (action.status, action.done_on) == (ActionStatus.DONE, DAY)  # done at the meeting

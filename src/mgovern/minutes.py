@@ -47,7 +47,7 @@ from pathlib import Path
 from mgovern.agenda import Agenda, Entry
 from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
-from mgovern.model import Matter, Organization
+from mgovern.model import GROUP_DECIDES, Matter, Organization
 
 __all__ = [
     "ACTION_KEYS",
@@ -241,8 +241,9 @@ def read_decision(
                 source, where, labels["person"], f"unknown person {person_text!r}; give an id"
             )
     if role_text:
-        group_names = {group.casefold(), org.group(group).name.casefold(), "group", "gruppen"}
-        role = "group" if role_text.casefold() in group_names else _find_role(org, role_text)
+        group_names = {group.casefold(), org.group(group).name.casefold(), GROUP_DECIDES, "gruppen"}
+        as_group = role_text.casefold() in group_names
+        role = GROUP_DECIDES if as_group else _find_role(org, role_text)
         if role is None:
             known = ", ".join(r.id for r in org.roles)
             raise _error(
@@ -259,7 +260,7 @@ def read_decision(
         )
         raise _error(source, where, labels["role"], message)
     else:
-        role = "group"
+        role = GROUP_DECIDES
     category = value("category")
     if not category:
         raise _error(source, where, labels["category"], "the matter's category is empty")
