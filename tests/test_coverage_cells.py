@@ -22,6 +22,7 @@ def _agrees(org: model.Organization, raised_in: str) -> int:
         assert routing.clause == cell.clause, cell
         assert routing.homes == cell.homes, cell
         assert tuple(r for r in routing.reasons if r.kind == "excludes") == cell.excluded_by
+        assert routing.reasons == cell.reasons, cell
         if cell.where is not None:
             assert cell.span is span_of(org, cell.where, cell.witness.units)
         count += 1

@@ -29,7 +29,19 @@ from attrs import frozen
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
 from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
-__all__ = ["AmountRange", "Cell", "DeadClause", "Gap", "Overlap", "Report", "cells", "check"]
+__all__ = [
+    "AmountRange",
+    "Cell",
+    "CellClass",
+    "DeadClause",
+    "Gap",
+    "Overlap",
+    "Report",
+    "cell_classes",
+    "cells",
+    "check",
+    "renamed",
+]
 
 
 @frozen
@@ -492,12 +504,31 @@ class Cell:
     home: str | None
     clause: ClauseRef | None
     excluded_by: tuple[ClauseRef, ...]
+    reasons: tuple[ClauseRef, ...]  # as :attr:`mgovern.Routing.reasons` says them
 
 
-def cells(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterator[Cell]:
-    """Every cell of the partition :func:`check` decides, one unit context at a time (no
-    contexts merged), with its witness and the routing of that witness. ``years``: only
-    these year classes (a listed base-amount year each); default all."""
+#: Where a class's cells apply: ``(where, span, units, rename)``, see :class:`CellClass`.
+CellContext = tuple[str | None, Span | None, tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+@frozen
+class CellClass:
+    """Unit contexts that one category's rules cannot tell apart but by their groups.
+
+    ``cells`` are decided for the first of ``contexts``; each context is ``(where, span,
+    units, rename)``, and renaming the groups of those cells by ``rename`` (pairs of the
+    first context's group and this context's) gives that context's cells
+    (:func:`renamed`).
+    """
+
+    category: str
+    cells: tuple[Cell, ...]
+    contexts: tuple[CellContext, ...]
+
+
+def cell_classes(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterator[CellClass]:
+    """:func:`check`'s partition, decided once per class of unit contexts (as ``check``
+    decides it). ``years``: only these year classes (listed base-amount years)."""
     index = _scope_index(org)
     position = {g.id: i for i, g in enumerate(org.groups)}
     listed = sorted((b.year for b in org.base_amounts), reverse=True)
@@ -506,6 +537,9 @@ def cells(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterato
     for category in org.categories:
         takers = index.categories[category.id]
         functional = sorted(takers.functional, key=position.__getitem__)
+        classes: dict[tuple[object, ...], list[tuple[_Context, dict[str, str]]]] = {}
+        representatives: dict[tuple[object, ...], list[tuple[str, Span | None, list[ScopeClause]]]]
+        representatives = {}
         for context in contexts:
             active: list[tuple[str, Span | None, list[ScopeClause]]] = []
             for gid in (*context.chain, *(g for g in functional if g not in context.spans)):
@@ -513,14 +547,71 @@ def cells(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterato
                 if rules is None:
                     continue
                 span = context.spans.get(gid)
-                clauses = [
-                    c
-                    for c in (*rules.handles, *rules.fallback, *rules.excludes)
-                    if _active(c, span)
-                ]
-                if any(_active(c, span) for c in (*rules.handles, *rules.fallback)):
-                    active.append((gid, span, clauses))
-            yield from _cells_of(org, category.id, context, active, wanted)
+                both = (*rules.handles, *rules.fallback)
+                if any(_active(c, span) for c in both):
+                    active.append(
+                        (gid, span, [c for c in (*both, *rules.excludes) if _active(c, span)])
+                    )
+            roles = [_role(org, context, gid) for gid, _, _ in active]
+            key: tuple[object, ...] = tuple(
+                (role, span, tuple(cl)) for role, (_, span, cl) in zip(roles, active, strict=True)
+            )
+            members = classes.setdefault(key, [])
+            if not members:
+                representatives[key] = active
+            members.append(
+                (context, {str(r): gid for r, (gid, _, _) in zip(roles, active, strict=True)})
+            )
+        for key, members in classes.items():
+            first, first_roles = members[0]
+            decided = tuple(_cells_of(org, category.id, first, representatives[key], wanted))
+            described = []
+            for context, member_roles in members:
+                rename = tuple(sorted((first_roles[r], g) for r, g in member_roles.items()))
+                where = context.chain[0] if context.chain else None
+                span = context.spans.get(where) if where is not None else None
+                described.append((where, span, context.units, rename))
+            yield CellClass(category.id, decided, tuple(described))
+
+
+def renamed(org: Organization, cell: Cell, context: CellContext) -> Cell:
+    """``cell`` (decided for its class's first context) for another ``context`` of
+    :attr:`CellClass.contexts`."""
+    where, span, units, pairs = context
+    rename = dict(pairs)
+    order = org._memo.get("coverage.order")
+    if order is None:
+        order = org._memo["coverage.order"] = {g.id: i for i, g in enumerate(org.groups)}
+
+    def ref(r: ClauseRef) -> ClauseRef:
+        return ClauseRef(rename.get(r.group, r.group), r.kind, r.clause)
+
+    clause = ref(cell.clause) if cell.clause else None
+    others = [ref(r) for r in cell.reasons if r.kind == "handles" and r != cell.clause]
+    excluded = [ref(r) for r in cell.excluded_by]
+    others.sort(key=lambda r: order[r.group])
+    excluded.sort(key=lambda r: order[r.group])
+    return attrs.evolve(
+        cell,
+        where=where,
+        span=span,
+        witness=attrs.evolve(cell.witness, units=units),
+        homes=tuple(sorted((rename.get(h, h) for h in cell.homes), key=order.__getitem__)),
+        home=rename.get(cell.home, cell.home) if cell.home else None,
+        clause=clause,
+        excluded_by=tuple(excluded),
+        reasons=(*((clause,) if clause else ()), *others, *excluded),
+    )
+
+
+def cells(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterator[Cell]:
+    """Every cell of the partition :func:`check` decides, one unit context at a time (none
+    merged), with its witness and the routing of that witness. ``years``: only these
+    year classes (listed base-amount years); default all."""
+    for found in cell_classes(org, years=years):
+        for i, context in enumerate(found.contexts):
+            for cell in found.cells:
+                yield cell if i == 0 else renamed(org, cell, context)
 
 
 def _cells_of(
@@ -565,6 +656,10 @@ def _cells_of(
                 home_ids = tuple(c.group for c in found if c.is_home)
                 home = resolve(org, home_ids)
                 clause = next((c.deciding for c in found if c.group == home), None)
+                excluded = tuple(r for c in found if c.deciding for r in c.excluded_by)
+                others = tuple(
+                    c.deciding for c in found if c.is_home and c.group != home and c.deciding
+                )
                 yield Cell(
                     category=category,
                     where=where,
@@ -577,5 +672,6 @@ def _cells_of(
                     homes=home_ids,
                     home=home,
                     clause=clause,
-                    excluded_by=tuple(r for c in found if c.deciding for r in c.excluded_by),
+                    excluded_by=excluded,
+                    reasons=(*((clause,) if clause else ()), *others, *excluded),
                 )
