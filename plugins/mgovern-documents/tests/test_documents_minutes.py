@@ -330,3 +330,47 @@ def test_a_wrong_field_fails_the_import_exit_2(sample: Any, tmp_path: Path) -> N
         result.stderr
     )
     assert not db.exists()
+
+
+def test_minutes_saved_again_by_libreoffice_read_the_same(sample: Any, tmp_path: Path) -> None:
+    """Filled in, then opened and saved as .docx by LibreOffice: the same batch."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    first = decision_items(sample)[0]
+    doc = blank_minutes(sample)
+    type_in(decision_box(doc, first.number), "Fortsatt sanering ", "godkänns.")
+    fill_cell(details(doc, first.number)["Beslutsfattare"], "Magnus ", "Forsberg")
+    row = action_table(doc).rows[1].cells
+    fill_cell(row[0], "Ta fram ", "tidplan")
+    fill_cell(row[1], "tomas-engstrom")
+    fill_cell(row[2], "2026-04-14")
+    added = action_table(doc).add_row().cells
+    fill_cell(added[0], "Boka möte")
+    fill_cell(added[1], "Camilla Roos")
+    fill_cell(added[2], "2026-03-31")
+    source = save(doc, tmp_path / "motesanteckningar.docx")
+    out = tmp_path / "saved"
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            *("--headless", "--norestore", "--convert-to", "docx:MS Word 2007 XML"),
+            *("--outdir", str(out), source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    before = read(sample, source)
+    after = read(sample, str(out / "motesanteckningar.docx"))
+    assert before is not None
+    assert after is not None
+    assert len(before.decisions) == 1
+    assert len(before.actions) == 2
+    assert (after.decisions, after.actions) == (before.decisions, before.actions)
