@@ -100,8 +100,9 @@ def audit_decision(
     matter = decision.matter
     if matter.year is None:  # amounts in base units count with that year's base amount
         matter = attrs.evolve(matter, year=on.year)
-    raised_in = decision.forum or rules.roots[0].id
-    routing = route(rules, matter, raised_in=raised_in)
+    routing = route(rules, matter, raised_in=decision.forum or rules.roots[0].id)
+    if decision.forum is None and routing.home is not None:  # explained from its home
+        routing = route(rules, matter, raised_in=routing.home)
     if routing.outcome in (Outcome.GAP, Outcome.AMBIGUOUS) or routing.home is None:
         why = (
             "no rule covers this matter"
