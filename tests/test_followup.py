@@ -271,3 +271,92 @@ def test_the_notice_lists_the_follow_ups_too(register: Path, tmp_path: Path) -> 
     notice = (tmp_path / "dokument" / "klg" / "2026-04-21" / "kallelse.md").read_text("utf-8")
     assert "Ta fram reviderad tidplan för saneringen (klart senast 2026-04-01)" in notice
     assert "Värdera markområdet" not in notice  # mv's
+
+
+ICALJS_TODOS = """\
+"use strict";
+const ICAL = require("ical.js");
+const text = require("fs").readFileSync(process.argv[2], "utf8");
+const calendar = new ICAL.Component(ICAL.parse(text));
+console.log(JSON.stringify({
+  events: calendar.getAllSubcomponents("vevent").length,
+  todos: calendar.getAllSubcomponents("vtodo").map((t) => [
+    t.getFirstPropertyValue("uid"),
+    t.getFirstPropertyValue("summary"),
+    t.getFirstPropertyValue("due").toString(),
+    t.getFirstPropertyValue("due").isDate,
+    t.getFirstPropertyValue("status"),
+  ]),
+}));
+"""
+
+
+def test_each_persons_open_actions_are_tasks_in_their_calendar(
+    register: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    out = tmp_path / "kalendrar"
+    args = ("calendars", "--out", str(out), "--from", "2026-03-01", "--to", "2026-06-30")
+    result = run(*args, "--db", str(register))
+    assert result.exit_code == 0, result.output
+    tomas = (out / "people" / "tomas-engstrom.ics").read_bytes()
+    assert run(*args, "--db", str(register)).stdout.endswith("(0 changed)\n")  # same bytes
+    calendar = Calendar.from_ical(tomas)
+    (todo,) = calendar.walk("VTODO")
+    assert str(todo["summary"]) == "Ta fram reviderad tidplan för saneringen"
+    assert todo.decoded("due") == dt.date(2026, 4, 1)
+    assert str(todo["status"]) == "NEEDS-ACTION"
+    assert calendar.walk("VEVENT")  # the meetings are still there
+    annika = Calendar.from_ical((out / "people" / "annika-sandberg.ics").read_bytes())
+    assert [str(t["summary"]) for t in annika.walk("VTODO")] == ["Skicka ut reviderad budget"]
+    # recurring-ical-events (on icalendar) finds the task on its day
+    found = recurring_ical_events.of(calendar, components=["VTODO"]).at((2026, 4, 1))
+    assert [str(t["uid"]) for t in found] == [str(todo["uid"])]
+    # without --db no tasks
+    plain = tmp_path / "plain"
+    assert (
+        run(
+            "calendars", "--out", str(plain), "--from", "2026-03-01", "--to", "2026-06-30"
+        ).exit_code
+        == 0
+    )
+    assert b"VTODO" not in (plain / "people" / "tomas-engstrom.ics").read_bytes()
+
+    # ical.js, Thunderbird's engine, reads the same tasks
+    pytest.importorskip("mgovern.testing.readers")
+    from mgovern.testing.readers import find_icaljs
+
+    folder = os.environ.get("MGOVERN_ICALJS_DIR") or str(request.config.rootpath / ".ci" / "node")
+    modules = find_icaljs(folder)  # installed with npm when missing, as mgovern_icaljs does
+    if modules is None or shutil.which("node") is None:
+        reason = f"the ical.js check needs node and ical.js in {folder}/node_modules"
+        if os.environ.get("MGOVERN_REQUIRE_ICALJS"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    script = tmp_path / "todos.cjs"
+    script.write_text(ICALJS_TODOS, encoding="utf-8")
+    read = subprocess.run(
+        ["node", str(script), str(out / "people" / "tomas-engstrom.ics")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "NODE_PATH": str(modules)},
+    )
+    icaljs = json.loads(read.stdout)
+    assert icaljs["events"] == len(calendar.walk("VEVENT"))
+    assert icaljs["todos"] == [
+        [
+            str(todo["uid"]),
+            "Ta fram reviderad tidplan för saneringen",
+            "2026-04-01",
+            True,
+            "NEEDS-ACTION",
+        ]
+    ]

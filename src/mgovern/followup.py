@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 import zoneinfo
 from collections.abc import Iterable
 
 from attrs import frozen
+from icalendar import Todo
 
 from mgovern.classify import Classification
 from mgovern.cycles import Occurrence
@@ -35,6 +37,7 @@ __all__ = [
     "ActionState",
     "Standing",
     "action_list",
+    "action_todos",
     "follow_up_classification",
     "follow_up_group",
     "follow_up_id",
@@ -214,3 +217,41 @@ def follow_ups_until(
         if action.due + dt.timedelta(days=1) <= end:
             items.extend(follow_up_items(org, [action], action.due + dt.timedelta(days=1)))
     return tuple(items)
+
+
+#: UIDs of the actions' VTODOs: uuid5 of ``<org id>/action/<action id>`` in this namespace.
+_TODO_NAMESPACE = uuid.UUID("a3f0c6de-2b1e-4f57-8d0e-6a1b3c5d7e90")
+
+
+def action_todos(
+    org: Organization, actions: Iterable[Action], person: str, *, stamp: dt.datetime
+) -> tuple[Todo, ...]:
+    """The person's open actions as iCalendar tasks (VTODO), by due date and id.
+
+    Each has a UID of its own that stays the same as long as the action's id does,
+    ``DTSTAMP`` ``stamp`` (so the same register gives the same bytes), ``SUMMARY`` what
+    is to be done, ``DUE`` the day (a date), ``STATUS:NEEDS-ACTION`` and a
+    ``DESCRIPTION`` naming the action, the meeting and the group that follows it up.
+    """
+    words = "sv" if org.locale.lower().startswith("sv") else "en"
+    todos = []
+    for action in sorted(actions, key=lambda a: (a.due, a.id)):
+        if action.owner != person or action.status is not ActionStatus.OPEN:
+            continue
+        todo = Todo()
+        todo.add("uid", str(uuid.uuid5(_TODO_NAMESPACE, f"{org.id}/action/{action.id}")))
+        todo.add("dtstamp", stamp.astimezone(dt.UTC))
+        todo.add("summary", action.what)
+        todo.add("due", action.due)
+        todo.add("status", "NEEDS-ACTION")
+        group = follow_up_group(org, action)
+        lines = [f"{'Åtgärd' if words == 'sv' else 'Action'} {action.id}"]
+        if action.meeting is not None or group is not None:
+            where = org.group(group).name if group is not None else ""
+            when = action.meeting.isoformat() if action.meeting is not None else ""
+            lines.append(" ".join(part for part in (where, when) if part))
+        if action.note:
+            lines.append(action.note)
+        todo.add("description", "\n".join(lines))
+        todos.append(todo)
+    return tuple(todos)

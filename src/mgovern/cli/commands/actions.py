@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 LOOK_AHEAD = dt.timedelta(days=92)
 
 
+def register_actions(db_path: Path | None) -> tuple[Action, ...]:
+    """The actions in the register ``--db`` names (none without it)."""
+    if db_path is None:
+        return ()
+    from mgovern.register import Register
+
+    with Register(db_path, create=False) as register:
+        return register.actions()
+
+
 def follow_up_meetings(
     org: Organization, actions: tuple[Action, ...], on: dt.date
 ) -> dict[str, Occurrence | None]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli, fail
+from mgovern.cli.commands.actions import register_actions
 from mgovern.cli.options import (
     db_option,
     default_window,
@@ -95,7 +96,7 @@ def agenda_command(
     from mgovern.cli.commands.decisions import with_board_report
 
     org = load_org(org_path)
-    actions = _register_actions(db_path)
+    actions = register_actions(db_path)
     agenda = meeting_agenda(org, group_id, when, items_path, actions=actions)
     agenda = with_board_report(org, agenda, db_path)  # a board meeting: delegated decisions
     if as_json or fmt == "json":
@@ -104,16 +105,6 @@ def agenda_command(
         click.echo(agenda_markdown(org, agenda), nl=False)
     else:
         click.echo(agenda_text(org, agenda), nl=False)
-
-
-def _register_actions(db_path: Path | None) -> tuple[Action, ...]:
-    """The register's actions (none without ``--db``)."""
-    if db_path is None:
-        return ()
-    from mgovern.register import Register
-
-    with Register(db_path, create=False) as register:
-        return register.actions()
 
 
 _REPORT_HEADER = (
@@ -183,7 +174,7 @@ def report_command(
         (submitted[0], submitted[-1] + dt.timedelta(days=62)) if submitted else default_window()
     )
     first, last = resolve_window(start, end, default)
-    follow_ups = follow_ups_until(org, _register_actions(db_path), last)
+    follow_ups = follow_ups_until(org, register_actions(db_path), last)
     agendas, unplaced = plan(org, [*items, *follow_ups], first, last)
     figures = drift(org, agendas)
     if chart is not None:
@@ -298,7 +289,7 @@ def documents_command(
         formats = ", ".join(sorted(f for k, f in available if k == kind))
         fail(f"--format {fmt!r}: no renderer for {kind} in that format (installed: {formats})")
     # with --db, the group's overdue actions are follow-up items, as on `mgovern agenda`
-    agenda = meeting_agenda(org, group_id, when, items_path, actions=_register_actions(db_path))
+    agenda = meeting_agenda(org, group_id, when, items_path, actions=register_actions(db_path))
     if kind == "notice":  # with --db, a board meeting's notice lists its delegated decisions
         from mgovern.cli.commands.decisions import with_board_report
 

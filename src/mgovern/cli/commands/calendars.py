@@ -3,6 +3,7 @@ written to a folder or published to a server."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
+from mgovern.cli.commands.actions import register_actions
 from mgovern.cli.options import (
+    db_option,
     json_option,
     load_org,
     org_option,
@@ -65,6 +68,7 @@ def warn_if_too_big_to_subscribe(files: dict[str, bytes]) -> list[str]:
     "--stamp", callback=parse_stamp, help="DTSTAMP for every event (default: the --from day, UTC)."
 )
 @click.option("--force", is_flag=True, help="Overwrite files changed since mgovern wrote them.")
+@db_option
 @json_option
 def calendars_command(
     org_path: Path | None,
@@ -74,10 +78,12 @@ def calendars_command(
     groups: tuple[str, ...],
     stamp: Any,
     force: bool,
+    db_path: Path | None,
     as_json: bool,
 ) -> None:
     """Write every group's and every person's meeting series as iCalendar files.
 
+    With --db, each person's file also holds their open actions as tasks (VTODO).
     Exit 1 when a file changed since mgovern wrote it was left alone (a conflict).
     """
     from mgovern.cycles import validate_schedule
@@ -95,10 +101,16 @@ def calendars_command(
             org, group=group_id, start=first, end=last, stamp=stamp
         ).to_ical()
     people = sorted({p for g in chosen for p in org.group(g).participants})
+    actions = register_actions(db_path)
     for person_id in people:
-        files[f"people/{person_id}.ics"] = calendar(
-            org, person=person_id, start=first, end=last, stamp=stamp
-        ).to_ical()
+        person_calendar = calendar(org, person=person_id, start=first, end=last, stamp=stamp)
+        if actions:
+            from mgovern.followup import action_todos
+
+            moment = stamp or dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+            for todo in action_todos(org, actions, person_id, stamp=moment):
+                person_calendar.add_component(todo)
+        files[f"people/{person_id}.ics"] = person_calendar.to_ical()
     if not groups:
         files["all.ics"] = calendar(org, start=first, end=last, stamp=stamp).to_ical()
     results = write_tracked(out, files, force=force)
