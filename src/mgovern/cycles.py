@@ -26,14 +26,21 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 from dateutil import rrule as _rrule
 
-from mgovern.exceptions import ScheduleError
+from mgovern.exceptions import ScheduleError, quote
 from mgovern.model import ClosedDay, ClosedDayPolicy, Cycle, Deadline, Organization
-from mgovern.recurrence import WEEKDAY_CODES, parse_rule, until_in_zone, validate_rrule
+from mgovern.recurrence import (
+    PHASE_ANCHOR,
+    WEEKDAY_CODES,
+    parse_rule,
+    until_in_zone,
+    validate_rrule,
+)
 
 if TYPE_CHECKING:
     import pluggy
 
 __all__ = [
+    "MAX_MOVE",
     "Occurrence",
     "Series",
     "Skipped",
@@ -47,8 +54,11 @@ __all__ = [
 
 _UID_NAMESPACE = uuid.UUID("6f1c1f0e-5d7e-4c61-9a55-0d0b6c9e2a11")
 _MARGIN = dt.timedelta(days=70)  # how far beyond the window neighbours are looked up
-_EPOCH = dt.date(2000, 1, 3)  # a Monday
+_EPOCH = PHASE_ANCHOR  # a Monday: the phase of "every 2 weeks" without a first date
 _MAX_MOVE = 14  # days a meeting may move at most
+#: Days a meeting on a closed day may move at most (so a meeting on day D has its
+#: original date within D +/- MAX_MOVE).
+MAX_MOVE = _MAX_MOVE
 _MONTHS = {
     "sv": "januari februari mars april maj juni juli augusti september oktober november december",
     "en": "January February March April May June July August September October November December",
@@ -521,7 +531,7 @@ def validate_schedule(
             if low <= high and not _rule_dates(org, cycle, start, end):
                 raise ScheduleError(
                     f"group {group_id!r} cycle {cycle.id!r}: "
-                    f"{cycle.rule or cycle.rrule!r} matches no date between {low} and {high}; "
+                    f"{quote(cycle.rule or cycle.rrule)} matches no date between {low} and {high}; "
                     "correct the rule or its first/last dates"
                 )
         schedule(org, group_id, start, end, pm=pm)
