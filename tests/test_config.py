@@ -73,7 +73,7 @@ def test_base_document_is_valid() -> None:
         ),
         (
             lambda t: t.replace("amount_max = 3", 'amount_max = "lots"'),
-            r"handles\[0\]\.amount_max: expected an amount such as",
+            r"handles\[0\]\.amount_max: 'lots' is not an amount; write e\.g\. 3200000",
         ),
         (lambda t: t.replace('name = "KLG"', "name = 5"), r"groups\[1\]\.name: expected text"),
         (

@@ -276,14 +276,14 @@ def scheduled_orgs(draw: st.DrawFn) -> tuple[model.Organization, set[dt.date]]:
         )
     org = model.Organization(
         "o",
-        "Org; with: hostile, text\nand lines",
+        'Org; with: hostile, text and "quotes"',
         timezone=draw(
             st.sampled_from(["Europe/Stockholm", "America/New_York", "Australia/Sydney"])
         ),
         people=(model.Person("p", 'Anna; Chair, "Boss"', email="anna@example.se"),),
         groups=(
             model.Group(
-                "g", "Grupp:\nett; två, tre", chair="p", members=("p",), cycles=tuple(cycles)
+                "g", "Grupp: ett; två, tre", chair="p", members=("p",), cycles=tuple(cycles)
             ),
         ),
         blackouts=tuple(
@@ -343,16 +343,16 @@ def test_hostile_text_does_not_inject_properties() -> None:
         "o",
         "O",
         people=(
-            model.Person("p", "Eve\r\nATTENDEE:mailto:evil@example.com", email="eve@example.se"),
+            model.Person("p", 'Eve "ATTENDEE:mailto:evil@example.com";', email="eve@example.se"),
         ),
         groups=(
             model.Group(
                 "g",
-                "Name;\nDTSTART:19990101T000000",
+                "Name;DTSTART:19990101T000000",
                 chair="p",
                 cycles=(
                     model.Cycle(
-                        "c", "C,\nLOCATION:x", rule="every week on monday", location="Rum: 1; 2, 3"
+                        "c", "C,LOCATION:x", rule="every week on monday", location="Rum: 1; 2, 3"
                     ),
                 ),
                 mandate=model.Mandate(purpose="Purpose\nSUMMARY:injected"),
@@ -362,13 +362,22 @@ def test_hostile_text_does_not_inject_properties() -> None:
     cal = calendar(org, group="g", start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     parsed = icalendar.Calendar.from_ical(cal.to_ical())
     (event,) = parsed.walk("VEVENT")
-    assert str(event["SUMMARY"]) == "Name;\nDTSTART:19990101T000000: C,\nLOCATION:x"
+    assert str(event["SUMMARY"]) == "Name;DTSTART:19990101T000000: C,LOCATION:x"
     assert str(event["LOCATION"]) == "Rum: 1; 2, 3"
     assert len([k for k in event if k == "DTSTART"]) == 1
-    assert "evil@example.com" not in str(event.get("ATTENDEE"))
+    assert event["ATTENDEE"].params["CN"] == 'Eve "ATTENDEE:mailto:evil@example.com";'
     assert str(event["ORGANIZER"]) == "mailto:eve@example.se"
     assert str(event["ATTENDEE"]) == "mailto:eve@example.se"  # one attendee, not two
     assert len(parsed.walk("VEVENT")) == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["Eve\r\nATTENDEE:mailto:evil@example.com", "Eve\x1b[31m", "Eve\x00", "Eve\u202e"]
+)
+def test_control_characters_never_reach_a_calendar(name: str) -> None:
+    """Readers drop a line with a control character in CN="..." (and its attendee)."""
+    with pytest.raises(mgovern.ConfigError, match="control character"):
+        model.Person("p", name, email="eve@example.se")
 
 
 # --- the command ------------------------------------------------------------------------

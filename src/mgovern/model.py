@@ -22,9 +22,16 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from mgovern import timezones
-from mgovern.exceptions import ConfigError, UnknownReferenceError
-from mgovern.recurrence import parse_rule, validate_rrule
+from mgovern import bounds, timezones
+from mgovern.bounds import check_amount, check_text
+from mgovern.exceptions import ConfigError, UnknownReferenceError, listing, quote
+from mgovern.recurrence import (
+    PHASE_ANCHOR,
+    first_instance,
+    parse_rule,
+    until_in_zone,
+    validate_rrule,
+)
 
 __all__ = [
     "AgendaItem",
@@ -61,6 +68,25 @@ __all__ = [
 ]
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: Ids Windows refuses as file names (with any extension): ids become file names.
+RESERVED_IDS = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(1, 10)),
+        *(f"lpt{i}" for i in range(1, 10)),
+    }
+)
+#: The languages of generated text; a locale is one of them, optionally with a region
+#: (``sv-SE``, ``en_GB``) and an encoding (``sv_SE.UTF-8``).
+LOCALES = ("sv", "en")
+_LOCALE = re.compile(
+    r"(?P<language>[A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})?(?:\.[A-Za-z0-9-]{1,20})?"
+)
+_ZONE = re.compile(r"[A-Za-z0-9_+-]{1,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
+_EMAIL = re.compile(r'[^\s@"<>()\[\],;:\\]+@[^\s@"<>()\[\],;:\\]+')
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: ``decided_by`` value meaning "the group decides as a body".
 GROUP_DECIDES = "group"
@@ -123,37 +149,101 @@ class ClosedDayPolicy(enum.StrEnum):
 
 
 def _check_id(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if len(value) > bounds.MAX_ID_LENGTH:
+        raise ConfigError(
+            f"{quote(value, 30)} is too long for an id: at most {bounds.MAX_ID_LENGTH} "
+            "characters (ids become file names)",
+            path=attribute.name,
+        )
     if not ID_PATTERN.fullmatch(value):
         raise ConfigError(
-            f"{value!r} is not a valid id: use lower-case letters, digits, '-' and '_', "
+            f"{quote(value)} is not a valid id: use lower-case letters, digits, '-' and '_', "
             "starting with a letter or digit",
+            path=attribute.name,
+        )
+    if value in RESERVED_IDS:
+        raise ConfigError(
+            f"{value!r} is a device name Windows refuses as a file name: choose another id",
             path=attribute.name,
         )
 
 
-def _check_nonnegative(_: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and (not value.is_finite() or value < 0):
-        raise ConfigError(f"must be a finite amount >= 0, got {value}", path=attribute.name)
+def _line(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """One-line text: no control characters, at most MAX_LINE_LENGTH characters."""
+    problem = check_text(value) if value else None
+    if problem is not None:
+        raise ConfigError(problem, path=attribute.name)
 
 
-def _at_least(minimum: int) -> Any:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-        if value < minimum:
-            raise ConfigError(f"must be at least {minimum}, got {value}", path=attribute.name)
+def _prose(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Text that may have line breaks and tabs."""
+    problem = check_text(value, prose=True) if value else None
+    if problem is not None:
+        raise ConfigError(problem, path=attribute.name)
+
+
+def _texts(*, prose: bool = False) -> Any:
+    def check(_: Any, attribute: attrs.Attribute[Any], values: Iterable[str]) -> None:
+        for index, value in enumerate(values):
+            problem = check_text(value, prose=prose)
+            if problem is not None:
+                raise ConfigError(problem, path=f"{attribute.name}[{index}]")
 
     return check
+
+
+def _check_email(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value:
+        return
+    problem = check_text(value)
+    if problem is None and (len(value) > bounds.MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(value)):
+        problem = f"{quote(value, 30)} is not an e-mail address such as 'anna.berg@example.se'"
+    if problem is not None:
+        raise ConfigError(problem, path=attribute.name)
+
+
+def _check_amount(_: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    problem = check_amount(value) if value is not None else None
+    if problem is not None:
+        raise ConfigError(problem, path=attribute.name)
 
 
 def _in_range(low: int, high: int) -> Any:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-        if not low <= value <= high:
-            raise ConfigError(f"must be {low}..{high}, got {value}", path=attribute.name)
+    def check(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None and not low <= value <= high:
+            raise ConfigError(f"must be {low}..{high}, got {quote(value)}", path=attribute.name)
 
     return check
 
 
+_check_year = _in_range(bounds.FIRST_YEAR, bounds.LAST_YEAR)
+
+
+def _date_problem(value: object) -> str | None:
+    if isinstance(value, dt.date) and not bounds.FIRST_YEAR <= value.year <= bounds.LAST_YEAR:
+        return (
+            f"{value.isoformat()} is outside the years {bounds.FIRST_YEAR}..{bounds.LAST_YEAR}: "
+            "correct the date"
+        )
+    return None
+
+
+def _check_date(_: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    problem = _date_problem(value)
+    if problem is not None:
+        raise ConfigError(problem, path=attribute.name)
+
+
+def _check_dates(_: Any, attribute: attrs.Attribute[Any], values: Iterable[dt.date]) -> None:
+    for index, value in enumerate(values):
+        problem = _date_problem(value)
+        if problem is not None:
+            raise ConfigError(problem, path=f"{attribute.name}[{index}]")
+
+
 def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
-    """Money is exact: Decimal, int or a numeric string; a float is refused."""
+    """Money is exact: Decimal, int or a numeric string (read by
+    :func:`mgovern.bounds.parse_amount`); a float is refused."""
     if value is None or isinstance(value, Decimal):
         return value
     if isinstance(value, (bool, float)):
@@ -161,20 +251,29 @@ def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
             f"amount {value!r}: give a Decimal, an int or a string such as '3200000.50' "
             "(floats are not exact)"
         )
-    try:
-        return Decimal(str(value).replace(" ", "").replace("\u00a0", ""))
-    except ArithmeticError:
-        raise ValueError(f"amount {value!r} is not a number") from None
+    return bounds.parse_amount(value)
 
 
 def _check_timezone(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     try:
+        if not _ZONE.fullmatch(value):
+            raise ValueError(value)
         timezones.zone(value)  # the tzdata package, as everywhere
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ConfigError(
-            f"unknown time zone {value!r}: use an IANA name such as 'Europe/Stockholm'",
+            f"unknown time zone {quote(value)}: use an IANA name such as 'Europe/Stockholm'",
             path=attribute.name,
         ) from None
+
+
+def _check_locale(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    match = _LOCALE.fullmatch(value)
+    if match is None or match["language"].lower() not in LOCALES:
+        raise ConfigError(
+            f"unknown locale {quote(value)}: use 'sv' (Swedish) or 'en' (English), optionally "
+            "with a region such as 'sv-SE' or 'en_GB'",
+            path=attribute.name,
+        )
 
 
 def _unique(what: str, ids: Iterable[str], path: str) -> None:
@@ -182,7 +281,7 @@ def _unique(what: str, ids: Iterable[str], path: str) -> None:
     for index, ident in enumerate(ids):
         if ident in seen:
             raise ConfigError(
-                f"duplicate {what} id {ident!r}: every {what} needs an id of its own",
+                f"duplicate {what} id {quote(ident)}: every {what} needs an id of its own",
                 path=f"{path}[{index}].id",
             )
         seen.add(ident)
@@ -193,9 +292,9 @@ class Category:
     """A kind of matter, e.g. ``fastighetsforsaljning``; keywords help classify titles."""
 
     id: str = field(validator=_check_id)
-    name: str
-    keywords: tuple[str, ...] = field(default=(), kw_only=True)
-    description: str = field(default="", kw_only=True)
+    name: str = field(validator=_line)
+    keywords: tuple[str, ...] = field(default=(), kw_only=True, validator=_texts())
+    description: str = field(default="", kw_only=True, validator=_prose)
 
 
 @frozen
@@ -203,8 +302,8 @@ class Flag:
     """A yes/no property of a matter that rules can require or forbid (e.g. ``principiell``)."""
 
     id: str = field(validator=_check_id)
-    name: str
-    description: str = field(default="", kw_only=True)
+    name: str = field(validator=_line)
+    description: str = field(default="", kw_only=True, validator=_prose)
 
 
 @frozen
@@ -212,23 +311,27 @@ class Role:
     """A decision-maker role (board, director, head of division, ...)."""
 
     id: str = field(validator=_check_id)
-    name: str
+    name: str = field(validator=_line)
 
 
 @frozen
 class BaseAmount:
     """The base amount (e.g. prisbasbelopp) in force for a calendar year."""
 
-    year: int
-    amount: Decimal = field(validator=_check_nonnegative)
+    year: int = field(validator=_check_year)
+    amount: Decimal = field(validator=_check_amount)
+
+    def __attrs_post_init__(self) -> None:
+        if self.amount == 0:
+            raise ConfigError("a base amount must be above 0", path="amount")
 
 
 @frozen
 class Person:
     id: str = field(validator=_check_id)
-    name: str
-    email: str = field(default="", kw_only=True)
-    title: str = field(default="", kw_only=True)
+    name: str = field(validator=_line)
+    email: str = field(default="", kw_only=True, validator=_check_email)
+    title: str = field(default="", kw_only=True, validator=_line)
     roles: tuple[str, ...] = field(default=(), kw_only=True)
 
 
@@ -248,15 +351,15 @@ class ScopeClause:
 
     id: str = field(validator=_check_id)
     categories: frozenset[str] = field(default=frozenset(), kw_only=True)
-    amount_min: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
-    amount_max: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
+    amount_min: Decimal | None = field(default=None, kw_only=True, validator=_check_amount)
+    amount_max: Decimal | None = field(default=None, kw_only=True, validator=_check_amount)
     amount_unit: AmountUnit = field(default=AmountUnit.CURRENCY, kw_only=True)
     span: Span = field(default=Span.ANY, kw_only=True)
     flags_required: frozenset[str] = field(default=frozenset(), kw_only=True)
     flags_forbidden: frozenset[str] = field(default=frozenset(), kw_only=True)
     decided_by: str = field(default=GROUP_DECIDES, kw_only=True)
     fallback: bool = field(default=False, kw_only=True)
-    note: str = field(default="", kw_only=True)
+    note: str = field(default="", kw_only=True, validator=_prose)
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -286,8 +389,8 @@ class ScopeClause:
 class Mandate:
     """What a group is for, and the decision scope: ``handles`` minus ``excludes``."""
 
-    purpose: str = ""
-    responsibilities: tuple[str, ...] = ()
+    purpose: str = field(default="", validator=_prose)
+    responsibilities: tuple[str, ...] = field(default=(), validator=_texts(prose=True))
     handles: tuple[ScopeClause, ...] = ()
     excludes: tuple[ScopeClause, ...] = ()
 
@@ -313,9 +416,9 @@ class MonthDay:
 class Blackout:
     """Days without meetings: a fixed range of dates, or the same range every year."""
 
-    name: str
-    start: dt.date | MonthDay
-    end: dt.date | MonthDay
+    name: str = field(validator=_line)
+    start: dt.date | MonthDay = field(validator=_check_date)
+    end: dt.date | MonthDay = field(validator=_check_date)
 
     def __attrs_post_init__(self) -> None:
         if type(self.start) is not type(self.end):
@@ -344,8 +447,9 @@ class Blackout:
 class ClosedDays:
     """Which public-holiday calendars close the organisation (read by plugins)."""
 
-    regions: tuple[str, ...] = ()
-    include: tuple[str, ...] = ()  # optional extra days a plugin knows, e.g. "midsommarafton"
+    regions: tuple[str, ...] = field(default=(), validator=_texts())
+    #: optional extra days a plugin knows, e.g. "midsommarafton"
+    include: tuple[str, ...] = field(default=(), validator=_texts())
 
 
 @frozen(order=True)
@@ -364,13 +468,13 @@ class Anchor:
     """
 
     cycle: str  # "group.cycle"
-    days_before: int = field(default=0, validator=_at_least(0))
+    days_before: int = field(default=0, validator=_in_range(0, bounds.MAX_DAYS_BEFORE))
     weekday: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.weekday is not None and self.weekday not in WEEKDAYS:
             raise ConfigError(
-                f"{self.weekday!r} is not a weekday; use one of {', '.join(WEEKDAYS)}",
+                f"{quote(self.weekday)} is not a weekday; use one of {', '.join(WEEKDAYS)}",
                 path="weekday",
             )
 
@@ -379,7 +483,7 @@ class Anchor:
 class Deadline:
     """A lead time before a meeting: ``days_before`` at ``time`` local time."""
 
-    days_before: int = field(validator=_at_least(0))
+    days_before: int = field(validator=_in_range(0, bounds.MAX_DAYS_BEFORE))
     time: dt.time = dt.time(17, 0)
 
 
@@ -392,25 +496,25 @@ class Cycle:
     """
 
     id: str = field(validator=_check_id)
-    name: str
+    name: str = field(validator=_line)
     kind: CycleKind = field(default=CycleKind.TACTICAL, kw_only=True)
     rule: str | None = field(default=None, kw_only=True)
     rrule: str | None = field(default=None, kw_only=True)
-    dates: tuple[dt.date, ...] = field(default=(), kw_only=True)
+    dates: tuple[dt.date, ...] = field(default=(), kw_only=True, validator=_check_dates)
     anchor: Anchor | None = field(default=None, kw_only=True)
     skip_months: frozenset[int] = field(default=frozenset(), kw_only=True)
     time: dt.time = field(default=dt.time(9, 0), kw_only=True)
-    duration: int = field(default=60, kw_only=True, validator=_at_least(1))
-    location: str = field(default="", kw_only=True)
-    first: dt.date | None = field(default=None, kw_only=True)
-    last: dt.date | None = field(default=None, kw_only=True)
+    duration: int = field(default=60, kw_only=True, validator=_in_range(1, bounds.MAX_MINUTES))
+    location: str = field(default="", kw_only=True, validator=_line)
+    first: dt.date | None = field(default=None, kw_only=True, validator=_check_date)
+    last: dt.date | None = field(default=None, kw_only=True, validator=_check_date)
     closed_days: ClosedDayPolicy = field(default=ClosedDayPolicy.SKIP, kw_only=True)
     blackouts: tuple[Blackout, ...] = field(default=(), kw_only=True)
     agenda_deadline: Deadline | None = field(default=None, kw_only=True)
     notice: Deadline | None = field(default=None, kw_only=True)
     accepts_horizons: frozenset[Horizon] = field(default=frozenset(), kw_only=True)
     accepts_kinds: frozenset[Kind] = field(default=frozenset(), kw_only=True)
-    description: str = field(default="", kw_only=True)
+    description: str = field(default="", kw_only=True, validator=_prose)
 
     def __attrs_post_init__(self) -> None:
         given = [
@@ -430,17 +534,45 @@ class Cycle:
                 path="rule",
             )
         try:
-            if self.rule:
-                parse_rule(self.rule)
-            if self.rrule:
-                validate_rrule(self.rrule)
+            if self.rule or self.rrule:
+                self.recurrence()
         except ValueError as exc:
             raise ConfigError(str(exc), path="rule" if self.rule else "rrule") from None
         bad_months = sorted(m for m in self.skip_months if not 1 <= m <= 12)
         if bad_months:
-            raise ConfigError(f"months must be 1..12, got {bad_months}", path="skip_months")
+            raise ConfigError(
+                f"months must be 1..12, got {quote(bad_months[0])}", path="skip_months"
+            )
+        if len(self.skip_months) == 12:
+            raise ConfigError(
+                "every month is skipped: the cycle would never meet", path="skip_months"
+            )
         if self.first and self.last and self.last < self.first:
             raise ConfigError(f"last {self.last} is before first {self.first}", path="last")
+
+    def recurrence(self) -> str:
+        """The RRULE of ``rule`` or ``rrule`` (ValueError: what is wrong with it)."""
+        return parse_rule(self.rule) if self.rule else validate_rrule(self.rrule or "")
+
+
+def _check_meets(cycle: Cycle, zone: dt.tzinfo, path: str) -> None:
+    """A rule meets within RECURRENCE_YEARS of its start (and before ``last``): checked
+    with bounded work, in the organisation's zone (a UTC UNTIL is a moment there)."""
+    rrule = until_in_zone(cycle.recurrence(), zone)
+    start = cycle.first or PHASE_ANCHOR
+    found = first_instance(rrule, dt.datetime.combine(start, cycle.time))
+    if found is not None and (cycle.last is None or found.date() <= cycle.last):
+        return
+    if found is not None:
+        where = f"between first ({start}) and last ({cycle.last})"
+    else:
+        since = "its first date" if cycle.first else "2000-01-03 (no first date)"
+        where = f"within {bounds.RECURRENCE_YEARS} years of {since}"
+    raise ConfigError(
+        f"{quote(cycle.rule or cycle.rrule)} gives no meeting {where}: correct the rule or "
+        "its dates",
+        path=f"{path}.{'rule' if cycle.rule else 'rrule'}",
+    )
 
 
 @frozen
@@ -462,9 +594,9 @@ class Group:
     """A body that meets: a board, a management group, a committee."""
 
     id: str = field(validator=_check_id)
-    name: str
+    name: str = field(validator=_line)
     parent: str | None = field(default=None, kw_only=True)
-    short_name: str = field(default="", kw_only=True)
+    short_name: str = field(default="", kw_only=True, validator=_line)
     chair: str | None = field(default=None, kw_only=True)
     secretary: str | None = field(default=None, kw_only=True)
     members: tuple[str, ...] = field(default=(), kw_only=True)
@@ -476,7 +608,7 @@ class Group:
         for cycle in self.cycles:
             if cycle.id == cycle_id:
                 return cycle
-        raise UnknownReferenceError(f"group {self.id!r} has no cycle {cycle_id!r}")
+        raise UnknownReferenceError(f"group {self.id!r} has no cycle {quote(cycle_id)}")
 
     @property
     def participants(self) -> tuple[str, ...]:
@@ -495,12 +627,12 @@ class StrategicCriterion:
     """
 
     id: str = field(validator=_check_id)
-    name: str
+    name: str = field(validator=_line)
     categories: frozenset[str] = field(default=frozenset(), kw_only=True)
     flags_any: frozenset[str] = field(default=frozenset(), kw_only=True)
-    amount_min: Decimal | None = field(default=None, kw_only=True, validator=_check_nonnegative)
+    amount_min: Decimal | None = field(default=None, kw_only=True, validator=_check_amount)
     amount_unit: AmountUnit = field(default=AmountUnit.CURRENCY, kw_only=True)
-    min_units: int = field(default=0, kw_only=True, validator=_at_least(0))
+    min_units: int = field(default=0, kw_only=True, validator=_in_range(0, bounds.MAX_UNITS))
 
 
 @frozen
@@ -513,12 +645,12 @@ class Matter:
 
     category: str
     amount: Decimal | None = field(
-        default=None, kw_only=True, converter=_to_amount, validator=_check_nonnegative
+        default=None, kw_only=True, converter=_to_amount, validator=_check_amount
     )
     units: tuple[str, ...] = field(default=(), kw_only=True)
     flags: frozenset[str] = field(default=frozenset(), kw_only=True)
     kind: Kind = field(default=Kind.DECISION, kw_only=True)
-    year: int | None = field(default=None, kw_only=True)
+    year: int | None = field(default=None, kw_only=True, validator=_check_year)
 
 
 @frozen
@@ -533,29 +665,30 @@ class AgendaItem:
     as inferred. ``submitted`` is aware; a naive time read from a file is local time.
     """
 
-    id: str
-    title: str
-    raised_in: str
-    cycle: str | None = field(default=None, kw_only=True)  # the series it is meant for
-    meeting: dt.date | None = field(default=None, kw_only=True)  # the meeting it is meant for
+    id: str = field(validator=_line)
+    title: str = field(validator=_line)
+    raised_in: str = field(validator=_line)
+    cycle: str | None = field(default=None, kw_only=True, validator=_line)  # its series
+    #: the meeting it is meant for
+    meeting: dt.date | None = field(default=None, kw_only=True, validator=_check_date)
     kind: Kind | None = field(default=None, kw_only=True)
     category: str | None = field(default=None, kw_only=True)
     amount: Decimal | None = field(
-        default=None, kw_only=True, converter=_to_amount, validator=_check_nonnegative
+        default=None, kw_only=True, converter=_to_amount, validator=_check_amount
     )
     units: tuple[str, ...] = field(default=(), kw_only=True)
     flags: frozenset[str] = field(default=frozenset(), kw_only=True)
-    year: int | None = field(default=None, kw_only=True)
-    presenter: str = field(default="", kw_only=True)
-    minutes: int | None = field(default=None, kw_only=True)
-    submitted: dt.datetime | None = field(default=None, kw_only=True)
+    year: int | None = field(default=None, kw_only=True, validator=_check_year)
+    presenter: str = field(default="", kw_only=True, validator=_line)
+    minutes: int | None = field(
+        default=None, kw_only=True, validator=_in_range(1, bounds.MAX_MINUTES)
+    )
+    submitted: dt.datetime | None = field(default=None, kw_only=True, validator=_check_date)
     urgent: bool = field(default=False, kw_only=True)
-    purpose: str = field(default="", kw_only=True)
-    proposed_decision: str = field(default="", kw_only=True)
+    purpose: str = field(default="", kw_only=True, validator=_prose)
+    proposed_decision: str = field(default="", kw_only=True, validator=_prose)
 
     def __attrs_post_init__(self) -> None:
-        if self.minutes is not None and self.minutes < 1:
-            raise ConfigError(f"must be at least 1 minute, got {self.minutes}", path="minutes")
         if self.submitted is not None and self.submitted.tzinfo is None:
             raise ConfigError("must be an aware date-time (with a time zone)", path="submitted")
 
@@ -564,7 +697,7 @@ class AgendaItem:
 class DocumentSettings:
     """Where document templates that override the built-in ones live (a folder)."""
 
-    templates: str | None = None
+    templates: str | None = field(default=None, validator=_line)
 
 
 @frozen
@@ -587,8 +720,8 @@ class ReportingSettings:
 class TemplateItem:
     """A standing item every agenda of a group opens or closes with."""
 
-    title: str
-    minutes: int = field(default=5, validator=_at_least(0))
+    title: str = field(validator=_line)
+    minutes: int = field(default=5, validator=_in_range(0, bounds.MAX_MINUTES))
 
 
 def _default_minutes() -> dict[Kind, int]:
@@ -611,8 +744,120 @@ class AgendaTemplate:
                 "order must list each kind once: " + ", ".join(k.value for k in Kind), path="order"
             )
         for kind, minutes in self.default_minutes.items():
-            if minutes < 1:
-                raise ConfigError(f"{kind.value}: at least 1 minute", path="default_minutes")
+            if not 1 <= minutes <= bounds.MAX_MINUTES:
+                raise ConfigError(
+                    f"must be 1..{bounds.MAX_MINUTES} minutes, got {quote(minutes)}",
+                    path=f"default_minutes.{kind.value}",
+                )
+
+
+# --- the year wheel: annual matters (planned by mgovern.annual) -------------------------
+def _optional_range(low: int, high: int) -> Any:
+    check = _in_range(low, high)
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return validate
+
+
+@frozen
+class AnnualStage:
+    """One group an annual matter passes through before the meeting that decides it."""
+
+    group: str
+    #: the group's cycles that may take it (empty: every cycle that accepts the item)
+    cycles: frozenset[str] = field(default=frozenset(), kw_only=True)
+    #: days the stage needs before the next stage's agenda deadline (None: the matter's)
+    days: int | None = field(default=None, kw_only=True, validator=_optional_range(0, 366))
+    minutes: int | None = field(default=None, kw_only=True, validator=_optional_range(1, 10080))
+    kind: Kind = field(default=Kind.DISCUSSION, kw_only=True)
+
+
+@frozen
+class AnnualTarget:
+    """The meeting that decides an annual matter: one of ``month`` (the group's first
+    meeting in that month), ``before`` (its last meeting before that day) or ``dates``."""
+
+    group: str
+    cycles: frozenset[str] = field(default=frozenset(), kw_only=True)
+    month: int | None = field(default=None, kw_only=True, validator=_optional_range(1, 12))
+    before: MonthDay | None = field(default=None, kw_only=True)
+    dates: tuple[dt.date, ...] = field(default=(), kw_only=True)
+    minutes: int | None = field(default=None, kw_only=True, validator=_optional_range(1, 10080))
+    kind: Kind = field(default=Kind.DECISION, kw_only=True)
+
+
+@frozen
+class AnnualMatter:
+    """A matter decided every year (or every N years, or in given years), prepared in a
+    chain of groups: ``stages`` (default: the tree path from ``starts_in`` to the target
+    group), each ``days`` before the next stage's agenda deadline."""
+
+    id: str = field(validator=_check_id)
+    name: str
+    category: str = field(kw_only=True)
+    target: AnnualTarget = field(kw_only=True)
+    flags: frozenset[str] = field(default=frozenset(), kw_only=True)
+    starts_in: str | None = field(default=None, kw_only=True)
+    stages: tuple[AnnualStage, ...] = field(default=(), kw_only=True)
+    days: int = field(default=7, kw_only=True, validator=_in_range(0, 366))
+    minutes: int = field(default=20, kw_only=True, validator=_in_range(1, 10080))
+    #: no stage before this day of the decision's year (the year before when it falls
+    #: after the decision); None: within a year before the decision
+    earliest: MonthDay | None = field(default=None, kw_only=True)
+    every: int = field(default=1, kw_only=True, validator=_in_range(1, 10))
+    from_year: int | None = field(default=None, kw_only=True, validator=_optional_range(1900, 2100))
+    years: tuple[int, ...] = field(default=(), kw_only=True)
+    description: str = field(default="", kw_only=True)
+
+
+def _check_annual(org: Organization) -> None:
+    """References of the annual matters: groups, their cycles, the category and flags."""
+    groups = {g.id: g for g in org.groups}
+    categories = {c.id for c in org.categories}
+    flags = {f.id for f in org.flags}
+
+    def known(kind: str, value: str, pool: Iterable[str], path: str) -> None:
+        if value not in pool:
+            listing = ", ".join(sorted(pool)) or "none defined"
+            raise ConfigError(f"unknown {kind} {value!r}; use one of: {listing}", path=path)
+
+    _unique("annual matter", (m.id for m in org.annual), "annual")
+    for mi, matter in enumerate(org.annual):
+        path = f"annual[{mi}]"
+        known("category", matter.category, categories, f"{path}.category")
+        for f in sorted(matter.flags):
+            known("flag", f, flags, f"{path}.flags")
+        if matter.starts_in is not None:
+            known("group", matter.starts_in, groups, f"{path}.starts_in")
+        if matter.starts_in is not None and matter.stages:
+            raise ConfigError(
+                "give either starts_in (the chain is the path to the target) or stages",
+                path=f"{path}.stages",
+            )
+        target = matter.target
+        known("group", target.group, groups, f"{path}.target.group")
+        forms = [target.month is not None, target.before is not None, bool(target.dates)]
+        if forms.count(True) != 1:
+            raise ConfigError(
+                "give exactly one of month, before or dates: which meeting decides it",
+                path=f"{path}.target",
+            )
+        chain = [(f"{path}.target", target.group, target.cycles)] + [
+            (f"{path}.stages[{si}]", s.group, s.cycles) for si, s in enumerate(matter.stages)
+        ]
+        for where, group_id, cycles in chain:
+            known("group", group_id, groups, f"{where}.group")
+            own = [c.id for c in groups[group_id].cycles]
+            for c in sorted(cycles):
+                known(f"cycle of {group_id}", c, own, f"{where}.cycles")
+        for yi, year in enumerate(matter.years):
+            if not 1900 <= year <= 2100:
+                raise ConfigError(f"{year}: a year 1900..2100", path=f"{path}.years[{yi}]")
+        if matter.years and matter.from_year is not None:
+            raise ConfigError("give either years or from_year/every", path=f"{path}.years")
 
 
 def _index(items: Iterable[Any]) -> dict[str, Any]:
@@ -624,12 +869,12 @@ class Organization:
     """The whole organisation. Construction validates every cross-reference."""
 
     id: str = field(validator=_check_id)
-    name: str
+    name: str = field(validator=_line)
     timezone: str = field(default="Europe/Stockholm", kw_only=True, validator=_check_timezone)
-    locale: str = field(default="en", kw_only=True)
+    locale: str = field(default="en", kw_only=True, validator=_check_locale)
     resolution: Resolution = field(default=Resolution.LOWEST, kw_only=True)
-    currency: str = field(default="SEK", kw_only=True)
-    base_amount_name: str = field(default="base amount", kw_only=True)
+    currency: str = field(default="SEK", kw_only=True, validator=_line)
+    base_amount_name: str = field(default="base amount", kw_only=True, validator=_line)
     base_amounts: tuple[BaseAmount, ...] = field(default=(), kw_only=True)
     categories: tuple[Category, ...] = field(default=(), kw_only=True)
     flags: tuple[Flag, ...] = field(default=(), kw_only=True)
@@ -641,10 +886,13 @@ class Organization:
     blackouts: tuple[Blackout, ...] = field(default=(), kw_only=True)
     #: Most instances one series may have in a calendar window (servers expand a few
     #: thousand at most: SabreDAV/Nextcloud 3,500, Radicale estimates up to 10,000).
-    max_occurrences: int = field(default=1000, kw_only=True, validator=_at_least(1))
+    max_occurrences: int = field(
+        default=1000, kw_only=True, validator=_in_range(1, bounds.MAX_OCCURRENCES)
+    )
     agenda: AgendaTemplate = field(factory=AgendaTemplate, kw_only=True)
     documents: DocumentSettings = field(factory=lambda: DocumentSettings(), kw_only=True)
     reporting: ReportingSettings = field(factory=ReportingSettings, kw_only=True)
+    annual: tuple[AnnualMatter, ...] = field(default=(), kw_only=True)
 
     _groups: dict[str, Group] = field(init=False, eq=False, repr=False, hash=False)
     _people: dict[str, Person] = field(init=False, eq=False, repr=False, hash=False)
@@ -679,22 +927,22 @@ class Organization:
             return self._groups[group_id]
         except KeyError:
             raise UnknownReferenceError(
-                f"unknown group {group_id!r}; known groups: {', '.join(self._groups)}"
+                f"unknown group {quote(group_id)}; known groups: {listing(self._groups)}"
             ) from None
 
     def person(self, person_id: str) -> Person:
         try:
             return self._people[person_id]
         except KeyError:
-            raise UnknownReferenceError(f"unknown person {person_id!r}") from None
+            raise UnknownReferenceError(f"unknown person {quote(person_id)}") from None
 
     def category(self, category_id: str) -> Category:
         for category in self.categories:
             if category.id == category_id:
                 return category
         raise UnknownReferenceError(
-            f"unknown category {category_id!r}; known categories: "
-            + ", ".join(c.id for c in self.categories)
+            f"unknown category {quote(category_id)}; known categories: "
+            + listing(c.id for c in self.categories)
         )
 
     def has_group(self, group_id: str) -> bool:
@@ -798,8 +1046,9 @@ def _validate(org: Organization) -> None:
 
     def known(kind: str, value: str, pool: set[str], path: str) -> None:
         if value not in pool:
-            listing = ", ".join(sorted(pool)) or "none defined"
-            raise ConfigError(f"unknown {kind} {value!r}; use one of: {listing}", path=path)
+            raise ConfigError(
+                f"unknown {kind} {quote(value)}; use one of: {listing(sorted(pool))}", path=path
+            )
 
     for pi, person in enumerate(org.people):
         for ri, role in enumerate(person.roles):
@@ -836,6 +1085,9 @@ def _validate(org: Organization) -> None:
             for ci, clause in enumerate(clauses):
                 check_clause(clause, f"{gpath}.mandate.{which}[{ci}]")
         _unique("cycle", (c.id for c in group.cycles), f"{gpath}.cycles")
+        for ci, cycle in enumerate(group.cycles):
+            if cycle.rule or cycle.rrule:
+                _check_meets(cycle, org.zone, f"{gpath}.cycles[{ci}]")
         cycle_ids.update(f"{group.id}.{c.id}" for c in group.cycles)
     anchored = {f"{g.id}.{c.id}" for g in org.groups for c in g.cycles if c.anchor is not None}
     for gi, group in enumerate(org.groups):
@@ -845,13 +1097,13 @@ def _validate(org: Organization) -> None:
                 targets = sorted(cycle_ids - anchored)
                 if ref not in cycle_ids:
                     raise ConfigError(
-                        f"unknown cycle {ref!r}; anchor to one of: {', '.join(targets)}",
+                        f"unknown cycle {quote(ref)}; anchor to one of: {listing(targets)}",
                         path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
                     )
                 if ref in anchored:
                     raise ConfigError(
                         f"{ref!r} is itself anchored; anchor to a cycle with its own rule or "
-                        f"dates: {', '.join(targets)}",
+                        f"dates: {listing(targets)}",
                         path=f"groups[{gi}].cycles[{ci}].anchor.cycle",
                     )
 
@@ -870,6 +1122,7 @@ def _validate(org: Organization) -> None:
             )
 
     _check_tree(org)
+    _check_annual(org)
 
 
 def _check_tree(org: Organization) -> None:
