@@ -10,22 +10,32 @@ for; without it, the next meeting whose deadline it makes), ``kind``, ``category
 ``proposed_decision``. In CSV, lists (units, flags) are separated by ``|``, ``,`` or
 spaces, and the delimiter may be ``,``, ``;`` or a tab. Every mistake is a ConfigError
 naming the file, the row (or item) and the column.
+
+Items are checked as the organisation is, by the same rules (:mod:`mgovern.bounds`): text
+without control characters, amounts through :func:`~mgovern.bounds.parse_amount`, dates
+and years within bounds, and a ``meeting`` date that is a meeting of the group (of its
+``cycle``, when one is named).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
-import tomllib
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mgovern.exceptions import ConfigError
+from mgovern.bounds import FIRST_YEAR, LAST_YEAR, MAX_FILE_BYTES, parse_amount
+from mgovern.config import describe, read_file, read_toml
+from mgovern.exceptions import ConfigError, listing, quote
 from mgovern.model import AgendaItem, Kind, Organization
+
+if TYPE_CHECKING:
+    import pluggy
 
 __all__ = ["COLUMNS", "load_items", "read_items"]
 
@@ -49,17 +59,15 @@ COLUMNS = (
     "proposed_decision",
 )
 _LIST_SPLIT = re.compile(r"[|,;\s]+")
+_KIND_NAMES = {dt.date: "date", dt.datetime: "date-time"}
 
 
-def load_items(org: Organization, path: str | Path) -> tuple[AgendaItem, ...]:
-    """Read agenda items from a ``.toml`` or ``.csv`` file."""
+def load_items(
+    org: Organization, path: str | Path, *, pm: pluggy.PluginManager | None = None
+) -> tuple[AgendaItem, ...]:
+    """Read agenda items from a ``.toml`` or ``.csv`` file (at most MAX_FILE_BYTES)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError("file not found: check the path", source=str(path)) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+    raw = read_file(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -70,7 +78,7 @@ def load_items(org: Organization, path: str | Path) -> tuple[AgendaItem, ...]:
             raise ConfigError(
                 "is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8'", source=str(path)
             ) from None
-    return read_items(org, text, source=str(path), csv_format=path.suffix.lower() == ".csv")
+    return read_items(org, text, source=str(path), csv_format=path.suffix.lower() == ".csv", pm=pm)
 
 
 def _cp1252(raw: bytes) -> bool:
@@ -83,43 +91,29 @@ def _cp1252(raw: bytes) -> bool:
 
 
 def read_items(
-    org: Organization, text: str, *, source: str = "<items>", csv_format: bool = False
+    org: Organization,
+    text: str,
+    *,
+    source: str = "<items>",
+    csv_format: bool = False,
+    pm: pluggy.PluginManager | None = None,
 ) -> tuple[AgendaItem, ...]:
-    """Read agenda items from TOML (default) or CSV text."""
+    """Read agenda items from TOML (default) or CSV text.
+
+    :param pm: the plugin manager whose closed days decide which days have meetings
+        (default: the installed plugins).
+    """
     stem = Path(source).stem or "item"
     rows: list[tuple[Mapping[str, Any], Callable[[str], str]]] = []
     if csv_format:
-        try:
-            dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        header = reader.fieldnames or []
-        for column in header:
-            if column not in COLUMNS:
-                raise ConfigError(
-                    f"unknown column {column!r}; columns are: {', '.join(COLUMNS)}",
-                    source=source,
-                    line=1,
-                )
-        for number, row in enumerate(reader, start=2):
-            if None in row:
-                raise ConfigError(
-                    "more values than columns: quote values that contain the delimiter",
-                    source=source,
-                    line=number,
-                )
-            values = {k: v for k, v in row.items() if v is not None and v.strip() != ""}
-            rows.append((values, _csv_place(number)))
+        rows = _csv_rows(text, source)
     else:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"TOML syntax error: {exc}", source=source) from None
+        data = read_toml(text, source=source)
         unknown = sorted(set(data) - {"items"})
         if unknown:
             raise ConfigError(
-                f"unknown key {unknown[0]!r}: the file holds [[items]] tables", source=source
+                f"unknown key {quote(unknown[0])}: the file holds [[items]] tables",
+                source=source,
             )
         items = data.get("items", [])
         if not isinstance(items, list):
@@ -142,7 +136,96 @@ def read_items(
             )
         seen[item.id] = where("id")
         parsed.append(item)
+    _check_meetings(org, parsed, [where for _, where in rows], source, pm)
     return tuple(parsed)
+
+
+def _csv_rows(text: str, source: str) -> list[tuple[Mapping[str, Any], Callable[[str], str]]]:
+    text = text.removeprefix("\ufeff")
+    if len(text) > MAX_FILE_BYTES:
+        raise ConfigError(f"is larger than {MAX_FILE_BYTES:,} bytes: split it", source=source)
+    try:
+        first = text.split("\n", 1)[0][:4096]
+        dialect: Any = csv.Sniffer().sniff(first, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    rows: list[tuple[Mapping[str, Any], Callable[[str], str]]] = []
+    try:
+        header = reader.fieldnames or []
+        for column in header:
+            if column not in COLUMNS:
+                raise ConfigError(
+                    f"unknown column {quote(column)}; columns are: {', '.join(COLUMNS)}",
+                    source=source,
+                    line=1,
+                )
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                raise ConfigError(
+                    "more values than columns: quote values that contain the delimiter",
+                    source=source,
+                    line=number,
+                )
+            values = {k: v for k, v in row.items() if v is not None and v.strip() != ""}
+            rows.append((values, _csv_place(number)))
+    except csv.Error as exc:
+        limit = csv.field_size_limit()
+        problem = (
+            f"a value is longer than {limit:,} characters: shorten it"
+            if "field larger than field limit" in str(exc)
+            else f"not readable as CSV ({exc}): check the quoting"
+        )
+        # the reader stopped inside the record after the last line it finished
+        raise ConfigError(problem, source=source, line=reader.line_num + 1) from None
+    return rows
+
+
+#: Named meeting dates closer than this share one look-up of the group's meetings.
+_CLUSTER = dt.timedelta(days=120)
+
+
+def _check_meetings(
+    org: Organization,
+    items: list[AgendaItem],
+    places: list[Callable[[str], str]],
+    source: str,
+    pm: pluggy.PluginManager | None,
+) -> None:
+    """Every ``meeting`` date an item names is a meeting of its group (of its cycle)."""
+    from mgovern.cycles import MAX_MOVE, occurrences
+
+    named: dict[str, set[dt.date]] = {}
+    for item in items:
+        if item.meeting is not None:
+            named.setdefault(item.raised_in, set()).add(item.meeting)
+    reach = dt.timedelta(days=MAX_MOVE)  # a moved meeting is at most this far from its date
+    held: dict[str, dict[dt.date, set[str]]] = {}
+    for group_id, days in named.items():
+        meetings = held.setdefault(group_id, {})
+        ordered = sorted(days)
+        while ordered:
+            first = ordered[0]
+            cluster = [d for d in ordered if d - first <= _CLUSTER]
+            ordered = ordered[len(cluster) :]
+            for meeting in occurrences(org, group_id, first - reach, cluster[-1] + reach, pm=pm):
+                meetings.setdefault(meeting.start.date(), set()).add(meeting.cycle)
+    for item, where in zip(items, places, strict=True):
+        day = item.meeting
+        if day is None:
+            continue
+        cycles = held[item.raised_in].get(day, set())
+        if cycles and (item.cycle is None or item.cycle in cycles):
+            continue
+        nearby = sorted(held[item.raised_in], key=lambda d: abs((d - day).days))[:2]
+        hint = f" (nearest: {', '.join(str(d) for d in sorted(nearby))})" if nearby else ""
+        what = f"its cycle {item.cycle!r}" if item.cycle and cycles else repr(item.raised_in)
+        raise ConfigError(
+            f"item {quote(item.id, 30)}: {what} has no meeting on {day}{hint}; correct the date",
+            source=source,
+            path=where("meeting"),
+        )
 
 
 def _csv_place(number: int) -> Callable[[str], str]:
@@ -166,12 +249,16 @@ def _item(
 
     for key in row:
         if key not in COLUMNS:
-            raise fail(key, f"unknown key; use one of: {', '.join(COLUMNS)}")
+            raise ConfigError(
+                f"unknown key {quote(key, 30)}; use one of: {', '.join(COLUMNS)}",
+                source=source,
+                path=where(key if key.isprintable() and len(key) <= 40 else "…"),
+            )
 
     def text(column: str, default: str = "") -> str:
         value = row.get(column, default)
         if not isinstance(value, str):
-            raise fail(column, f"expected text, got {value!r}")
+            raise fail(column, f"expected text, got {describe(value)}")
         return value.strip()
 
     def listed(column: str) -> tuple[str, ...]:
@@ -182,17 +269,40 @@ def _item(
             return tuple(v for v in _LIST_SPLIT.split(value) if v)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
-        raise fail(column, f"expected a list of ids, got {value!r}")
+        raise fail(column, f"expected a list of ids, got {describe(value)}")
 
     def whole(column: str) -> int | None:
         value = row.get(column)
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value):
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise fail(column, f"expected a whole number, got {value!r}")
+        raise fail(column, f"expected a whole number, got {describe(value)}")
+
+    def when(column: str, kind: type[dt.date], example: str) -> Any:
+        value = row[column]
+        if isinstance(value, str) and len(value.strip()) <= 40:
+            with contextlib.suppress(ValueError):
+                value = kind.fromisoformat(value.strip())
+        dated = isinstance(value, kind) and (
+            kind is dt.datetime or not isinstance(value, dt.datetime)
+        )
+        if not dated and isinstance(row[column], str):
+            raise fail(
+                column, f"{quote(row[column])} is not a {_KIND_NAMES[kind]}; write e.g. {example}"
+            )
+        if not dated:
+            raise fail(
+                column,
+                f"expected a {_KIND_NAMES[kind]} such as {example}, got {describe(row[column])}",
+            )
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise fail(
+                column, f"{value.isoformat()} is outside the years {FIRST_YEAR}..{LAST_YEAR}"
+            )
+        return value
 
     title = text("title")
     if not title:
@@ -203,7 +313,7 @@ def _item(
     if not org.has_group(raised_in):
         raise fail(
             "raised_in",
-            f"unknown group {raised_in!r}; use one of: {', '.join(g.id for g in org.groups)}",
+            f"unknown group {quote(raised_in)}; use one of: {listing(g.id for g in org.groups)}",
         )
 
     cycle = text("cycle") or None
@@ -212,23 +322,10 @@ def _item(
         if cycle not in series:
             raise fail(
                 "cycle",
-                f"group {raised_in!r} has no cycle {cycle!r}; use one of: {', '.join(series)}",
+                f"group {raised_in!r} has no cycle {quote(cycle)}; use one of: {listing(series)}",
             )
 
-    meeting = None
-    if "meeting" in row:
-        raw_meeting = row["meeting"]
-        if isinstance(raw_meeting, dt.date) and not isinstance(raw_meeting, dt.datetime):
-            meeting = raw_meeting
-        elif isinstance(raw_meeting, str):
-            try:
-                meeting = dt.date.fromisoformat(raw_meeting.strip())
-            except ValueError:
-                raise fail(
-                    "meeting", f"{raw_meeting!r} is not a date; write e.g. 2026-03-17"
-                ) from None
-        else:
-            raise fail("meeting", f"expected a date such as 2026-03-17, got {raw_meeting!r}")
+    meeting = when("meeting", dt.date, "2026-03-17") if "meeting" in row else None
 
     kind = None
     if "kind" in row:
@@ -237,63 +334,42 @@ def _item(
         except ValueError:
             raise fail(
                 "kind",
-                f"{row['kind']!r} is not a kind; use one of: {', '.join(k.value for k in Kind)}",
+                f"{quote(row['kind'])} is not a kind; use one of: "
+                + ", ".join(k.value for k in Kind),
             ) from None
 
     category = text("category") or None
     if category is not None and category not in {c.id for c in org.categories}:
         raise fail(
             "category",
-            f"unknown category {category!r}; use one of: {', '.join(c.id for c in org.categories)}",
+            f"unknown category {quote(category)}; use one of: "
+            + listing(c.id for c in org.categories),
         )
 
-    amount = None
+    amount: Decimal | None = None
     if "amount" in row:
-        raw = row["amount"]
-        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-            raise fail("amount", f"expected an amount such as 3200000, got {raw!r}")
-        cleaned = str(raw).replace(" ", "").replace("\u00a0", "").replace("_", "")
-        if isinstance(raw, str):
-            cleaned = cleaned.replace(",", ".")
         try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise fail(
-                "amount", f"{raw!r} is not an amount; write e.g. 3200000 or 3200000,50"
-            ) from None
-        if not amount.is_finite() or amount < 0:
-            raise fail("amount", f"{raw!r}: the amount must be a number >= 0")
+            amount = parse_amount(row["amount"])
+        except ConfigError as exc:
+            raise fail("amount", exc.message) from None
 
     units = listed("units")
     for unit in units:
         if not org.has_group(unit):
             raise fail(
                 "units",
-                f"unknown group {unit!r}; use one of: {', '.join(g.id for g in org.groups)}",
+                f"unknown group {quote(unit)}; use one of: {listing(g.id for g in org.groups)}",
             )
     flags = frozenset(listed("flags"))
     known_flags = {f.id for f in org.flags}
     for flag in sorted(flags - known_flags):
-        raise fail("flags", f"unknown flag {flag!r}; use one of: {', '.join(sorted(known_flags))}")
-
-    minutes = whole("minutes")
-    if minutes is not None and minutes < 1:
-        raise fail("minutes", "must be at least 1")
+        raise fail(
+            "flags", f"unknown flag {quote(flag)}; use one of: {listing(sorted(known_flags))}"
+        )
 
     submitted = None
     if "submitted" in row:
-        raw = row["submitted"]
-        if isinstance(raw, dt.datetime):
-            submitted = raw
-        elif isinstance(raw, str):
-            try:
-                submitted = dt.datetime.fromisoformat(raw.strip())
-            except ValueError:
-                raise fail(
-                    "submitted", f"{raw!r} is not a date-time; write e.g. 2026-03-04T16:30"
-                ) from None
-        else:
-            raise fail("submitted", f"expected a date-time such as 2026-03-04T16:30, got {raw!r}")
+        submitted = when("submitted", dt.datetime, "2026-03-04T16:30")
         if submitted.tzinfo is None:
             submitted = submitted.replace(tzinfo=org.zone)
 
@@ -301,27 +377,33 @@ def _item(
     if isinstance(urgent, str):
         lowered = urgent.strip().lower()
         if lowered not in ("true", "false", "yes", "no", "ja", "nej", "1", "0", ""):
-            raise fail("urgent", f"{urgent!r}: write true or false")
+            raise fail("urgent", f"{quote(urgent)}: write true or false")
         urgent = lowered in ("true", "yes", "ja", "1")
     if not isinstance(urgent, bool):
-        raise fail("urgent", f"expected true or false, got {urgent!r}")
+        raise fail("urgent", f"expected true or false, got {describe(urgent)}")
 
-    return AgendaItem(
-        text("id") or default_id,
-        title,
-        raised_in,
-        cycle=cycle,
-        meeting=meeting,
-        kind=kind,
-        category=category,
-        amount=amount,
-        units=units,
-        flags=flags,
-        year=whole("year"),
-        presenter=text("presenter"),
-        minutes=minutes,
-        submitted=submitted,
-        urgent=urgent,
-        purpose=text("purpose"),
-        proposed_decision=text("proposed_decision"),
-    )
+    year, minutes = whole("year"), whole("minutes")
+    try:
+        return AgendaItem(
+            text("id") or default_id,
+            title,
+            raised_in,
+            cycle=cycle,
+            meeting=meeting,
+            kind=kind,
+            category=category,
+            amount=amount,
+            units=units,
+            flags=flags,
+            year=year,
+            presenter=text("presenter"),
+            minutes=minutes,
+            submitted=submitted,
+            urgent=urgent,
+            purpose=text("purpose"),
+            proposed_decision=text("proposed_decision"),
+        )
+    except ConfigError as exc:  # the model's own checks: text, bounds
+        if exc.source is not None:
+            raise
+        raise fail(exc.path.partition("[")[0] or "id", exc.message) from None
