@@ -360,3 +360,27 @@ def test_each_persons_open_actions_are_tasks_in_their_calendar(
             "NEEDS-ACTION",
         ]
     ]
+
+
+def test_the_drift_report_counts_each_overdue_action_once(register: Path) -> None:
+    def follow_up_minutes(*extra: str) -> dict[tuple[str, str], int]:
+        result = run(
+            *("report", "--items", str(ITEMS), "--from", "2026-03-01", "--to", "2026-05-31"),
+            *extra,
+            "--json",
+        )
+        assert result.exit_code == 0, result.output
+        return {
+            (m["group"], m["month"]): m["minutes_by_kind"]["follow-up"]
+            for m in json.loads(result.stdout)["months"]
+        }
+
+    without, with_db = follow_up_minutes(), follow_up_minutes("--db", str(register))
+    added = {
+        key: with_db[key] - without.get(key, 0)
+        for key in with_db
+        if with_db[key] != without.get(key, 0)
+    }
+    # t-1 (klg) and t-4 (mv) fell overdue on 2 April; t-2 (klg) too, though it was done
+    # on the 10th; t-3 (klg) on 21 April: each once, 10 minutes, at its group's next meeting
+    assert added == {("klg", "2026-04"): 30, ("mv", "2026-04"): 10}
