@@ -242,3 +242,16 @@ def test_english_minutes_read_back(org: Organization, agenda: Agenda, tmp_path: 
     assert [d.text for d in batch.decisions] == ["Approved."]
     (action,) = batch.actions
     assert (action.status, action.done_on) == (ActionStatus.DONE, DAY)  # done at the meeting
+
+
+def test_a_pipe_in_a_field_stays_text(org: Organization, agenda: Agenda, tmp_path: Path) -> None:
+    text = fill(minutes(org, agenda), "Beslut", "Godkänt | med ändring \\| enligt bilaga")
+    bad = text.replace("|  |  |  |  |", "| Något | tomas-engstrom | 2026-04-01 |  | extra |")
+    path = tmp_path / "motesanteckningar.md"
+    path.write_text(text, encoding="utf-8")
+    batch = read_markdown_minutes(org, path)
+    assert batch is not None
+    assert [d.text for d in batch.decisions] == ["Godkänt | med ändring | enligt bilaga"]
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"motesanteckningar\.md:\d+: more than 4 columns"):
+        read_markdown_minutes(org, path)

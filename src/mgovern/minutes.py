@@ -467,7 +467,7 @@ def read_markdown_minutes(org: Organization, path: Path) -> DecisionBatch | None
             number = int(marker.group(1))
             values: dict[str, str] = {}
             for row, cells in _table(lines, number_line + 1):
-                label, value = [*cells, ""][:2]
+                label, value = cells[0], " | ".join(cells[1:])  # an unescaped | stays text
                 key = _key_of_label(label)
                 if key is None:
                     raise ConfigError(
@@ -482,6 +482,12 @@ def read_markdown_minutes(org: Organization, path: Path) -> DecisionBatch | None
                 decisions.append(decision)
         elif _ACTIONS.search(line):
             for row, cells in _table(lines, number_line + 1):
+                if any(cells[len(ACTION_KEYS) :]):
+                    raise ConfigError(
+                        f"more than {len(ACTION_KEYS)} columns; write a | in the text as \\|",
+                        source=source,
+                        line=row,
+                    )
                 index = len(actions) + 1
                 action = read_action(org, source, group, day, index, f"line {row}", cells)
                 if action is not None:
