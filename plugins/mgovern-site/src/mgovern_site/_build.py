@@ -1,0 +1,628 @@
+"""Build the site: every file by its relative path, the same bytes for the same input.
+
+The decision data comes from :func:`mgovern.coverage.cell_classes` (the partition that
+``mgovern check`` decides exactly) and :func:`mgovern.route` (every explanation); the
+pages are Jinja2 templates; the "where does my matter go?" form reads a table of that
+partition (one script per category, loaded with a ``<script>`` element so that it works
+from ``file://``) and does nothing but look up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from mgovern.coverage import Cell, CellClass, Report, cell_classes, check
+from mgovern.cycles import occurrences
+from mgovern.explain import describe_clause, format_amount
+from mgovern.ical import calendar
+from mgovern.model import GROUP_DECIDES, Organization, Span
+from mgovern.scope import ClauseRef, route
+from mgovern_site._texts import texts
+
+__all__ = ["build_site", "context_key", "year_class"]
+
+#: The most columns the who-decides matrix shows per category.
+MAX_COLUMNS = 24
+#: Meetings listed per series on a group page.
+NEXT_MEETINGS = 5
+#: Decisions listed from the register.
+LATEST_DECISIONS = 25
+
+STATIC = ("site.css", "site.js", "where.js")
+
+
+def year_class(org: Organization, day: dt.date) -> int | None:
+    """The listed base-amount year in force on ``day`` (None: no base amounts listed)."""
+    years = sorted(b.year for b in org.base_amounts)
+    if not years:
+        return None
+    earlier = [y for y in years if y <= day.year]
+    return earlier[-1] if earlier else years[0]
+
+
+def context_key(where: str | None, span: Span | None) -> str:
+    """How the form names a unit context: ``""`` (no units), ``mv``, or ``klg*`` (several
+    branches under klg)."""
+    if where is None:
+        return ""
+    return f"{where}*" if span is Span.MULTI else where
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _plain(text: str) -> str:
+    """Lower case without diacritics: what the search compares."""
+    folded = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+@attrs.define
+class _Routes:
+    """The partition as the form and the matrix read it, for one category."""
+
+    classes: list[dict[str, Any]] = attrs.Factory(list)
+    contexts: dict[str, tuple[int, list[int]]] = attrs.Factory(dict)
+    results: list[tuple[str | None, str | None, int]] = attrs.Factory(list)
+    result_index: dict[tuple[object, ...], int] = attrs.Factory(dict)
+
+
+@attrs.define
+class _Partition:
+    routes: dict[str, _Routes]
+    texts: list[str]
+    excluded_to: dict[ClauseRef, set[str | None]]
+
+
+def _signature(cell: Cell) -> tuple[object, ...]:
+    return (cell.home, cell.clause, cell.reasons, cell.homes)
+
+
+def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
+    """Every class's cells as rows, every context's results, every explanation once."""
+    root = org.groups[0].id
+    routes: dict[str, _Routes] = {c.id: _Routes() for c in org.categories}
+    text_index: dict[str, int] = {}
+    all_texts: list[str] = []
+    explained: dict[tuple[object, ...], tuple[str | None, str | None, int]] = {}
+    excluded_to: dict[ClauseRef, set[str | None]] = {}
+    for found in classes:
+        table = routes[found.category]
+        slots: dict[tuple[object, ...], int] = {}
+        witnesses: list[Cell] = []
+        rows: list[list[Any]] = []
+        mentioned: set[str] = set()
+        for cell in found.cells:
+            slot = slots.setdefault(_signature(cell), len(slots))
+            if slot == len(witnesses):
+                witnesses.append(cell)
+            mentioned |= cell.mentioned
+            rows.append(
+                [
+                    0 if cell.amounts.none else 1,
+                    _number(cell.amounts.low),
+                    _number(cell.amounts.high),
+                    ",".join(sorted(cell.flags)),
+                    slot,
+                ]
+            )
+        class_index = len(table.classes)
+        table.classes.append({"m": sorted(mentioned), "r": rows})
+        for where, span, units, pairs in found.contexts:
+            rename = dict(pairs)
+            results = []
+            for cell in witnesses:
+                home = rename.get(cell.home, cell.home) if cell.home else None
+                reasons = tuple(
+                    sorted(
+                        ClauseRef(rename.get(r.group, r.group), r.kind, r.clause)
+                        for r in cell.reasons
+                    )
+                )
+                key = (home, reasons, tuple(sorted(rename.get(h, h) for h in cell.homes)))
+                result = explained.get(key)
+                if result is None:
+                    witness = attrs.evolve(cell.witness, units=units)
+                    routing = route(org, witness, raised_in=home or root)
+                    assert routing.home == home, (routing, cell)
+                    text = "\n".join(str(routing).splitlines()[2:])
+                    if text not in text_index:
+                        text_index[text] = len(all_texts)
+                        all_texts.append(text)
+                    result = (home, routing.decided_by, text_index[text])
+                    explained[key] = result
+                    for ref in reasons:
+                        if ref.kind == "excludes":
+                            excluded_to.setdefault(ref, set()).add(home)
+                index = table.result_index.setdefault(result, len(table.results))
+                if index == len(table.results):
+                    table.results.append(result)
+                results.append(index)
+            table.contexts[context_key(where, span)] = (class_index, results)
+    return _Partition(routes, all_texts, excluded_to)
+
+
+def _routes_script(org: Organization, category: str, table: _Routes, all_texts: list[str]) -> str:
+    used = sorted({r[2] for r in table.results})
+    local = {t: i for i, t in enumerate(used)}
+    data = {
+        "classes": table.classes,
+        "contexts": {k: [c, r] for k, (c, r) in sorted(table.contexts.items())},
+        "results": [[home, role, local[t]] for home, role, t in table.results],
+        "texts": [all_texts[t] for t in used],
+    }
+    return f"MG.routes[{_json(category)}] = {_json(data)};\n"
+
+
+# --- the matrix --------------------------------------------------------------------------
+def _columns(org: Organization, words: Mapping[str, Any]) -> tuple[list[tuple[str, str]], bool]:
+    """The matrix's unit contexts (key, label), shallowest first, at most MAX_COLUMNS;
+    and whether deeper ones were left out."""
+    every: list[tuple[int, int, str, str]] = [(-1, -1, "", str(words["units_none"]))]
+    for position, group in enumerate(org.groups):
+        depth = org.depth(group.id)
+        every.append((depth, position * 2, group.id, group.name))
+        if len(org.children(group.id)) >= 2:
+            label = str(words["units_multi"]).format(name=group.name)
+            every.append((depth, position * 2 + 1, f"{group.id}*", label))
+    depths = sorted({d for d, *_ in every})
+    chosen = every[:1]
+    for depth in depths[1:]:
+        more = [c for c in every if c[0] == depth]
+        if len(chosen) + len(more) > MAX_COLUMNS and len(chosen) > 1:
+            break
+        chosen.extend(more)
+    chosen.sort(key=lambda c: (c[0] >= 0, c[1]))
+    return [(key, label) for _, _, key, label in chosen], len(chosen) < len(every)
+
+
+def _band(low: Any, high: Any, org: Organization, words: Mapping[str, Any]) -> str:
+    def money(value: Any) -> str:
+        return format_amount(Decimal(str(value)), org.currency, org.locale)
+
+    sv = words["lang"] == "sv"
+    if high is None:
+        return f"{'från' if sv else 'from'} {money(low)}"
+    return f"{money(low)} – {'under' if sv else 'below'} {money(high)}"
+
+
+def _matrix(
+    org: Organization,
+    category: str,
+    table: _Routes,
+    columns: list[tuple[str, str]],
+    words: Mapping[str, Any],
+) -> dict[str, Any]:
+    bounds: set[Any] = set()
+    per_column: list[list[list[Any]]] = []
+    for key, _ in columns:
+        class_index, _results = table.contexts[key]
+        rows = [r for r in table.classes[class_index]["r"] if r[3] == ""]
+        per_column.append(rows)
+        bounds.update(r[1] for r in rows if r[0] == 1)
+    lows = sorted(bounds)
+
+    def result_of(column: int, amount: Any) -> tuple[Any, ...]:
+        _, results = table.contexts[columns[column][0]]
+        row = next(
+            r
+            for r in per_column[column]
+            if (r[0] == 0 if amount is None else r[0] == 1 and r[1] <= amount)
+            and (amount is None or r[2] is None or amount < r[2])
+        )
+        home, role, _text = table.results[results[row[4]]]
+        return (home, role)
+
+    merged: list[list[Any]] = []  # [low, high, cells]
+    for i, low in enumerate(lows):
+        high = lows[i + 1] if i + 1 < len(lows) else None
+        cells = [result_of(c, low) for c in range(len(columns))]
+        if merged and merged[-1][2] == cells:
+            merged[-1][1] = high
+        else:
+            merged.append([low, high, cells])
+    bands = [(str(words["no_amount"]), [result_of(i, None) for i in range(len(columns))])]
+    bands += [(_band(low, high, org, words), cells) for low, high, cells in merged]
+    return {"bands": bands}
+
+
+# --- pages ---------------------------------------------------------------------------------
+def _role_name(org: Organization, role: str | None, words: Mapping[str, Any]) -> str:
+    if role is None:
+        return ""
+    if role == GROUP_DECIDES:
+        return str(words["group_decides"])
+    return next((r.name for r in org.roles if r.id == role), role)
+
+
+def _clause_sentence(
+    org: Organization, group_name: str, clause: Any, words: Mapping[str, Any]
+) -> str:
+    decider = _role_name(org, clause.decided_by, words)
+    sentence = f"{group_name} {words['handles_verb']} {describe_clause(org, clause)}; "
+    sentence += (
+        decider if clause.decided_by == GROUP_DECIDES else f"{words['decision']}: {decider.lower()}"
+    )
+    if clause.fallback:
+        sentence += f" {words['fallback']}"
+    return sentence + "."
+
+
+def _when(moment: dt.datetime, org: Organization) -> str:
+    local = moment.astimezone(org.zone)
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+def _until(start: dt.datetime, end: dt.datetime, org: Organization) -> str:
+    """A meeting's end: the time, or the day and time when it ends on a later day."""
+    local = end.astimezone(org.zone)
+    same_day = local.date() == start.astimezone(org.zone).date()
+    return f"{local:%H:%M}" if same_day else f"{local:%Y-%m-%d %H:%M}"
+
+
+def _group_page(
+    org: Organization,
+    group_id: str,
+    *,
+    on: dt.date,
+    start: dt.date,
+    end: dt.date,
+    partition: _Partition,
+    subscribe: str,
+    words: Mapping[str, Any],
+) -> dict[str, Any]:
+    group = org.group(group_id)
+    mandate = group.mandate
+    handles = [_clause_sentence(org, group.name, c, words) for c in mandate.handles]
+    excludes = []
+    for clause in mandate.excludes:
+        ref = ClauseRef(group.id, "excludes", clause.id)
+        homes = sorted(
+            partition.excluded_to.get(ref, set()), key=lambda h: (h is None, _position(org, h))
+        )
+        excludes.append(
+            {
+                "text": describe_clause(org, clause) + (f". {clause.note}" if clause.note else ""),
+                "to": [(h, org.group(h).name if h else str(words["nowhere"])) for h in homes],
+            }
+        )
+    people = []
+    seen: set[str] = set()
+    for person_id, label in (
+        *(((group.chair, words["chair"]),) if group.chair else ()),
+        *(((group.secretary, words["secretary"]),) if group.secretary else ()),
+        *((m, words["member"]) for m in group.members),
+    ):
+        if person_id in seen:
+            continue
+        seen.add(person_id)
+        person = org.person(person_id)
+        roles = [_role_name(org, r, words) for r in person.roles]
+        people.append({"name": person.name, "label": label, "title": person.title, "roles": roles})
+    meetings = occurrences(org, group.id, start, end)
+    series = []
+    for cycle in group.cycles:
+        upcoming = [m for m in meetings if m.cycle == cycle.id and m.start.date() >= on]
+        series.append(
+            {
+                "name": cycle.name,
+                "description": cycle.description,
+                "time": f"{cycle.time:%H:%M}",
+                "minutes": cycle.duration,
+                "location": cycle.location,
+                "next": [
+                    {
+                        "when": _when(m.start, org),
+                        "until": _until(m.start, m.end, org),
+                        "deadline": _when(m.agenda_deadline, org) if m.agenda_deadline else "",
+                        "status": str(m.status.value) if str(m.status.value) != "scheduled" else "",
+                        "reason": m.reason,
+                    }
+                    for m in upcoming[:NEXT_MEETINGS]
+                ],
+            }
+        )
+    return {
+        "group": group,
+        "ancestors": [org.group(a) for a in reversed(list(org.ancestors(group.id)))],
+        "children": [org.group(c) for c in org.children(group.id)],
+        "handles": handles,
+        "excludes": excludes,
+        "people": people,
+        "series": series,
+        "subscribe": subscribe,
+    }
+
+
+def _position(org: Organization, group_id: str | None) -> int:
+    return 0 if group_id is None else [g.id for g in org.groups].index(group_id)
+
+
+def _tree(org: Organization) -> list[dict[str, Any]]:
+    def node(group_id: str) -> dict[str, Any]:
+        group = org.group(group_id)
+        return {"group": group, "children": [node(c) for c in org.children(group_id)]}
+
+    return [node(g.id) for g in org.roots]
+
+
+def _key_dates(
+    org: Organization, on: dt.date, start: dt.date, end: dt.date, words: Mapping[str, Any]
+) -> list[dict[str, str]]:
+    first = max(start, dt.date(on.year, 1, 1))
+    last = min(end, dt.date(on.year, 12, 31))
+    if last < first:
+        return []
+    found = []
+    for group in org.groups:
+        keep = {
+            c.id
+            for c in group.cycles
+            if group.parent is None or c.kind.value in ("board", "planning")
+        }
+        if not keep:
+            continue
+        for meeting in occurrences(org, group.id, first, last):
+            if meeting.cycle in keep:
+                cycle = next(c for c in group.cycles if c.id == meeting.cycle)
+                found.append(
+                    (
+                        meeting.start,
+                        group.id,
+                        {
+                            "when": _when(meeting.start, org),
+                            "group": group.id,
+                            "group_name": group.name,
+                            "what": cycle.name,
+                        },
+                    )
+                )
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [f[2] for f in found]
+
+
+def _decisions(
+    org: Organization, db: Path | None, words: Mapping[str, Any]
+) -> list[dict[str, str]] | None:
+    """The register's latest decisions; None when no register is given or the register
+    module is not there (the section is left out)."""
+    if db is None:
+        return None
+    try:
+        from mgovern.register import Register
+    except ImportError:
+        return None
+    with Register(db, create=False) as register:
+        decisions = register.decisions()
+    latest = sorted(decisions, key=lambda d: (d.date, d.id), reverse=True)[:LATEST_DECISIONS]
+    return [
+        {
+            "date": d.date.isoformat(),
+            "id": d.id,
+            "text": d.text,
+            "by": _role_name(org, d.decided_by, words)
+            + (f" ({d.decision_maker})" if d.decision_maker else ""),
+            "forum": d.forum or "",
+            "forum_name": org.group(d.forum).name if d.forum and _known(org, d.forum) else "",
+        }
+        for d in latest
+    ]
+
+
+def _known(org: Organization, group_id: str) -> bool:
+    return any(g.id == group_id for g in org.groups)
+
+
+def _report_view(org: Organization, report: Report) -> dict[str, Any]:
+    from mgovern.explain import describe_matter
+
+    return {
+        "ok": report.ok,
+        "cells": report.cells,
+        "gaps": [describe_matter(org, g.witness) for g in report.gaps],
+        "overlaps": [
+            (", ".join(o.homes), o.winner or "", describe_matter(org, o.witness))
+            for o in report.overlaps
+        ],
+        "fallback_only": [
+            (str(g.caught_by), describe_matter(org, g.witness)) for g in report.fallback_only
+        ],
+        "dead": [str(d.clause) for d in report.dead_clauses],
+    }
+
+
+def _subscribe(calendars_url: str | None, group_id: str) -> str:
+    if calendars_url is None:
+        return f"../calendars/groups/{group_id}.ics"
+    base = calendars_url.rstrip("/")
+    for scheme in ("https://", "http://"):
+        if base.startswith(scheme):
+            base = "webcal://" + base[len(scheme) :]
+    return f"{base}/groups/{group_id}.ics"
+
+
+def build_site(
+    org: Organization,
+    *,
+    on: dt.date,
+    start: dt.date,
+    end: dt.date,
+    calendars_url: str | None = None,
+    db: Path | None = None,
+    report: Report | None = None,
+) -> dict[str, bytes]:
+    """Every file of the site by its path relative to the site's folder (sorted).
+
+    ``on``: the day the site describes (next meetings from it; its year's base amount for
+    the matrix and the form). ``start``..``end``: the meetings and calendar files.
+    ``calendars_url``: where ``mgovern publish`` put the calendars (the subscribe links
+    become ``webcal://`` there); else each group's .ics is in the site. ``db``: a decision
+    register whose latest decisions get a page. ``report``: :func:`mgovern.check`'s, if
+    already computed.
+    """
+    import jinja2
+
+    words = texts(org.locale)
+    year = year_class(org, on)
+    classes = list(cell_classes(org, years=(year,) if year is not None else None))
+    partition = _partition(org, classes)
+    if report is None:
+        report = check(org)
+    decisions = _decisions(org, db, words)
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mgovern_site", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    nav = [
+        ("index.html", words["start"]),
+        ("who-decides.html", words["who_decides"]),
+        ("where.html", words["where"]),
+        ("coverage.html", words["coverage"]),
+        *((("decisions.html", words["decisions"]),) if decisions is not None else ()),
+        ("sitemap.html", words["sitemap"]),
+    ]
+    common = {
+        "org": org,
+        "t": words,
+        "nav": nav,
+        "day": on.isoformat(),
+        "year": year if year is not None else on.year,
+    }
+    files: dict[str, bytes] = {}
+    pages: list[tuple[str, str, str]] = []  # path, title, searchable text
+
+    def page(path: str, template: str, title: str, search: Iterable[str], **context: Any) -> None:
+        root = "../" * path.count("/")
+        html = env.get_template(template).render(
+            **common, root=root, here=path, title=title, **context
+        )
+        files[path] = html.encode("utf-8")
+        pages.append((path, title, " ".join(search)))
+
+    page(
+        "index.html",
+        "index.html.j2",
+        f"{words['handbook']}: {org.name}",
+        [org.name, *(g.name for g in org.groups)],
+        tree=_tree(org),
+        key_dates=_key_dates(org, on, start, end, words),
+    )
+    for group in org.groups:
+        view = _group_page(
+            org,
+            group.id,
+            on=on,
+            start=start,
+            end=end,
+            partition=partition,
+            subscribe=_subscribe(calendars_url, group.id),
+            words=words,
+        )
+        page(
+            f"groups/{group.id}.html",
+            "group.html.j2",
+            group.name,
+            [
+                group.name,
+                group.short_name,
+                group.mandate.purpose,
+                *group.mandate.responsibilities,
+                *view["handles"],
+                *(p["name"] for p in view["people"]),
+            ],
+            **view,
+        )
+        files[f"calendars/groups/{group.id}.ics"] = calendar(
+            org,
+            group=group.id,
+            start=start,
+            end=end,
+            stamp=dt.datetime.combine(on, dt.time(0), dt.UTC),
+        ).to_ical()
+
+    columns, deeper = _columns(org, words)
+    matrices = []
+    for category in org.categories:
+        table = partition.routes[category.id]
+        flags = sorted({f for c in table.classes for f in c["m"]})
+        matrices.append(
+            {
+                "category": category,
+                "flags": [next(f.name for f in org.flags if f.id == x) for x in flags],
+                **_matrix(org, category.id, table, columns, words),
+            }
+        )
+        files[f"assets/routes/{category.id}.js"] = _routes_script(
+            org, category.id, table, partition.texts
+        ).encode("utf-8")
+    roles = {r.id: r.name for r in org.roles}
+    page(
+        "who-decides.html",
+        "who-decides.html.j2",
+        str(words["who_decides"]),
+        [c.name for c in org.categories],
+        columns=columns,
+        deeper=deeper,
+        matrices=matrices,
+        group_names={g.id: g.name for g in org.groups},
+        roles={**roles, GROUP_DECIDES: str(words["group_decides"])},
+    )
+    form_data = {
+        "groups": {g.id: {"name": g.name, "up": list(org.ancestors(g.id))} for g in org.groups},
+        "roles": {**roles, GROUP_DECIDES: str(words["group_decides"])},
+        "outcome": words["outcome"],
+        "words": {
+            k: words[k] for k in ("home", "decided_by", "why", "bad_amount", "gap", "ambiguous")
+        },
+    }
+    files["assets/where-data.js"] = f"MG.where = {_json(form_data)};\n".encode()
+    page(
+        "where.html",
+        "where.html.j2",
+        str(words["where"]),
+        [str(words["where"])],
+        categories=org.categories,
+        flags=org.flags,
+    )
+    page(
+        "coverage.html",
+        "coverage.html.j2",
+        str(words["coverage"]),
+        [str(words["coverage"])],
+        report=_report_view(org, report),
+    )
+    if decisions is not None:
+        page(
+            "decisions.html",
+            "decisions.html.j2",
+            str(words["decisions"]),
+            [d["text"] for d in decisions],
+            decisions=decisions,
+        )
+    listed = sorted(pages, key=lambda p: (p[0].count("/"), p[0]))
+    page("sitemap.html", "sitemap.html.j2", str(words["sitemap"]), [], listed=listed)
+    index = [[path, title, _plain(f"{title} {text}")] for path, title, text in sorted(pages)]
+    files["assets/search-index.js"] = f"MG.search = {_json(index)};\n".encode()
+    for name in STATIC:
+        files[f"assets/{name}"] = (Path(__file__).parent / "static" / name).read_bytes()
+    return dict(sorted(files.items()))

@@ -1,0 +1,138 @@
+"""The site as files: deterministic bytes, valid HTML5, relative links only, nothing
+external, the command line, and publishing through the existing stores."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import html5lib
+import pytest
+from click.testing import CliRunner
+from mgovern_site._build import context_key, year_class
+
+from mgovern.cli import build_cli
+
+from .conftest import example_files
+
+REFERENCE = re.compile(rb"""(?:href|src)="([^"]*)\"""")
+
+
+def test_the_same_input_gives_the_same_bytes(site_files: dict[str, bytes]) -> None:
+    assert example_files() == site_files
+
+
+def test_every_page_is_html5_with_the_organisations_language(site_files: dict[str, bytes]) -> None:
+    pages = {n: d for n, d in site_files.items() if n.endswith(".html")}
+    assert len(pages) == 10 + 5  # ten groups; start, matrix, form, coverage, contents
+    for name, data in pages.items():
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        tree = parser.parse(data)  # raises on any parse error
+        assert data.startswith(b"<!DOCTYPE html>\n"), name
+        assert tree.get("lang") == "sv", name
+        assert tree.find("head/title").text, name
+        ids = re.findall(rb' id="([^"]+)"', data)
+        assert len(ids) == len(set(ids)), name
+
+
+def test_links_are_relative_and_resolve_inside_the_folder(site_files: dict[str, bytes]) -> None:
+    for name, data in site_files.items():
+        if not name.endswith(".html"):
+            continue
+        for raw in REFERENCE.findall(data):
+            link = raw.decode()
+            parts = urlsplit(link)
+            assert not parts.scheme, (name, link)  # nothing external
+            assert not parts.netloc, (name, link)
+            if not parts.path:
+                continue
+            target = (Path(name).parent / unquote(parts.path)).as_posix()
+            resolved = Path(target).resolve().relative_to(Path.cwd().resolve()).as_posix()
+            assert resolved in site_files, (name, link)
+
+
+def test_no_file_names_an_address_elsewhere(site_files: dict[str, bytes]) -> None:
+    for name, data in site_files.items():
+        if name.endswith((".html", ".js", ".css")):
+            assert not re.search(rb"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", data), name
+            assert b"@import" not in data, name
+            assert b"url(" not in data, name
+
+
+def test_context_keys_and_year_class() -> None:
+    import mgovern
+    from mgovern.model import Span
+
+    org = mgovern.example()
+    assert context_key(None, None) == ""
+    assert context_key("klg", Span.MULTI) == "klg*"
+    assert context_key("mv", Span.OWN) == "mv"
+    assert year_class(org, __import__("datetime").date(2030, 5, 1)) == 2026
+    assert year_class(org, __import__("datetime").date(2020, 5, 1)) == 2024
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_mgovern_site_writes_a_folder_and_keeps_unchanged_pages(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    args = (
+        "site",
+        "--out",
+        str(out),
+        "--on",
+        "2026-03-01",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+    )
+    code, output = _run(*args)
+    assert code == 0, output
+    assert (out / "index.html").is_file()
+    assert (out / "groups" / "mv.html").is_file()
+    assert "0 conflict" in output
+    code, output = _run(*args)
+    assert code == 0
+    assert " 0 created, 0 updated" in output.replace("\n", " ") or output.count("kept")
+    # a page someone edited by hand is left alone, and says so with exit 1
+    (out / "coverage.html").write_text("edited", encoding="utf-8")
+    code, output = _run(*args)
+    assert code == 1
+    assert (out / "coverage.html").read_text(encoding="utf-8") == "edited"
+
+
+def test_mgovern_site_publishes_through_a_file_url_without_rewriting(tmp_path: Path) -> None:
+    url = (tmp_path / "pub").as_uri()
+    args = ("site", "--to-url", url, "--on", "2026-03-01", "--json")
+    code, first = _run(*args)
+    assert code == 0, first
+    assert '"change": "created"' in first
+    stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "pub").rglob("*.html")}
+    code, second = _run(*args)
+    assert code == 0
+    assert '"change": "created"' not in second
+    assert '"change": "updated"' not in second
+    assert stamps == {p: p.stat().st_mtime_ns for p in (tmp_path / "pub").rglob("*.html")}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "give --out DIR or --to-url URL"),
+        (("--out", "x", "--to-url", "file:y"), "give --out DIR or --to-url URL"),
+        (("--to-url", "gopher://x/"), "gopher"),
+        (("--out", "x", "--db", "no-such.sqlite"), "no such register"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_2(
+    args: tuple[str, ...], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(build_cli(), ["site", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not (tmp_path / "x").exists()
