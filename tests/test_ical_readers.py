@@ -29,6 +29,13 @@ from mgovern.testing.readers import (
 )
 from mgovern.testing.strategies import organizations, windows
 
+try:  # holiday regions move meetings when the mgovern-holidays plugin is installed
+    import mgovern_holidays
+
+    HOLIDAYS: list[object] = [mgovern_holidays]
+except ModuleNotFoundError:  # pragma: no cover - the README's test command installs it
+    HOLIDAYS = []
+
 #: How far a reader may place a meeting it reads differently (a DST finding) from where
 #: mgovern does: instances of one series are at least a day apart.
 NEAR = dt.timedelta(hours=3)
@@ -80,7 +87,7 @@ def test_generated_calendars_read_alike_in_both_readers(
 ) -> None:
     org = data.draw(organizations(max_groups=3, max_categories=2, max_flags=1), label="org")
     start, end = data.draw(windows(org), label="window")
-    plain = make_plugin_manager()
+    plain = make_plugin_manager(entry_points=False, extra=HOLIDAYS)
     originals = sorted(
         {
             o.recurrence_id.date()
@@ -91,7 +98,7 @@ def test_generated_calendars_read_alike_in_both_readers(
     closed = data.draw(
         st.sets(st.sampled_from(originals), max_size=8) if originals else st.just(set())
     )
-    pm = make_plugin_manager(extra=[_Closed(closed)])
+    pm = make_plugin_manager(entry_points=False, extra=[*HOLIDAYS, _Closed(closed)])
     meetings = [o for g in org.groups for o in occurrences(org, g.id, start, end, pm=pm)]
     findings = dst_findings(org, start, end, pm=pm)
     cal = calendar(org, start=start, end=end, pm=pm)
