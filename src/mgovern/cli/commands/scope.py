@@ -166,8 +166,9 @@ def check_command(
 
     Exit 1 when a matter has no home or (with resolution "strict", or across branches)
     several, or when a meeting's local time is in a DST gap or fold or it runs across a
-    change of offset (calendar readers differ there). The cascade is reported, not
-    fatal.
+    change of offset (calendar readers differ there), or when an annual matter's chain
+    does not fit the meetings or crowds one past its length (docs/arshjul.md). The
+    cascade is reported, not fatal.
     """
     from mgovern.cascade import cascade, unfed
     from mgovern.coverage import check
@@ -179,6 +180,7 @@ def check_command(
     late = cascade(org, first, last)
     starved = unfed(org, first, last)
     dst = dst_findings(org, first, last)
+    wheel = _annual(org, first, last)
     silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
     if as_json:
         emit_json(
@@ -214,6 +216,7 @@ def check_command(
                     for item in starved
                 ],
                 "dst": [_dst_json(finding) for finding in dst],
+                "annual": _annual_json(wheel),
             }
         )
     else:
@@ -225,8 +228,57 @@ def check_command(
             )
         _print_cascade(late, starved, first, last)
         _print_dst(dst, first, last)
-    if not report.ok or dst:
+        _print_annual(org, wheel, first, last)
+    if not report.ok or dst or wheel.not_fitting or wheel.crowded:
         sys.exit(EXIT_FINDINGS)
+
+
+def _annual(org: Any, first: Any, last: Any) -> Any:
+    """The year wheel in the window (mgovern.annual): chains planned, not fitting, crowded."""
+    from mgovern.annual import plan
+
+    return plan(org, first, last)
+
+
+def _annual_json(wheel: Any) -> dict[str, Any]:
+    return {
+        "planned": len(wheel.plans),
+        "not_fitting": [
+            {
+                "matter": f.matter.id,
+                "year": f.year,
+                "stage": f.stage + 1,
+                "group": f.group,
+                "ready_by": f.ready_by.isoformat() if f.ready_by else None,
+                "not_before": f.not_before.isoformat(),
+                "message": str(f),
+            }
+            for f in wheel.not_fitting
+        ],
+        "crowded": [
+            {
+                "group": c.meeting.group,
+                "cycle": c.meeting.cycle,
+                "meeting": c.meeting.start.isoformat(),
+                "matters": list(c.matters),
+                "minutes": c.minutes,
+                "room": c.room,
+                "message": str(c),
+            }
+            for c in wheel.crowded
+        ],
+    }
+
+
+def _print_annual(org: Any, wheel: Any, first: Any, last: Any) -> None:
+    if not org.annual:
+        return
+    click.echo(
+        f"annual matters ({first}..{last}): {len(wheel.plans)} chains planned, "
+        f"{len(wheel.not_fitting)} not fitting, {len(wheel.crowded)} crowded meetings"
+    )
+    for finding in (*wheel.not_fitting, *wheel.crowded):
+        click.echo(f"  {finding}")
 
 
 def _dst_json(finding: Any) -> dict[str, Any]:

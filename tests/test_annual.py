@@ -1,0 +1,253 @@
+"""The year wheel: annual matters planned backwards (mgovern.annual, docs/arshjul.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+import mgovern
+from mgovern import model
+from mgovern.annual import NotFitting, YearPlan, chain, deadline, fits, plan, plan_year
+from mgovern.cli import build_cli
+from mgovern.cycles import occurrences
+from mgovern.plugins import make_plugin_manager
+
+
+def run(args: list[str]) -> Result:
+    return CliRunner().invoke(build_cli(), args, catch_exceptions=False)
+
+
+PM = make_plugin_manager(entry_points=False)  # no holidays: only blackouts close days
+YEARS = (dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+
+
+def without_klg_august(org: model.Organization) -> model.Organization:
+    """The example with no KLG meeting in August (every KLG series blacked out)."""
+    august = model.Blackout("Ingen KLG i augusti", model.MonthDay(8, 1), model.MonthDay(8, 31))
+    klg = org.group("klg")
+    cycles = tuple(attrs.evolve(c, blackouts=(*c.blackouts, august)) for c in klg.cycles)
+    groups = tuple(attrs.evolve(g, cycles=cycles) if g.id == "klg" else g for g in org.groups)
+    return attrs.evolve(org, groups=groups)
+
+
+# --- the example ---------------------------------------------------------------------------
+
+
+def test_the_examples_annual_cycle_fits_both_years() -> None:
+    org = mgovern.example()
+    wheel = plan(org, *YEARS)
+    assert wheel.not_fitting == ()
+    assert wheel.crowded == ()
+    decided = {(p.matter.id, p.year): p.decision.start.date() for p in wheel.plans}
+    assert decided == {
+        ("verksamhetsberattelse", 2026): dt.date(2026, 3, 19),
+        ("tertialrapport-1", 2026): dt.date(2026, 6, 18),
+        ("tertialrapport-2", 2026): dt.date(2026, 9, 24),
+        ("budgetunderlag", 2026): dt.date(2026, 10, 22),
+        ("medarbetarenkat", 2026): dt.date(2026, 11, 10),
+        ("internkontrollplan", 2026): dt.date(2026, 12, 10),
+        ("verksamhetsplan", 2026): dt.date(2026, 12, 10),
+        ("verksamhetsberattelse", 2027): dt.date(2027, 3, 18),
+        ("tertialrapport-1", 2027): dt.date(2027, 6, 17),
+        ("tertialrapport-2", 2027): dt.date(2027, 9, 23),
+        ("budgetunderlag", 2027): dt.date(2027, 10, 21),
+        ("internkontrollplan", 2027): dt.date(2027, 12, 9),
+        ("verksamhetsplan", 2027): dt.date(2027, 12, 9),
+    }
+    t2 = next(p for p in wheel.plans if (p.matter.id, p.year) == ("tertialrapport-2", 2026))
+    assert [(s.meeting.group, s.meeting.cycle, s.meeting.start.date()) for s in t2.stages] == [
+        ("adm", "veckomote", dt.date(2026, 8, 12)),
+        ("klg", "taktiskt", dt.date(2026, 8, 25)),
+        ("klg", "namndberedning", dt.date(2026, 9, 8)),
+        ("namnd", "sammantrade", dt.date(2026, 9, 24)),
+    ]
+
+
+def test_the_default_chain_is_the_path_to_the_target() -> None:
+    org = mgovern.example()
+    item = next(m for m in org.annual if m.id == "internkontrollplan")
+    assert [s.group for s in chain(org, item)] == ["adm", "klg", "namnd"]
+
+
+def test_check_on_the_example_reports_nothing() -> None:
+    result = run(["check", "--from", "2026-01-01", "--to", "2027-12-31"])
+    assert result.exit_code == 0, result.output
+    assert "13 chains planned, 0 not fitting, 0 crowded meetings" in result.output
+    data = json.loads(run(["check", "--json", "--from", "2026-01-01", "--to", "2027-12-31"]).stdout)
+    assert data["annual"] == {"planned": 13, "not_fitting": [], "crowded": []}
+
+
+def test_removing_the_klgs_august_meetings_breaks_tertialrapport_2(tmp_path: Path) -> None:
+    path = tmp_path / "no-august.toml"
+    path.write_text(mgovern.dumps(without_klg_august(mgovern.example())), encoding="utf-8")
+    args = ["check", "--org", str(path), "--from", "2026-01-01", "--to", "2026-12-31"]
+    result = run(args)
+    assert result.exit_code == 1, result.output
+    lines = [line.strip() for line in result.output.splitlines() if "NOT FITTING" in line]
+    assert lines == [
+        "NOT FITTING tertialrapport-2 2026: stage 2 (KLG (taktiskt)) needs a meeting of klg "
+        "that starts on or after 2026-08-01 and ends by 2026-08-26 17:00, 7 days before the "
+        "agenda deadline 2026-09-02 17:00 of klg.namndberedning 2026-09-08 10:45; none "
+        "exists: its last meeting by then is klg.taktiskt 2026-06-30 09:00, before "
+        "2026-08-01, and the next, klg.taktiskt 2026-09-01 09:00, ends too late"
+    ]
+    data = json.loads(run([*args, "--json"]).stdout)
+    (finding,) = data["annual"]["not_fitting"]
+    assert (finding["matter"], finding["stage"], finding["group"]) == ("tertialrapport-2", 2, "klg")
+
+
+def test_two_matters_crowding_a_meeting_are_reported() -> None:
+    org = mgovern.example()
+    long = [attrs.evolve(m, minutes=60) for m in org.annual]
+    crowded = plan(attrs.evolve(org, annual=tuple(long)), *YEARS).crowded
+    assert crowded
+    first = crowded[0]
+    assert first.minutes > first.room
+    assert len(first.matters) >= 1
+    assert str(first).startswith("CROWDED ")
+
+
+def test_a_missing_target_meeting_names_the_decision() -> None:
+    org = mgovern.example()
+    item = attrs.evolve(
+        org.annual[0], target=attrs.evolve(org.annual[0].target, before=None, month=7)
+    )
+    (finding,) = plan(org, *YEARS, matters=[item]).not_fitting[:1]
+    assert "needs a meeting of namnd in 2026-07" in str(finding)
+
+
+def test_years_every_and_explicit() -> None:
+    org = mgovern.example()
+    survey = next(m for m in org.annual if m.id == "medarbetarenkat")
+    assert {p.year for p in plan(org, *YEARS, matters=[survey]).plans} == {2026}
+    explicit = attrs.evolve(survey, every=1, from_year=None, years=(2027,))
+    assert {p.year for p in plan(org, *YEARS, matters=[explicit]).plans} == {2027}
+
+
+def test_bad_references_are_config_errors() -> None:
+    text = mgovern.dumps(mgovern.example()).replace('starts_in = "adm"', 'starts_in = "nowhere"', 1)
+    with pytest.raises(mgovern.ConfigError, match=r"annual\[5\]\.starts_in"):
+        mgovern.loads(text)
+
+
+# --- generated cases against brute force ---------------------------------------------------
+
+START = dt.date(2026, 9, 1)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[model.Organization, model.AnnualMatter]:
+    """A chain of two to four groups, each meeting on a few dates in three months, with
+    random times, lengths, deadlines, closed-day policies and blackouts."""
+    depth = draw(st.integers(2, 4))
+    groups = []
+    for level in range(depth):
+        days = draw(st.lists(st.integers(0, 90), min_size=1, max_size=5, unique=True))
+        cycles = tuple(
+            model.Cycle(
+                f"c{ci}",
+                f"C{ci}",
+                dates=tuple(sorted(START + dt.timedelta(days=d) for d in days)),
+                time=dt.time(draw(st.integers(7, 18)), draw(st.sampled_from([0, 30]))),
+                duration=draw(st.sampled_from([30, 60, 120, 600])),
+                closed_days=draw(st.sampled_from(list(model.ClosedDayPolicy))),
+                agenda_deadline=draw(
+                    st.none()
+                    | st.builds(
+                        model.Deadline,
+                        st.integers(0, 15),
+                        st.sampled_from([dt.time(12), dt.time(17)]),
+                    )
+                ),
+            )
+            for ci in range(draw(st.integers(1, 2)))
+        )
+        groups.append(
+            model.Group(
+                f"g{level}",
+                f"G{level}",
+                parent=None if level == 0 else f"g{level - 1}",
+                cycles=cycles,
+            )
+        )
+    blackouts = tuple(
+        model.Blackout(f"b{i}", START + dt.timedelta(days=d), START + dt.timedelta(days=d + n))
+        for i, (d, n) in enumerate(
+            draw(st.lists(st.tuples(st.integers(0, 90), st.integers(0, 6)), max_size=3))
+        )
+    )
+    stages = tuple(
+        model.AnnualStage(f"g{level}", days=draw(st.integers(0, 10)))
+        for level in range(depth - 1, 0, -1)
+    )
+    item = model.AnnualMatter(
+        "m",
+        "M",
+        category="c",
+        target=model.AnnualTarget("g0", month=draw(st.sampled_from([10, 11]))),
+        stages=stages,
+        earliest=draw(st.none() | st.sampled_from([model.MonthDay(9, 1), model.MonthDay(9, 20)])),
+    )
+    org = model.Organization(
+        "o",
+        "O",
+        categories=(model.Category("c", "C"),),
+        groups=tuple(groups),
+        blackouts=blackouts,
+        annual=(item,),
+    )
+    return org, item
+
+
+def _meetings(org: model.Organization) -> dict[str, list[mgovern.Occurrence]]:
+    return {
+        g.id: occurrences(org, g.id, dt.date(2025, 1, 1), dt.date(2026, 12, 31), pm=PM)
+        for g in org.groups
+    }
+
+
+@settings(max_examples=150)
+@given(cases())
+def test_planned_chains_fit_and_unfit_ones_have_no_assignment(
+    case: tuple[model.Organization, model.AnnualMatter],
+) -> None:
+    org, item = case
+    meetings = _meetings(org)
+    result = plan_year(org, item, 2026, lambda g: meetings[g])
+    stages = chain(org, item)
+    closed = {
+        day
+        for b in org.blackouts
+        for day in (b.start + dt.timedelta(days=n) for n in range((b.end - b.start).days + 1))
+    }
+    event("fits" if isinstance(result, YearPlan) else f"not fitting at stage {result.stage}")
+    if isinstance(result, YearPlan):
+        assignment = [s.meeting for s in result.stages]
+        for planned, stage in zip(result.stages, stages, strict=True):
+            # a real meeting of the stage's group, on no closed day
+            assert planned.meeting in meetings[stage.group]
+            assert planned.meeting.group == stage.group
+            assert planned.meeting.start.date() not in closed
+        for before, after, stage in zip(assignment, assignment[1:], stages, strict=False):
+            assert before.end + dt.timedelta(days=stage.days) <= deadline(after)
+        return
+    assert isinstance(result, NotFitting)
+    # brute force: with the decision's meeting (if any), no assignment of the stages fits
+    target_meetings = [
+        m for m in meetings["g0"] if (m.start.year, m.start.month) == (2026, item.target.month)
+    ]
+    if result.stage == len(stages) - 1:
+        assert not target_meetings
+        return
+    decision = target_meetings[0]
+    pools = [meetings[s.group] for s in stages[:-1]]
+    for combo in itertools.product(*pools):
+        assert not fits(stages, [*combo, decision], result.not_before), combo
