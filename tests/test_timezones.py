@@ -200,3 +200,18 @@ def test_unknown_zone_is_refused_with_the_package() -> None:
             timezones.zone(bad)
     with pytest.raises(mgovern.ConfigError, match="unknown time zone"):
         model.Organization("o", "O", timezone="Mars/Olympus")
+
+
+def test_meetings_pickle_and_copy_with_their_zone() -> None:
+    """Occurrences travel between processes (pickle) and deep-copy; the zone comes back
+    as the same object from the package."""
+    import copy
+    import pickle
+
+    org = mgovern.example()
+    meetings = occurrences(org, "klg", dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    again = pickle.loads(pickle.dumps(meetings))
+    assert again == meetings
+    assert again[0].start.tzinfo is org.zone
+    assert copy.deepcopy(meetings) == meetings
+    assert repr(org.zone) == "zoneinfo.ZoneInfo(key='Europe/Stockholm')"

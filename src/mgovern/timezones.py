@@ -21,7 +21,14 @@ from io import BytesIO
 
 from attrs import frozen
 
-__all__ = ["Transition", "available", "database_version", "transitions", "zone"]
+__all__ = [
+    "Transition",
+    "TzdataZone",
+    "available",
+    "database_version",
+    "transitions",
+    "zone",
+]
 
 
 def _data(name: str) -> bytes:
@@ -33,6 +40,18 @@ def _data(name: str) -> bytes:
         raise zoneinfo.ZoneInfoNotFoundError(f"No time zone found with key {name}") from None
 
 
+class TzdataZone(zoneinfo.ZoneInfo):
+    """A zone read from the ``tzdata`` package: a :class:`zoneinfo.ZoneInfo` in every
+    respect, that pickles (and deep-copies) as its name, read again from the package
+    (a plain ``ZoneInfo.from_file`` zone cannot be pickled)."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (zone, (str(self.key),))
+
+    def __repr__(self) -> str:
+        return f"zoneinfo.ZoneInfo(key={self.key!r})"
+
+
 @functools.cache
 def zone(name: str) -> zoneinfo.ZoneInfo:
     """The zone ``name`` from the ``tzdata`` package (one object per name).
@@ -42,7 +61,7 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     data = _data(name)
     if not data.startswith(b"TZif"):
         raise zoneinfo.ZoneInfoNotFoundError(f"No time zone found with key {name}")
-    return zoneinfo.ZoneInfo.from_file(BytesIO(data), key=name)
+    return TzdataZone.from_file(BytesIO(data), key=name)
 
 
 def available() -> tuple[str, ...]:
