@@ -277,3 +277,20 @@ def test_an_agenda_across_the_autumn_change_counts_real_minutes() -> None:
         dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC),
     ]
     assert agenda.used_minutes == 180  # the fourth item does not fit in the real 3 hours
+
+
+def test_the_example_reads_alike_in_both_readers(mgovern_icaljs: IcalJs) -> None:
+    """all.ics and every group's file of the embedded example, 2026-2028."""
+    org = mgovern.example()
+    start, end = dt.date(2026, 1, 1), dt.date(2028, 12, 31)
+    everything: set[Instant] = set()
+    for group in org.groups:
+        cal = calendar(org, group=group.id, start=start, end=end)
+        computed = occurrence_instants(occurrences(org, group.id, start, end))
+        assert mgovern_icaljs.instants(cal) == computed, group.id
+        everything |= computed
+    whole = calendar(org, start=start, end=end)
+    assert_events_well_formed(whole)
+    assert mgovern_icaljs.instants(whole) == everything
+    assert recurring_ical_events_instants(whole) == everything
+    assert len(everything) > 1000
