@@ -251,3 +251,117 @@ def test_planned_chains_fit_and_unfit_ones_have_no_assignment(
     pools = [meetings[s.group] for s in stages[:-1]]
     for combo in itertools.product(*pools):
         assert not fits(stages, [*combo, decision], result.not_before), combo
+
+
+# --- outputs: text, JSON, the SVG wheel, the milestones ------------------------------------
+
+
+def test_arshjul_prints_every_chain_with_dates() -> None:
+    result = run(["arshjul", "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    for p in plan(mgovern.example(), dt.date(2026, 1, 1), dt.date(2026, 12, 31)).plans:
+        line = next(x for x in result.output.splitlines() if x.startswith(p.matter.name + ":"))
+        for s in p.stages:
+            assert f"{s.meeting.start:%Y-%m-%d %H:%M}" in line
+    assert (
+        "Tertialrapport 2: ALG A 2026-08-12 11:00 → KLG 2026-08-25 09:00 → "
+        "KLG 2026-09-08 10:45 → Nämnden 2026-09-24 16:00"
+    ) in result.output
+    assert "Per månad" in result.output
+    assert "Per grupp" in result.output
+    markdown = run(["arshjul", "--year", "2026", "--format", "md"]).output
+    assert "# Årshjul 2026" in markdown
+    assert "| Datum | Tid |" in markdown
+    data = json.loads(run(["arshjul", "--year", "2026", "--json"]).stdout)
+    assert len(data["plans"]) == 7
+    assert data["not_fitting"] == []
+    t2 = next(p for p in data["plans"] if p["matter"] == "tertialrapport-2")
+    assert [s["group"] for s in t2["stages"]] == ["adm", "klg", "klg", "namnd"]
+
+
+def _svg(tmp_path: Path) -> Path:
+    path = tmp_path / "arshjul.svg"
+    assert run(["arshjul", "--year", "2026", "--svg", str(path)]).exit_code == 0
+    return path
+
+
+def test_the_svg_is_deterministic_accessible_and_swedish(tmp_path: Path) -> None:
+    first = _svg(tmp_path).read_bytes()
+    second = _svg(tmp_path / "again").read_bytes()
+    assert first == second
+    text = first.decode()
+    assert '<title id="title">Årshjul 2026: Exploateringskontoret, Stockholms stad</title>' in text
+    assert '<desc id="desc">Årshjul för 2026 med 7 årliga ärenden.' in text
+    assert 'width="210mm" height="297mm"' in text
+    for month in ("januari", "augusti", "december"):
+        assert f">{month}</text>" in text
+    assert "Tertialrapport 2" in text
+
+
+@pytest.fixture
+def rsvg() -> str:
+    """rsvg-convert (Debian librsvg2-bin; .ci/run installs it): skipped without it, failed
+    without it when MGOVERN_REQUIRE_RSVG=1 (as in CI)."""
+    import os
+    import shutil
+
+    found = shutil.which("rsvg-convert")
+    if found is None:
+        message = "rsvg-convert not found: install librsvg2-bin to render the year wheel"
+        if os.environ.get("MGOVERN_REQUIRE_RSVG"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_the_svg_renders_with_a_real_renderer(tmp_path: Path, rsvg: str) -> None:
+    import re
+    import subprocess
+
+    svg = _svg(tmp_path)
+    png = tmp_path / "arshjul.png"
+    subprocess.run([rsvg, "-w", "840", str(svg), "-o", str(png)], check=True, timeout=60)
+    data = png.read_bytes()
+    assert _png_size(data) == (840, 1188)
+    assert len(data) > 50_000
+    # the text is drawn: the same picture without its <text> elements is different
+    bare = tmp_path / "bare.svg"
+    bare.write_text(re.sub(r"<text[^>]*>.*?</text>", "", svg.read_text()), encoding="utf-8")
+    plain = tmp_path / "bare.png"
+    subprocess.run([rsvg, "-w", "840", str(bare), "-o", str(plain)], check=True, timeout=60)
+    assert plain.read_bytes() != data
+    assert len(plain.read_bytes()) < len(data)
+
+
+def test_milestones_are_all_day_events_read_back(tmp_path: Path) -> None:
+    import icalendar
+    import recurring_ical_events
+
+    path = tmp_path / "calendars" / "arshjul.ics"
+    assert run(["arshjul", "--year", "2026", "--ics", str(path)]).exit_code == 0
+    data = path.read_bytes()
+    assert run(["arshjul", "--year", "2026", "--ics", str(path)]).exit_code == 0
+    assert path.read_bytes() == data  # deterministic
+    cal = icalendar.Calendar.from_ical(data)
+    events = recurring_ical_events.of(cal).between(dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert len(events) == 25  # 7 chains: five of four stages, one of three, one of two
+    t2 = sorted(
+        (e["DTSTART"].dt, str(e["SUMMARY"]))
+        for e in events
+        if "Tertialrapport 2" in str(e["SUMMARY"])
+    )
+    assert t2 == [
+        (dt.date(2026, 8, 12), "Tertialrapport 2: beredning i ALG A"),
+        (dt.date(2026, 8, 25), "Tertialrapport 2: beredning i KLG"),
+        (dt.date(2026, 9, 8), "Tertialrapport 2: beredning i KLG"),
+        (dt.date(2026, 9, 24), "Tertialrapport 2: beslut i Nämnden"),
+    ]
+    for entry in events:
+        assert type(entry["DTSTART"].dt) is dt.date
+        assert entry["DTEND"].dt - entry["DTSTART"].dt == dt.timedelta(days=1)
+        assert "Årshjul" in entry["CATEGORIES"].cats
