@@ -26,8 +26,8 @@ Findings:
 
 "As of its date": the rules and role holders are those in force on ``on`` (default: the
 decision's date), and an amount in base units is counted with that year's base amount.
-Mandates have no effective dates yet, so the organisation's one version is in force on
-every day; :func:`rules_in_force` is where dated versions will be picked.
+``org`` may be a :class:`~mgovern.history.History`; :func:`rules_in_force` picks its
+revision and appointments of that day (a plain organisation is in force on every day).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ import attrs
 from attrs import frozen
 
 from mgovern.decisions import Decision
+from mgovern.history import History, in_force
 from mgovern.model import GROUP_DECIDES, Organization
 from mgovern.scope import Outcome, Routing, route
 
@@ -74,24 +75,20 @@ class Finding:
         return self.routing.explanation
 
 
-def rules_in_force(org: Organization, on: dt.date) -> Organization:
-    """The organisation as it stood on ``on``.
-
-    A plain organisation file is a history with one version, in force on every day; a
-    later version of mgovern picks the mandates and role holders in force that day here.
-    """
-    del on  # one version: in force on every day
-    return org
+def rules_in_force(org: Organization | History, on: dt.date) -> Organization:
+    """The organisation as it stood on ``on``: a history's revision and appointments of
+    that day (a plain organisation is a history with one version, in force every day)."""
+    return in_force(org, on)
 
 
-def audit(org: Organization, decisions: Iterable[Decision]) -> tuple[Finding, ...]:
+def audit(org: Organization | History, decisions: Iterable[Decision]) -> tuple[Finding, ...]:
     """Every finding for ``decisions``, each judged by the rules in force on its date,
     in the order of the decisions."""
     return tuple(f for d in decisions for f in audit_decision(org, d))
 
 
 def audit_decision(
-    org: Organization, decision: Decision, *, on: dt.date | None = None
+    org: Organization | History, decision: Decision, *, on: dt.date | None = None
 ) -> tuple[Finding, ...]:
     """The findings for one decision, judged by the rules in force on ``on`` (default:
     the decision's date)."""

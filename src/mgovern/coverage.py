@@ -19,6 +19,7 @@ same functions :func:`mgovern.route` uses; every finding carries that witness.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
@@ -26,6 +27,7 @@ from decimal import Decimal
 import attrs
 from attrs import frozen
 
+from mgovern.history import History, in_force
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
 from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
@@ -229,13 +231,17 @@ def _role(org: Organization, context: _Context, group_id: str) -> tuple[object, 
     return ("fixed", group_id, tuple(i for i, g in enumerate(context.chain) if g in above))
 
 
-def check(org: Organization) -> Report:
+def check(org: Organization | History, *, on: dt.date | None = None) -> Report:
     """Decide every cell of the matter space; report gaps, overlaps and dead clauses.
+
+    ``org`` may be a :class:`~mgovern.history.History`: its rules in force ``on`` that
+    day (default today) are checked.
 
     Unit contexts whose active groups have the same clauses in the same places relative to
     each other (e.g. sibling units under one delegation order) are decided once and the
     findings carried over to each of them, with their own groups and witnesses.
     """
+    org = in_force(org, on)
     total = _Accumulator()
     cells = 0
     contexts = list(_contexts(org))
@@ -526,15 +532,23 @@ class CellClass:
     contexts: tuple[CellContext, ...]
 
 
-def cell_classes(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterator[CellClass]:
+def cell_classes(
+    org: Organization,
+    *,
+    years: tuple[int, ...] | None = None,
+    categories: frozenset[str] | None = None,
+) -> Iterator[CellClass]:
     """:func:`check`'s partition, decided once per class of unit contexts (as ``check``
-    decides it). ``years``: only these year classes (listed base-amount years)."""
+    decides it). ``years``: only these year classes (listed base-amount years);
+    ``categories``: only these categories (default all)."""
     index = _scope_index(org)
     position = {g.id: i for i, g in enumerate(org.groups)}
     listed = sorted((b.year for b in org.base_amounts), reverse=True)
     wanted = [y for y in listed if years is None or y in years]
     contexts = list(_contexts(org))
     for category in org.categories:
+        if categories is not None and category.id not in categories:
+            continue
         takers = index.categories[category.id]
         functional = sorted(takers.functional, key=position.__getitem__)
         classes: dict[tuple[object, ...], list[tuple[_Context, dict[str, str]]]] = {}
@@ -604,11 +618,16 @@ def renamed(org: Organization, cell: Cell, context: CellContext) -> Cell:
     )
 
 
-def cells(org: Organization, *, years: tuple[int, ...] | None = None) -> Iterator[Cell]:
+def cells(
+    org: Organization,
+    *,
+    years: tuple[int, ...] | None = None,
+    categories: frozenset[str] | None = None,
+) -> Iterator[Cell]:
     """Every cell of the partition :func:`check` decides, one unit context at a time (none
     merged), with its witness and the routing of that witness. ``years``: only these
-    year classes (listed base-amount years); default all."""
-    for found in cell_classes(org, years=years):
+    year classes (listed base-amount years); default all. ``categories``: only these."""
+    for found in cell_classes(org, years=years, categories=categories):
         for i, context in enumerate(found.contexts):
             for cell in found.cells:
                 yield cell if i == 0 else renamed(org, cell, context)

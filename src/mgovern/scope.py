@@ -19,15 +19,18 @@ different branches, or (``strict``) any two homes, make the matter ``ambiguous``
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 from attrs import frozen
 
 from mgovern.exceptions import UnknownReferenceError
+from mgovern.history import in_force
 from mgovern.model import (
     GROUP_DECIDES,
     AmountUnit,
@@ -37,6 +40,9 @@ from mgovern.model import (
     ScopeClause,
     Span,
 )
+
+if TYPE_CHECKING:
+    from mgovern.history import History
 
 __all__ = [
     "ClauseRef",
@@ -442,8 +448,15 @@ def _holder(org: Organization, group_id: str, role: str | None) -> str | None:
     return None
 
 
-def route(org: Organization, matter: Matter, *, raised_in: str) -> Routing:
-    """Route a matter raised in ``raised_in`` to its home group, with the reasons."""
+def route(
+    org: Organization | History, matter: Matter, *, raised_in: str, on: dt.date | None = None
+) -> Routing:
+    """Route a matter raised in ``raised_in`` to its home group, with the reasons.
+
+    ``org`` may be a :class:`~mgovern.history.History`: the rules and people in force
+    ``on`` that day (default today) decide; a plain organisation is in force every day.
+    """
+    org = in_force(org, on)
     validate_matter(org, matter)
     org.group(raised_in)
     home_ids, found = homes(org, matter)

@@ -121,14 +121,41 @@ def parse_amount(_: click.Context, __: click.Parameter, value: str | None) -> An
     return amount
 
 
-def load_org(path: Path | None) -> Organization:
-    """The organisation a command works on; says on stderr when it is the example."""
+def load_org(path: Path | None, *, on: dt.date | None = None) -> Organization:
+    """The organisation a command works on; says on stderr when it is the example. A
+    history file (see docs/revisions.md) gives its rules and people in force ``on``
+    (default today)."""
     from mgovern.config import example, load
+    from mgovern.history import in_force, is_history_file, load_history
 
     if path is None:
         click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
         return example()
+    if is_history_file(path):
+        return in_force(load_history(path), on)
     return load(path)
+
+
+def parse_day(_: click.Context, __: click.Parameter, value: str | None) -> dt.date | None:
+    """A day as ``YYYY-MM-DD``."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{shorten(value, 40)!r} is not a date; write e.g. 2026-03-17"
+        ) from None
+
+
+def on_option(func: F) -> F:
+    """``--on DAY``: the day whose rules and role holders apply (default today)."""
+    return click.option(
+        "--on",
+        "on",
+        callback=parse_day,
+        help="Apply the rules and people in force on this day (default: today).",
+    )(func)
 
 
 def parse_meeting_when(_: click.Context, __: click.Parameter, value: str) -> Any:

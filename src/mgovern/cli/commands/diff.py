@@ -1,0 +1,95 @@
+"""``mgovern diff``: what a revision of the rules (or a change of people) changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mgovern.cli.app import EXIT_FINDINGS, cli, fail
+from mgovern.cli.options import json_option, org_option, parse_day
+from mgovern.cli.output import emit_json
+
+if TYPE_CHECKING:
+    from mgovern.history import History
+
+
+def _history(path: Path | None) -> tuple[History, str]:
+    from mgovern.config import example
+    from mgovern.history import History, load_history
+
+    if path is None:
+        click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
+        return History.from_organization(example()), "<embedded example>"
+    return load_history(path), path.name
+
+
+def _label(history: History, day: dt.date | None, name: str) -> str:
+    if len(history.revisions) == 1 and not history.appointments:
+        return name
+    revision = history.revision(day or dt.date.min)
+    title = revision.title or name
+    return f"{title} ({day})" if day else title
+
+
+@cli.command("diff")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@org_option
+@click.option("--from", "start", callback=parse_day, help="The old version: as of this day.")
+@click.option("--to", "end", callback=parse_day, help="The new version: as of this day.")
+@click.option("--markdown", is_flag=True, help="Markdown, for the board's papers.")
+@json_option
+def diff_command(
+    files: tuple[Path, ...],
+    org_path: Path | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    markdown: bool,
+    as_json: bool,
+) -> None:
+    """Every matter decided differently in NEW than in OLD, exactly (exit 1 when any).
+
+    OLD and NEW are organisation or history files (NEW as of --to, OLD as of --from;
+    default today). With one file (or --org): that history as of --from and --to; without
+    dates, its last revision against the rules the day before it took effect.
+    """
+    from mgovern.clock import today
+    from mgovern.diff import diff
+    from mgovern.diff_format import diff_json, diff_lines, diff_markdown
+
+    if len(files) > 2:
+        fail("give at most two files: OLD NEW (or one history with --from/--to)")
+    if len(files) == 2:
+        (h0, n0), (h1, n1) = _history(files[0]), _history(files[1])
+        d0, d1 = start or today(), end or today()
+        old, new = h0.as_of(d0), h1.as_of(d1)
+        old_label, new_label = _label(h0, start, n0), _label(h1, end, n1)
+    else:
+        history, name = _history(files[0] if files else org_path)
+        if start is None and end is None:
+            if len(history.revisions) < 2:
+                fail(
+                    f"{name} has one version: give OLD NEW, or a history file "
+                    "(docs/revisions.md) with --from/--to"
+                )
+            last = history.revisions[-1]
+            assert last.effective is not None
+            start, end = last.effective - dt.timedelta(days=1), last.effective
+        d0, d1 = start or today(), end or today()
+        if d1 < d0:
+            fail(f"--to {d1} is before --from {d0}: swap the dates")
+        old, new = history.as_of(d0), history.as_of(d1)
+        old_label, new_label = _label(history, d0, name), _label(history, d1, name)
+    result = diff(old, new)
+    if as_json:
+        emit_json(diff_json(result, old_label=old_label, new_label=new_label))
+    elif markdown:
+        click.echo(diff_markdown(result, old_label=old_label, new_label=new_label), nl=False)
+    else:
+        for line in diff_lines(result, old_label=old_label, new_label=new_label):
+            click.echo(line)
+    if result.changed:
+        sys.exit(EXIT_FINDINGS)
