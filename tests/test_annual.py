@@ -365,3 +365,40 @@ def test_milestones_are_all_day_events_read_back(tmp_path: Path) -> None:
         assert type(entry["DTSTART"].dt) is dt.date
         assert entry["DTEND"].dt - entry["DTSTART"].dt == dt.timedelta(days=1)
         assert "Årshjul" in entry["CATEGORIES"].cats
+
+
+# --- on the agendas ------------------------------------------------------------------------
+
+ITEMS = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
+
+
+@pytest.mark.parametrize(
+    ("group", "day", "title"),
+    [
+        ("adm", "2026-08-12", "Tertialrapport 2: beredning i ALG A"),
+        ("klg", "2026-08-25", "Tertialrapport 2: beredning i KLG"),
+        ("klg", "2026-09-08T10:45", "Tertialrapport 2: beredning i KLG"),
+        ("namnd", "2026-09-24", "Tertialrapport 2: beslut i Nämnden"),
+    ],
+)
+def test_every_stage_is_on_its_meetings_agenda(group: str, day: str, title: str) -> None:
+    args = ["agenda", "--group", group, "--date", day, "--items", str(ITEMS), "--json"]
+    data = json.loads(run(args).stdout)
+    titles = json.dumps(data, ensure_ascii=False)
+    assert title in titles
+    assert "kunde inte klassificeras" not in titles
+
+
+def test_a_meeting_without_annual_matters_keeps_its_agenda() -> None:
+    from mgovern.agenda import find_meeting
+    from mgovern.agenda import plan as plan_agendas
+    from mgovern.annual_agenda import with_annual
+    from mgovern.items import load_items
+
+    org = mgovern.example()
+    meeting = find_meeting(org, "klg", dt.date(2026, 3, 17))
+    agendas, _ = plan_agendas(
+        org, load_items(org, ITEMS), dt.date(2026, 2, 1), dt.date(2026, 4, 30)
+    )
+    agenda = next(a for a in agendas if a.meeting == meeting)
+    assert with_annual(org, agenda) is agenda

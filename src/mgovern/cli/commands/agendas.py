@@ -60,7 +60,10 @@ def meeting_agenda(
     first = min([*(s.date() for s in submitted), meeting.start.date()]) - dt.timedelta(days=1)
     # look beyond the meeting, so items meant for later meetings are not pulled into it
     agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=62))
-    return next(a for a in agendas if a.meeting == meeting)
+    agenda = next(a for a in agendas if a.meeting == meeting)
+    from mgovern.annual_agenda import with_annual  # the year wheel's stages on this meeting
+
+    return with_annual(org, agenda)
 
 
 @cli.command("agenda")
