@@ -239,7 +239,6 @@ def _environment() -> dict[str, str]:
         SOURCE_DATE_EPOCH=TODAY_EPOCH,
         LC_ALL="C.UTF-8",
         PYTHONIOENCODING="utf-8",
-        PYTHONDONTWRITEBYTECODE="1",
         COLUMNS="80",
         NO_COLOR="1",
     )
