@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -402,3 +403,33 @@ def test_a_meeting_without_annual_matters_keeps_its_agenda() -> None:
     )
     agenda = next(a for a in agendas if a.meeting == meeting)
     assert with_annual(org, agenda) is agenda
+
+
+def test_milestones_read_alike_in_both_readers(mgovern_icaljs: Any) -> None:
+    """recurring-ical-events and ical.js (Thunderbird's engine) read the same all-day
+    milestones: the same UIDs on the same days, one day long."""
+    import icalendar
+    import recurring_ical_events
+
+    from mgovern.annual_ical import milestones
+
+    org = mgovern.example()
+    wheel = plan(org, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    data = milestones(org, wheel, stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)).to_ical()
+    events = recurring_ical_events.of(icalendar.Calendar.from_ical(data)).between(
+        dt.date(2026, 1, 1), dt.date(2027, 1, 1)
+    )
+    python = {(str(e["UID"]), e["DTSTART"].dt) for e in events}
+    javascript = mgovern_icaljs.instants(data)
+    assert len(python) == len(javascript) == 25
+    assert {(uid, start.date()) for uid, start, _ in javascript} == python
+    assert all(end - start == dt.timedelta(days=1) for _, start, end in javascript)
+    assert sorted(day for _, day in python) == sorted(
+        s.meeting.start.date() for p in wheel.plans for s in p.stages
+    )
+
+
+def test_the_docs_picture_is_the_examples_wheel(tmp_path: Path) -> None:
+    """docs/images/arshjul.svg (and the PNG made from it) show what the command draws."""
+    docs = Path(__file__).resolve().parents[1] / "docs" / "images" / "arshjul.svg"
+    assert _svg(tmp_path).read_bytes() == docs.read_bytes()

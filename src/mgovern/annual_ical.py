@@ -55,6 +55,7 @@ def milestones(org: Organization, wheel: AnnualPlan, *, stamp: dt.datetime) -> C
             event.add("summary", stage_summary(org, p, index))
             event.add("categories", [CATEGORY, p.matter.name])
             event.add("transp", "TRANSPARENT")
+            event.add("related-to", meeting.uid)  # the meeting (or its series) it rides on
             cycle = org.group(meeting.group).cycle(meeting.cycle)
             lines = [
                 f"{cycle.name} {meeting.start:%Y-%m-%d %H:%M}–{meeting.end:%H:%M}",
