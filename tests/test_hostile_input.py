@@ -1063,6 +1063,28 @@ def test_calendars_writes_nothing_when_an_id_cannot_be_a_file_name(tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
+def test_calendars_writes_all_or_nothing_when_the_file_system_refuses_one(
+    tmp_path: Path,
+) -> None:
+    """A folder where one calendar file belongs: no other file is written either."""
+    org = write(tmp_path, "org.toml", ORG)
+    blocked = tmp_path / "out" / "people" / "ola.ics"
+    blocked.mkdir(parents=True)
+    before = files_under(tmp_path)
+    result = run("calendars", "--org", str(org), "--out", str(tmp_path / "out"))
+    assert_one_line(result, "out/people/", "Is a directory")
+    assert files_under(tmp_path) == before
+
+
+def test_files_are_staged_before_any_is_put_in_place(tmp_path: Path) -> None:
+    from mgovern.files import write_together
+
+    files = {tmp_path / "a" / "x.ics": b"x", tmp_path / "b" / ("y" * 300 + ".ics"): b"y"}
+    with pytest.raises(OSError, match="too long"):
+        write_together(files)
+    assert list(tmp_path.iterdir()) == []  # no file, no folder made for them
+
+
 # --- closed days, judged by the plugins when the file is read -------------------------------
 @pytest.mark.skipif(not HOLIDAYS, reason="mgovern-holidays is not installed")
 @pytest.mark.parametrize("command", ["validate", "calendars", "check", "show"])
