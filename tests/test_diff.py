@@ -1,4 +1,4 @@
-"""mgovern.diff: the exact difference of two versions, and histories (issue 14)."""
+"""mgovern.diff (mgovern.compare): the exact difference of two versions, and histories."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import mgovern
 from mgovern import model
 from mgovern.audit import FindingKind, audit_decision
 from mgovern.cli import build_cli
+from mgovern.compare import Decided, Diff, OutcomeChange, diff, holder
 from mgovern.coverage import cells, check
 from mgovern.decisions import Decision
-from mgovern.diff import Decided, Diff, OutcomeChange, diff, holder
 from mgovern.history import History, load_history, merge
 from mgovern.scope import Outcome, route, span_of
 from mgovern.testing import matters, organizations

@@ -53,13 +53,19 @@ _LAZY = {
     "route": "mgovern.scope",
     "Agenda": "mgovern.agenda",
     "build_agenda": "mgovern.agenda",
+    "Diff": "mgovern.compare",
+    "diff": "mgovern.compare",
+    "History": "mgovern.history",
+    "load_history": "mgovern.history",
 }
 
 if TYPE_CHECKING:
     from mgovern.agenda import Agenda, build_agenda
+    from mgovern.compare import Diff, diff
     from mgovern.config import dumps, example, load, loads
     from mgovern.coverage import Report, check
     from mgovern.cycles import Occurrence, occurrences
+    from mgovern.history import History, load_history
     from mgovern.horizons import horizon
     from mgovern.ical import calendar
     from mgovern.model import (
@@ -94,7 +100,9 @@ __all__ = [
     "AgendaItem",
     "ConfigError",
     "Cycle",
+    "Diff",
     "Group",
+    "History",
     "Kind",
     "Mandate",
     "Matter",
@@ -113,11 +121,13 @@ __all__ = [
     "build_agenda",
     "calendar",
     "check",
+    "diff",
     "dumps",
     "example",
     "hookimpl",
     "horizon",
     "load",
+    "load_history",
     "loads",
     "occurrences",
     "route",

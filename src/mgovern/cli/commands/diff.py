@@ -57,8 +57,8 @@ def diff_command(
     dates, its last revision against the rules the day before it took effect.
     """
     from mgovern.clock import today
-    from mgovern.diff import diff
-    from mgovern.diff_format import diff_json, diff_lines, diff_markdown
+    from mgovern.compare import diff
+    from mgovern.compare_format import diff_json, diff_lines, diff_markdown
 
     if len(files) > 2:
         fail("give at most two files: OLD NEW (or one history with --from/--to)")

@@ -1,4 +1,4 @@
-"""A :class:`~mgovern.diff.Diff` for people (text, Markdown) and programs (JSON).
+"""A :class:`~mgovern.compare.Diff` for people (text, Markdown) and programs (JSON).
 
 Outcome changes are merged into readable lines: one line per category, change and amount
 set, naming the unit contexts it holds in (or "any units" when it holds in every one)
@@ -11,8 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from mgovern.compare import Decided, Diff, OutcomeChange, StructuralChange
 from mgovern.coverage import AmountRange
-from mgovern.diff import Decided, Diff, OutcomeChange, StructuralChange
 from mgovern.explain import format_amount
 from mgovern.model import GROUP_DECIDES, Organization, Span
 

@@ -1,4 +1,4 @@
-"""What a revision changes: the exact difference of two versions of an organisation.
+"""What a revision changes (``mgovern.diff``): the exact difference of two versions.
 
 :func:`diff` compares the outcome of every matter in two versions over the partition
 :func:`mgovern.check` uses (:func:`mgovern.coverage.cells`), refined on the union of both
@@ -396,7 +396,8 @@ def _clause_texts(
 
     a = converter.unstructure(before) if before is not None else None
     b = converter.unstructure(after) if after is not None else None
-    keys = [k for k in {**(a or {}), **(b or {})} if k != "id"]
+    present = {**(a or {}), **(b or {})}
+    keys = [f.name for f in attrs.fields(ScopeClause) if f.name in present and f.name != "id"]
     if a is not None and b is not None:
         keys = [k for k in keys if a.get(k) != b.get(k)]
 
