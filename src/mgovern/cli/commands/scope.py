@@ -15,6 +15,7 @@ from mgovern.cli.app import EXIT_FINDINGS, cli
 from mgovern.cli.options import (
     json_option,
     load_org,
+    on_option,
     org_option,
     parse_amount,
     resolve_window,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     show_default=True,
 )
 @click.option("--year", type=int, help="Year for base amounts (default: the latest listed).")
+@on_option
 @json_option
 def route_command(
     org_path: Path | None,
@@ -53,6 +55,7 @@ def route_command(
     flags: tuple[str, ...],
     kind: str,
     year: int | None,
+    on: Any,
     as_json: bool,
 ) -> None:
     """Route a matter to its home group and explain why (exit 1 when it has none)."""
@@ -60,7 +63,7 @@ def route_command(
     from mgovern.model import Kind, Matter
     from mgovern.scope import route
 
-    org = load_org(org_path)
+    org = load_org(org_path, on=on)
     matter = Matter(
         category, amount=amount, units=units, flags=frozenset(flags), kind=Kind(kind), year=year
     )
@@ -151,6 +154,7 @@ def _report_json(report: Report) -> dict[str, Any]:
     is_flag=True,
     help="List the matters only a fallback (catch-all) clause takes too.",
 )
+@on_option
 @json_option
 def check_command(
     org_path: Path | None,
@@ -158,6 +162,7 @@ def check_command(
     end: Any,
     show_overlaps: bool,
     show_fallback: bool,
+    on: Any,
     as_json: bool,
 ) -> None:
     """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses;
@@ -174,7 +179,7 @@ def check_command(
     from mgovern.coverage import check
     from mgovern.dst import dst_findings
 
-    org = load_org(org_path)
+    org = load_org(org_path, on=on)
     first, last = resolve_window(start, end)
     report = check(org)
     late = cascade(org, first, last)
