@@ -433,3 +433,38 @@ def test_the_docs_picture_is_the_examples_wheel(tmp_path: Path) -> None:
     """docs/images/arshjul.svg (and the PNG made from it) show what the command draws."""
     docs = Path(__file__).resolve().parents[1] / "docs" / "images" / "arshjul.svg"
     assert _svg(tmp_path).read_bytes() == docs.read_bytes()
+
+
+def test_meetings_that_carry_an_annual_matter_have_its_category(mgovern_icaljs: Any) -> None:
+    """In the groups' calendars such a meeting has the categories "Årshjul" and the
+    matter's name (an override of the series instance, at the same time), and both
+    readers still expand the calendar to exactly mgovern's meetings."""
+    import icalendar
+    import recurring_ical_events
+
+    from mgovern.testing.readers import occurrence_instants, recurring_ical_events_instants
+
+    org = mgovern.example()
+    window = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    cal = mgovern.calendar(org, group="klg", start=window[0], end=window[1])
+    data = cal.to_ical()
+    carried = sorted(
+        (e["DTSTART"].dt, [str(c) for c in e["CATEGORIES"].cats][2:])
+        for e in recurring_ical_events.of(icalendar.Calendar.from_ical(data)).between(
+            dt.date(2026, 1, 1), dt.date(2027, 1, 1)
+        )
+        if "Årshjul" in [str(c) for c in e["CATEGORIES"].cats]
+    )
+    wheel = plan(org, window[0], dt.date(2027, 12, 31))
+    merged: dict[dt.datetime, set[str]] = {}  # two matters on one meeting: one event
+    for p in wheel.plans:
+        for s in p.stages:
+            if s.meeting.group == "klg" and s.meeting.start.year == 2026:
+                merged.setdefault(s.meeting.start, set()).add(p.matter.name)
+    assert carried == sorted((k, ["Årshjul", *sorted(v)]) for k, v in merged.items())
+    assert (dt.datetime(2026, 8, 25, 9, tzinfo=org.zone), ["Årshjul", "Tertialrapport 2"]) in (
+        carried
+    )
+    meetings = occurrence_instants(occurrences(org, "klg", *window))
+    assert recurring_ical_events_instants(data) == meetings
+    assert mgovern_icaljs.instants(data) == meetings

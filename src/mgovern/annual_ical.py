@@ -16,12 +16,12 @@ import uuid
 from icalendar import Calendar, Event
 
 from mgovern.annual import AnnualPlan, YearPlan, deadline
-from mgovern.ical import PRODID
+from mgovern.ical import ANNUAL_CATEGORY, PRODID
 from mgovern.model import Organization
 
 __all__ = ["CATEGORY", "milestones", "stage_summary"]
 
-CATEGORY = "Årshjul"
+CATEGORY = ANNUAL_CATEGORY
 _NAMESPACE = uuid.UUID("5b0a0d6e-8f7e-4a43-9a57-2f1c3c1f0a15")
 _KIND = {"decision": "beslut", "discussion": "beredning", "information": "information"}
 

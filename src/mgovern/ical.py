@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["build_calendar", "calendar", "series_resources", "vtimezone"]
 
 PRODID = f"-//mgovern//mgovern {__version__}//EN"
+#: The category of a meeting that carries an annual matter (and of its milestones).
+ANNUAL_CATEGORY = "Årshjul"
 
 
 # --- VTIMEZONE --------------------------------------------------------------------------
@@ -276,6 +278,7 @@ def _event(
     end: dt.datetime,
     stamp: dt.datetime,
     occurrence: Occurrence | None,
+    matters: tuple[str, ...] = (),
 ) -> Event:
     event = Event()
     event.add("uid", uid)
@@ -292,7 +295,9 @@ def _event(
         event.add("description", description)
     if series.cycle.location:
         event.add("location", series.cycle.location)
-    event.add("categories", [group.name, series.cycle.kind.value])
+    # a meeting that carries an annual matter says so (docs/arshjul.md)
+    annual = [ANNUAL_CATEGORY, *matters] if matters else []
+    event.add("categories", [group.name, series.cycle.kind.value, *annual])
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("sequence", 0)
@@ -309,8 +314,13 @@ def _event(
 
 
 def _series_events(
-    org: Organization, group: Group, series: Series, stamp: dt.datetime
+    org: Organization,
+    group: Group,
+    series: Series,
+    stamp: dt.datetime,
+    annual: dict[tuple[str, dt.datetime], tuple[str, ...]] | None = None,
 ) -> list[Event]:
+    carried = annual or {}
     events: list[Event] = []
     if series.rrule is not None:
         if series.dtstart is None or series.until is None:
@@ -324,7 +334,8 @@ def _series_events(
             master.add("exdate", [s.original for s in series.skipped])
         events.append(master)
         for occurrence in series.occurrences:
-            if occurrence.status == "moved":
+            matters = carried.get((occurrence.uid, occurrence.recurrence_id), ())
+            if occurrence.status == "moved" or matters:
                 override = _event(
                     org,
                     group,
@@ -334,6 +345,7 @@ def _series_events(
                     occurrence.end,
                     stamp,
                     occurrence,
+                    matters,
                 )
                 override.add("recurrence-id", occurrence.recurrence_id)
                 events.append(override)
@@ -349,9 +361,36 @@ def _series_events(
                 occurrence.end,
                 stamp,
                 occurrence,
+                carried.get((occurrence.uid, occurrence.recurrence_id), ()),
             )
         )
     return events
+
+
+def _annual_meetings(
+    org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager | None
+) -> dict[tuple[str, dt.datetime], tuple[str, ...]]:
+    """The meetings in the window that carry a stage of an annual matter, by UID and
+    original start, with the matters' names (:mod:`mgovern.annual`)."""
+    if not org.annual:
+        return {}
+    key = ("ical.annual", start, end, id(pm))
+    cached: dict[tuple[str, dt.datetime], tuple[str, ...]] | None = org._memo.get(key)
+    if cached is None:
+        from mgovern.annual import plan
+
+        found: dict[tuple[str, dt.datetime], list[str]] = {}
+        # chains decided up to a year after the window prepare inside it
+        wheel = plan(org, start, end + dt.timedelta(days=366), pm=pm)
+        for p in wheel.plans:
+            for s in p.stages:
+                if start <= s.meeting.recurrence_id.date() <= end:
+                    names = found.setdefault((s.meeting.uid, s.meeting.recurrence_id), [])
+                    if p.matter.name not in names:
+                        names.append(p.matter.name)
+        cached = {k: tuple(sorted(v)) for k, v in found.items()}
+        org._memo[key] = cached
+    return cached
 
 
 def _utc_stamp(start: dt.date, stamp: dt.datetime | None) -> dt.datetime:
@@ -377,8 +416,9 @@ def _group_events(
     if cached is None:
         events: list[Event] = []
         moments: list[dt.datetime] = []
+        annual = _annual_meetings(org, start, end, pm)
         for series in schedule(org, group.id, start, end, pm=pm):
-            events.extend(_series_events(org, group, series, stamp))
+            events.extend(_series_events(org, group, series, stamp, annual))
             moments.extend(o.start for o in series.occurrences)
             moments.extend(o.end for o in series.occurrences)
             moments.extend(s.original for s in series.skipped)
