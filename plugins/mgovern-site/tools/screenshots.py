@@ -5,7 +5,7 @@
 Builds the embedded example's site (as of 2026-03-01) in a temporary folder, opens the
 start page, a group page and the answered form from disk (file://) in headless
 /usr/bin/chromium through Playwright, and writes PNGs to OUT_FOLDER (default
-docs/site/). No browser is downloaded.
+docs/images/, as site-*.png). No browser is downloaded.
 """
 
 from __future__ import annotations
@@ -50,23 +50,24 @@ def main(out: Path) -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto((site / "index.html").as_uri())
-            page.screenshot(path=str(out / "start.png"), full_page=True)
+            page.screenshot(path=str(out / "site-start.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 1500})
             page.goto((site / "groups" / "klg.html").as_uri())
-            page.screenshot(path=str(out / "group-klg.png"), full_page=True)
+            page.screenshot(path=str(out / "site-group-klg.png"))
             page.goto((site / "where.html").as_uri())
             page.select_option("#category", "fastighetsforsaljning")
             page.fill("#amount", "3 000 000")
             page.select_option("#raised", "mv")
             page.click("button[type=submit]")
             page.wait_for_selector("#answer-home")
-            page.screenshot(path=str(out / "where.png"), full_page=True)
+            page.screenshot(path=str(out / "site-where.png"), full_page=True)
             phone = browser.new_page(viewport={"width": 375, "height": 740})
             phone.goto((site / "groups" / "mv.html").as_uri())
-            phone.screenshot(path=str(out / "group-mv-phone.png"), full_page=False)
+            phone.screenshot(path=str(out / "site-phone-mv.png"))
             browser.close()
-    for name in ("start.png", "group-klg.png", "where.png", "group-mv-phone.png"):
+    for name in ("site-start.png", "site-group-klg.png", "site-where.png", "site-phone-mv.png"):
         print(out / name)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/site"))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/images"))

@@ -20,11 +20,11 @@ from typing import Any
 import attrs
 
 from mgovern.coverage import Cell, CellClass, Report, cell_classes, check
-from mgovern.cycles import occurrences
+from mgovern.cycles import Occurrence, occurrences
 from mgovern.explain import describe_clause, format_amount
 from mgovern.ical import calendar
-from mgovern.model import GROUP_DECIDES, Organization, Span
-from mgovern.scope import ClauseRef, route
+from mgovern.model import GROUP_DECIDES, Matter, Organization, Span
+from mgovern.scope import route
 from mgovern_site._texts import texts
 
 __all__ = ["build_site", "context_key", "year_class"]
@@ -86,11 +86,29 @@ class _Routes:
 class _Partition:
     routes: dict[str, _Routes]
     texts: list[str]
-    excluded_to: dict[ClauseRef, set[str | None]]
+    excluded_to: dict[tuple[str, str], set[str | None]]  # (group, excludes clause) -> homes
 
 
 def _signature(cell: Cell) -> tuple[object, ...]:
     return (cell.home, cell.clause, cell.reasons, cell.homes)
+
+
+def _explained(
+    org: Organization, witness: Matter, raised_in: str, home: str | None
+) -> tuple[str, str | None]:
+    """What mgovern.route says about the witness, raised in its home, after the lines
+    about the matter itself; and the deciding role.
+
+    For a matter with a home these are the deciding clause and who decides, the same for
+    every matter whose deciding clause this is; the lines naming the other clauses that
+    also matched or were excluded are left out (they differ with every unit context: in
+    a 2,000-group organisation they would make 750,000 different texts). For a gap or
+    an ambiguous matter everything route says is kept.
+    """
+    routing = route(org, witness, raised_in=raised_in)
+    assert routing.home == home, (routing, home)
+    lines = str(routing).splitlines()[2:]
+    return "\n".join(lines[:2] if home is not None else lines), routing.decided_by
 
 
 def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
@@ -100,7 +118,7 @@ def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
     text_index: dict[str, int] = {}
     all_texts: list[str] = []
     explained: dict[tuple[object, ...], tuple[str | None, str | None, int]] = {}
-    excluded_to: dict[ClauseRef, set[str | None]] = {}
+    excluded_to: dict[tuple[str, str], set[str | None]] = {}
     for found in classes:
         table = routes[found.category]
         slots: dict[tuple[object, ...], int] = {}
@@ -123,32 +141,42 @@ def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
             )
         class_index = len(table.classes)
         table.classes.append({"m": sorted(mentioned), "r": rows})
+        # what each slot's excluding clauses are, by the excluding group
+        excluding: list[dict[str, list[str]]] = []
+        for cell in witnesses:
+            by_group: dict[str, list[str]] = {}
+            for ref in cell.excluded_by:
+                by_group.setdefault(ref.group, []).append(ref.clause)
+            excluding.append(by_group)
         for where, span, units, pairs in found.contexts:
             rename = dict(pairs)
+            own = next((first for first, this in pairs if this == where), where)
             results = []
-            for cell in witnesses:
+            for slot, cell in enumerate(witnesses):
                 home = rename.get(cell.home, cell.home) if cell.home else None
-                reasons = tuple(
-                    sorted(
-                        ClauseRef(rename.get(r.group, r.group), r.kind, r.clause)
-                        for r in cell.reasons
+                key: tuple[object, ...]
+                if cell.clause is not None:  # the deciding clause says it all (see _explained)
+                    key = (home, cell.clause.clause)
+                else:
+                    key = (
+                        None,
+                        frozenset(
+                            (rename.get(r.group, r.group), r.kind, r.clause) for r in cell.reasons
+                        ),
+                        frozenset(rename.get(h, h) for h in cell.homes),
                     )
-                )
-                key = (home, reasons, tuple(sorted(rename.get(h, h) for h in cell.homes)))
                 result = explained.get(key)
                 if result is None:
                     witness = attrs.evolve(cell.witness, units=units)
-                    routing = route(org, witness, raised_in=home or root)
-                    assert routing.home == home, (routing, cell)
-                    text = "\n".join(str(routing).splitlines()[2:])
+                    text, decided_by = _explained(org, witness, home or root, home)
                     if text not in text_index:
                         text_index[text] = len(all_texts)
                         all_texts.append(text)
-                    result = (home, routing.decided_by, text_index[text])
-                    explained[key] = result
-                    for ref in reasons:
-                        if ref.kind == "excludes":
-                            excluded_to.setdefault(ref, set()).add(home)
+                    result = explained[key] = (home, decided_by, text_index[text])
+                if where is not None and own in excluding[slot]:
+                    # matters of the group's own units that it excludes: where they go
+                    for clause_id in excluding[slot][own]:
+                        excluded_to.setdefault((where, clause_id), set()).add(home)
                 index = table.result_index.setdefault(result, len(table.results))
                 if index == len(table.results):
                     table.results.append(result)
@@ -268,6 +296,10 @@ def _when(moment: dt.datetime, org: Organization) -> str:
     return f"{local:%Y-%m-%d %H:%M}"
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _until(start: dt.datetime, end: dt.datetime, org: Organization) -> str:
     """A meeting's end: the time, or the day and time when it ends on a later day."""
     local = end.astimezone(org.zone)
@@ -285,19 +317,21 @@ def _group_page(
     partition: _Partition,
     subscribe: str,
     words: Mapping[str, Any],
+    meetings: Sequence[Occurrence],
 ) -> dict[str, Any]:
     group = org.group(group_id)
     mandate = group.mandate
     handles = [_clause_sentence(org, group.name, c, words) for c in mandate.handles]
     excludes = []
     for clause in mandate.excludes:
-        ref = ClauseRef(group.id, "excludes", clause.id)
         homes = sorted(
-            partition.excluded_to.get(ref, set()), key=lambda h: (h is None, _position(org, h))
+            partition.excluded_to.get((group.id, clause.id), set()),
+            key=lambda h: (h is None, _position(org, h)),
         )
         excludes.append(
             {
-                "text": describe_clause(org, clause) + (f". {clause.note}" if clause.note else ""),
+                "text": _capital(describe_clause(org, clause))
+                + (f". {clause.note.rstrip('.')}" if clause.note else ""),
                 "to": [(h, org.group(h).name if h else str(words["nowhere"])) for h in homes],
             }
         )
@@ -312,9 +346,12 @@ def _group_page(
             continue
         seen.add(person_id)
         person = org.person(person_id)
-        roles = [_role_name(org, r, words) for r in person.roles]
+        roles = [
+            name
+            for r in person.roles
+            if (name := _role_name(org, r, words)) and name.lower() not in person.title.lower()
+        ]
         people.append({"name": person.name, "label": label, "title": person.title, "roles": roles})
-    meetings = occurrences(org, group.id, start, end)
     series = []
     for cycle in group.cycles:
         upcoming = [m for m in meetings if m.cycle == cycle.id and m.start.date() >= on]
@@ -362,24 +399,18 @@ def _tree(org: Organization) -> list[dict[str, Any]]:
 
 
 def _key_dates(
-    org: Organization, on: dt.date, start: dt.date, end: dt.date, words: Mapping[str, Any]
+    org: Organization, on: dt.date, meetings: Mapping[str, Sequence[Occurrence]]
 ) -> list[dict[str, str]]:
-    first = max(start, dt.date(on.year, 1, 1))
-    last = min(end, dt.date(on.year, 12, 31))
-    if last < first:
-        return []
+    """The year's meetings of the root groups, and every planning or board meeting."""
     found = []
     for group in org.groups:
         keep = {
-            c.id
+            c.id: c.name
             for c in group.cycles
             if group.parent is None or c.kind.value in ("board", "planning")
         }
-        if not keep:
-            continue
-        for meeting in occurrences(org, group.id, first, last):
-            if meeting.cycle in keep:
-                cycle = next(c for c in group.cycles if c.id == meeting.cycle)
+        for meeting in meetings[group.id]:
+            if meeting.cycle in keep and meeting.start.astimezone(org.zone).year == on.year:
                 found.append(
                     (
                         meeting.start,
@@ -388,7 +419,7 @@ def _key_dates(
                             "when": _when(meeting.start, org),
                             "group": group.id,
                             "group_name": group.name,
-                            "what": cycle.name,
+                            "what": keep[meeting.cycle],
                         },
                     )
                 )
@@ -484,6 +515,7 @@ def build_site(
     if report is None:
         report = check(org)
     decisions = _decisions(org, db, words)
+    meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mgovern_site", "templates"),
@@ -525,7 +557,7 @@ def build_site(
         f"{words['handbook']}: {org.name}",
         [org.name, *(g.name for g in org.groups)],
         tree=_tree(org),
-        key_dates=_key_dates(org, on, start, end, words),
+        key_dates=_key_dates(org, on, meetings),
     )
     for group in org.groups:
         view = _group_page(
@@ -537,6 +569,7 @@ def build_site(
             partition=partition,
             subscribe=_subscribe(calendars_url, group.id),
             words=words,
+            meetings=meetings[group.id],
         )
         page(
             f"groups/{group.id}.html",
@@ -552,6 +585,8 @@ def build_site(
             ],
             **view,
         )
+        if calendars_url is not None:
+            continue
         files[f"calendars/groups/{group.id}.ics"] = calendar(
             org,
             group=group.id,
@@ -585,11 +620,11 @@ def build_site(
         deeper=deeper,
         matrices=matrices,
         group_names={g.id: g.name for g in org.groups},
-        roles={**roles, GROUP_DECIDES: str(words["group_decides"])},
+        roles={**roles, GROUP_DECIDES: _capital(str(words["group_decides"]))},
     )
     form_data = {
         "groups": {g.id: {"name": g.name, "up": list(org.ancestors(g.id))} for g in org.groups},
-        "roles": {**roles, GROUP_DECIDES: str(words["group_decides"])},
+        "roles": {**roles, GROUP_DECIDES: _capital(str(words["group_decides"]))},
         "outcome": words["outcome"],
         "words": {
             k: words[k] for k in ("home", "decided_by", "why", "bad_amount", "gap", "ambiguous")

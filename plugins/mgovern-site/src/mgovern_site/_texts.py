@@ -43,13 +43,15 @@ TEXTS: dict[str, dict[str, Any]] = {
         "children": "Grupper under",
         "no_meetings": "Inga möten i perioden.",
         "amount": "Belopp",
+        "units_column": "Ärendet gäller / belopp",
         "no_amount": "utan belopp",
         "units_none": "inga enheter angivna",
         "units_own": "{name}",
         "units_multi": "flera grenar under {name}",
         "matrix_intro": "Varje ruta är beräknad ur samma exakta uppdelning av ärenden som "
         "mgovern check använder: hemvist och beslutsfattare för ärenden utan flaggor, "
-        "för prisbasbeloppet {year}. Kolumnerna säger vilka enheter ärendet gäller.",
+        "med prisbasbeloppet {year}. Raderna säger vilka enheter ärendet gäller, "
+        "kolumnerna beloppet.",
         "flags_change": "Flaggor som kan ändra svaret",
         "deeper": "Enheter längre ned i trädet: använd formuläret.",
         "gap": "lucka",
@@ -132,13 +134,15 @@ TEXTS: dict[str, dict[str, Any]] = {
         "children": "Groups below",
         "no_meetings": "No meetings in the period.",
         "amount": "Amount",
+        "units_column": "The matter concerns / amount",
         "no_amount": "no amount",
         "units_none": "no units given",
         "units_own": "{name}",
         "units_multi": "several branches under {name}",
         "matrix_intro": "Every cell is computed from the same exact partition of matters "
         "that mgovern check uses: home and decision-maker for matters without flags, "
-        "with the base amount of {year}. The columns say which units the matter concerns.",
+        "with the base amount of {year}. The rows say which units the matter concerns, the "
+        "columns its amount.",
         "flags_change": "Flags that can change the answer",
         "deeper": "Units further down the tree: use the form.",
         "gap": "gap",
