@@ -468,3 +468,114 @@ def test_meetings_that_carry_an_annual_matter_have_its_category(mgovern_icaljs: 
     meetings = occurrence_instants(occurrences(org, "klg", *window))
     assert recurring_ical_events_instants(data) == meetings
     assert mgovern_icaljs.instants(data) == meetings
+
+
+HOLIDAYS = make_plugin_manager()  # with mgovern-holidays: Swedish holidays move meetings
+WINDOW = (START, START + dt.timedelta(days=100))
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+@st.composite
+def rule_cases(draw: st.DrawFn) -> tuple[model.Organization, model.AnnualMatter]:
+    """Two or three levels meeting by rules (weekly, monthly) or anchored to the top's
+    meetings, with Swedish holidays (moves by each cycle's policy) and blackouts."""
+    depth = draw(st.integers(2, 3))
+    top_days = draw(st.lists(st.integers(0, 100), min_size=1, max_size=4, unique=True))
+    top = model.Cycle(
+        "c0",
+        "Top",
+        dates=tuple(sorted(START + dt.timedelta(days=d) for d in top_days)),
+        time=dt.time(16),
+        duration=120,
+        closed_days=draw(st.sampled_from(list(model.ClosedDayPolicy))),
+        agenda_deadline=model.Deadline(draw(st.integers(0, 15)), dt.time(12)),
+    )
+    groups = [model.Group("g0", "G0", cycles=(top,))]
+    for level in range(1, depth):
+        form = draw(st.sampled_from(["weekly", "monthly", "anchor"]))
+        common = {
+            "time": dt.time(draw(st.integers(8, 15))),
+            "duration": draw(st.sampled_from([60, 90, 180])),
+            "closed_days": draw(st.sampled_from(list(model.ClosedDayPolicy))),
+            "agenda_deadline": draw(st.none() | st.builds(model.Deadline, st.integers(0, 14))),
+            "skip_months": frozenset(draw(st.sets(st.sampled_from([9, 10, 11]), max_size=1))),
+        }
+        if form == "weekly":
+            cycle = model.Cycle(
+                "c", "C", rule=f"every week on {draw(st.sampled_from(WEEKDAYS))}", **common
+            )
+        elif form == "monthly":
+            cycle = model.Cycle(
+                "c", "C", rule=f"2nd {draw(st.sampled_from(WEEKDAYS))} of the month", **common
+            )
+        else:
+            anchor = model.Anchor(
+                "g0.c0",
+                days_before=draw(st.integers(0, 30)),
+                weekday=draw(st.sampled_from(WEEKDAYS)),
+            )
+            cycle = model.Cycle("c", "C", anchor=anchor, **common)
+        groups.append(
+            model.Group(f"g{level}", f"G{level}", parent=f"g{level - 1}", cycles=(cycle,))
+        )
+    blackouts = tuple(
+        model.Blackout(f"b{i}", START + dt.timedelta(days=d), START + dt.timedelta(days=d + n))
+        for i, (d, n) in enumerate(
+            draw(st.lists(st.tuples(st.integers(0, 100), st.integers(0, 10)), max_size=2))
+        )
+    )
+    item = model.AnnualMatter(
+        "m",
+        "M",
+        category="c",
+        target=model.AnnualTarget("g0", month=draw(st.sampled_from([10, 11, 12]))),
+        starts_in=f"g{depth - 1}",
+        days=draw(st.integers(0, 10)),
+        earliest=model.MonthDay(9, 1),
+    )
+    org = model.Organization(
+        "o",
+        "O",
+        categories=(model.Category("c", "C"),),
+        closed_days=model.ClosedDays(regions=("SE",)),
+        groups=tuple(groups),
+        blackouts=blackouts,
+        annual=(item,),
+    )
+    return org, item
+
+
+@settings(max_examples=60)
+@given(rule_cases())
+def test_chains_over_rules_holidays_and_anchors_against_brute_force(
+    case: tuple[model.Organization, model.AnnualMatter],
+) -> None:
+    from mgovern.cycles import closed_days
+
+    org, item = case
+    meetings = {g.id: occurrences(org, g.id, *WINDOW, pm=HOLIDAYS) for g in org.groups}
+    result = plan_year(org, item, 2026, lambda g: meetings[g])
+    stages = chain(org, item)
+    holidays = closed_days(org, *WINDOW, pm=HOLIDAYS)
+    event("fits" if isinstance(result, YearPlan) else f"not fitting at stage {result.stage}")
+    if isinstance(result, YearPlan):
+        for planned, stage in zip(result.stages, stages, strict=True):
+            assert planned.meeting in meetings[stage.group]
+            day = planned.meeting.start.date()
+            assert day not in holidays
+            assert not any(b.covers(day) for b in org.blackouts)
+        assert fits(
+            stages, [s.meeting for s in result.stages], result.stages[0].meeting.start.date()
+        )
+        for before, after, stage in zip(result.stages, result.stages[1:], stages, strict=False):
+            assert before.meeting.end + dt.timedelta(days=stage.days) <= deadline(after.meeting)
+        return
+    targets = [
+        m for m in meetings["g0"] if (m.start.year, m.start.month) == (2026, item.target.month)
+    ]
+    if result.stage == len(stages) - 1:
+        assert not targets
+        return
+    pools = [meetings[s.group] for s in stages[:-1]]
+    for combo in itertools.product(*pools):
+        assert not fits(stages, [*combo, targets[0]], result.not_before)
