@@ -36,13 +36,31 @@ ON = dt.date(2026, 3, 1)
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
 
-def example_files() -> dict[str, bytes]:
-    return build_site(mgovern.example(), on=ON, start=START, end=END)
+def example_files(db: Path | None = None) -> dict[str, bytes]:
+    return build_site(mgovern.example(), on=ON, start=START, end=END, db=db)
 
 
 @pytest.fixture(scope="session")
-def site_files() -> dict[str, bytes]:
-    return example_files()
+def register_db(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The example's Q1 2026 decisions in a register (None without the register module)."""
+    try:
+        import mgovern.register
+    except ImportError:
+        return None
+    from click.testing import CliRunner
+
+    from mgovern.cli import build_cli
+
+    db = tmp_path_factory.mktemp("register") / "register.sqlite"
+    source = Path(mgovern.__file__).parent / "examples" / "decisions-2026q1.csv"
+    result = CliRunner().invoke(build_cli(), ["decisions", "import", "--db", str(db), str(source)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture(scope="session")
+def site_files(register_db: Path | None) -> dict[str, bytes]:
+    return example_files(register_db)
 
 
 @pytest.fixture(scope="session")

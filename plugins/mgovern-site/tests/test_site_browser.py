@@ -179,7 +179,15 @@ def test_a_few_hundred_matters_were_asked() -> None:
     assert len(SEEN) >= 200
 
 
-AXE_PAGES = ["index.html", "groups/klg.html", "who-decides.html", "where.html", "coverage.html"]
+AXE_PAGES = [
+    "index.html",
+    "groups/klg.html",
+    "who-decides.html",
+    "where.html",
+    "coverage.html",
+    "sitemap.html",
+    "decisions.html",
+]
 
 
 def _axe_source() -> str:
@@ -197,6 +205,8 @@ def _axe_source() -> str:
 
 @pytest.mark.parametrize("name", AXE_PAGES)
 def test_axe_finds_no_serious_violation(browser: Any, site_dir: Path, name: str) -> None:
+    if not (site_dir / name).exists():
+        pytest.skip(f"{name} is not built (no decision register module)")
     page = browser.new_page()
     page.goto((site_dir / name).as_uri())
     if name == "where.html":  # with an answer shown

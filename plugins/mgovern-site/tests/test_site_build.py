@@ -19,13 +19,26 @@ from .conftest import example_files
 REFERENCE = re.compile(rb"""(?:href|src)="([^"]*)\"""")
 
 
-def test_the_same_input_gives_the_same_bytes(site_files: dict[str, bytes]) -> None:
-    assert example_files() == site_files
+def test_the_same_input_gives_the_same_bytes(
+    site_files: dict[str, bytes], register_db: Path | None
+) -> None:
+    assert example_files(register_db) == site_files
+
+
+def test_the_latest_decisions_only_with_a_register(
+    site_files: dict[str, bytes], register_db: Path | None
+) -> None:
+    if register_db is None:
+        pytest.skip("mgovern.register is not installed: the decisions page is left out")
+    page = site_files["decisions.html"].decode()
+    assert page.count("<tr>") == 1 + 25  # the header and the 25 latest of 62 decisions
+    assert "decisions.html" not in example_files(None)
 
 
 def test_every_page_is_html5_with_the_organisations_language(site_files: dict[str, bytes]) -> None:
     pages = {n: d for n, d in site_files.items() if n.endswith(".html")}
-    assert len(pages) == 10 + 5  # ten groups; start, matrix, form, coverage, contents
+    # ten groups; start, matrix, form, coverage, contents, and the decisions with a register
+    assert len(pages) == 10 + 5 + ("decisions.html" in pages)
     for name, data in pages.items():
         parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
         tree = parser.parse(data)  # raises on any parse error

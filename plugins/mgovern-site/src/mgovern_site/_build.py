@@ -33,6 +33,10 @@ __all__ = ["build_site", "context_key", "year_class"]
 MAX_COLUMNS = 24
 #: Meetings listed per series on a group page.
 NEXT_MEETINGS = 5
+#: Findings listed per kind on the coverage page (``mgovern check --json`` has them all).
+MAX_FINDINGS = 100
+#: Key dates on the start page.
+MAX_KEY_DATES = 40
 #: Decisions listed from the register.
 LATEST_DECISIONS = 25
 
@@ -424,7 +428,7 @@ def _key_dates(
                     )
                 )
     found.sort(key=lambda f: (f[0], f[1]))
-    return [f[2] for f in found]
+    return [f[2] for f in found[:MAX_KEY_DATES]]
 
 
 def _decisions(
@@ -460,20 +464,24 @@ def _known(org: Organization, group_id: str) -> bool:
 
 
 def _report_view(org: Organization, report: Report) -> dict[str, Any]:
+    """The report's findings, each list cut at MAX_FINDINGS (the page says how many more)."""
     from mgovern.explain import describe_matter
+
+    def cut(found: Sequence[Any], show: Any) -> tuple[list[Any], int]:
+        return [show(x) for x in found[:MAX_FINDINGS]], max(0, len(found) - MAX_FINDINGS)
 
     return {
         "ok": report.ok,
         "cells": report.cells,
-        "gaps": [describe_matter(org, g.witness) for g in report.gaps],
-        "overlaps": [
-            (", ".join(o.homes), o.winner or "", describe_matter(org, o.witness))
-            for o in report.overlaps
-        ],
-        "fallback_only": [
-            (str(g.caught_by), describe_matter(org, g.witness)) for g in report.fallback_only
-        ],
-        "dead": [str(d.clause) for d in report.dead_clauses],
+        "gaps": cut(report.gaps, lambda g: describe_matter(org, g.witness)),
+        "overlaps": cut(
+            report.overlaps,
+            lambda o: (", ".join(o.homes), o.winner or "", describe_matter(org, o.witness)),
+        ),
+        "fallback_only": cut(
+            report.fallback_only, lambda g: (str(g.caught_by), describe_matter(org, g.witness))
+        ),
+        "dead": cut(report.dead_clauses, lambda d: str(d.clause)),
     }
 
 
