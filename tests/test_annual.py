@@ -579,3 +579,11 @@ def test_chains_over_rules_holidays_and_anchors_against_brute_force(
     pools = [meetings[s.group] for s in stages[:-1]]
     for combo in itertools.product(*pools):
         assert not fits(stages, [*combo, targets[0]], result.not_before)
+
+
+def test_a_chain_for_a_decision_outside_the_window_is_not_reported() -> None:
+    org = without_klg_august(mgovern.example())
+    assert plan(org, dt.date(2026, 1, 1), dt.date(2026, 6, 30)).not_fitting == ()
+    (finding,) = plan(org, dt.date(2026, 9, 1), dt.date(2026, 9, 30)).not_fitting
+    assert finding.decision is not None
+    assert finding.decision.start.date() == dt.date(2026, 9, 24)

@@ -103,6 +103,8 @@ class NotFitting:
     ready_by: dt.datetime | None  # what the stage's meeting had to end by (None: target)
     not_before: dt.date
     reason: str
+    #: the meeting that would decide it (None: there is none, the decision's stage)
+    decision: Occurrence | None = None
 
     def __str__(self) -> str:
         return f"NOT FITTING {self.matter.id} {self.year}: {self.reason}"
@@ -278,7 +280,9 @@ def plan_year(
         fitting = [m for m in taking if m.end <= ready_by and m.start.date() >= not_before]
         if not fitting:
             reason = _why(org, item, index, stage, following, ready_by, not_before, taking)
-            return NotFitting(item, year, index, stage.group, ready_by, not_before, reason)
+            return NotFitting(
+                item, year, index, stage.group, ready_by, not_before, reason, decision
+            )
         if index == 0:
             chosen = max(fitting, key=lambda m: (m.start, deadline(m)))
         else:
@@ -350,7 +354,10 @@ def plan(
         for year in matter_years(item, start.year, end.year):
             result = plan_year(org, item, year, get)
             if isinstance(result, NotFitting):
-                failed.append(result)
+                # a chain for a decision outside the window is not this window's finding
+                when = result.decision.start.date() if result.decision else None
+                if when is None or start <= when <= end:
+                    failed.append(result)
             elif start <= result.decision.start.date() <= end:
                 plans.append(result)
     plans.sort(key=lambda p: (p.decision.start, p.matter.id))
