@@ -4,6 +4,8 @@ external, the command line, and publishing through the existing stores."""
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -149,3 +151,64 @@ def test_mistakes_are_one_line_and_exit_2(
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "x").exists()
+
+
+@pytest.fixture
+def webdav(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A WsgiDAV server (basic authentication) on a free port of 127.0.0.1 over a folder."""
+    from mgovern.publish import publishers
+
+    if "webdav" not in publishers():
+        pytest.skip("no webdav:// publisher: pip install ./plugins/mgovern-documents")
+    from cheroot import wsgi
+    from wsgidav.wsgidav_app import WsgiDAVApp
+
+    served = tmp_path / "served"
+    (served / "handbok").mkdir(parents=True)  # the publisher creates folders below the URL's
+    config = {
+        "host": "127.0.0.1",
+        "port": 0,
+        "provider_mapping": {"/dav": str(served)},
+        "http_authenticator": {
+            "domain_controller": None,
+            "accept_basic": True,
+            "accept_digest": False,
+            "default_to_digest": False,
+        },
+        "simple_dc": {"user_mapping": {"*": {"webmaster": {"password": "hemligt-7"}}}},
+        "verbose": 0,
+        "logging": {"enable": False},
+        "dir_browser": {"enable": False},
+        "lock_storage": True,
+        "property_manager": True,
+    }
+    server = wsgi.Server(("127.0.0.1", 0), WsgiDAVApp(config), numthreads=4)
+    server.prepare()
+    host, port = server.bind_addr[:2]
+    thread = threading.Thread(target=server.serve, name="wsgidav", daemon=True)
+    thread.start()
+    try:
+        yield f"webdav://{host}:{port}/dav/handbok/", served / "handbok"
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+def test_mgovern_site_publishes_to_webdav_without_rewriting(
+    webdav: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, folder = webdav
+    monkeypatch.setenv("MGOVERN_USERNAME", "webmaster")
+    monkeypatch.setenv("MGOVERN_PASSWORD", "hemligt-7")
+    args = ("site", "--to-url", url, "--on", "2026-03-01", "--json")
+    code, first = _run(*args)
+    assert code == 0, first
+    assert (folder / "index.html").is_file()
+    assert (folder / "groups" / "mv.html").is_file()
+    assert (folder / "assets" / "routes" / "fastighetsforsaljning.js").is_file()
+    stamps = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    code, second = _run(*args)
+    assert code == 0, second
+    assert '"change": "created"' not in second
+    assert '"change": "updated"' not in second
+    assert stamps == {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
