@@ -32,8 +32,8 @@ __all__ = [
     "shorten",
 ]
 
-#: The longest message an error carries; the CLI's line adds "mgovern: error: " to it.
-MAX_MESSAGE = 280
+#: The longest message an error carries: with the CLI's "mgovern: error: " a line of 300.
+MAX_MESSAGE = 284
 
 
 def shorten(text: str, limit: int = 80) -> str:
@@ -67,13 +67,20 @@ def quote(value: object, limit: int = 40) -> str:
     return shorten(repr(value), limit)
 
 
-def listing(values: Iterable[object], limit: int = 12) -> str:
-    """``a, b, c``: the first ``limit`` choices, and how many there are in all."""
-    items = [str(v) for v in values]
+def listing(values: Iterable[object], width: int = 160) -> str:
+    """``a, b, c``: the choices that fit in ``width`` characters, and how many there are
+    in all when not every one fits."""
+    items = [shorten(str(v), 40) for v in values]
     if not items:
         return "none defined"
-    shown = ", ".join(shorten(v, 40) for v in items[:limit])
-    return shown if len(items) <= limit else f"{shown}, … ({len(items):,} in all)"
+    shown: list[str] = []
+    used = 0
+    for item in items:
+        if shown and used + len(item) + 2 > width:
+            return f"{', '.join(shown)}, … ({len(items):,} in all)"
+        shown.append(item)
+        used += len(item) + 2
+    return ", ".join(shown)
 
 
 class MgovernError(Exception):
