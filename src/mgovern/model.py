@@ -535,7 +535,7 @@ class Cycle:
             )
         try:
             if self.rule or self.rrule:
-                self.recurrence()
+                _recurrence(self)
         except ValueError as exc:
             raise ConfigError(str(exc), path="rule" if self.rule else "rrule") from None
         bad_months = sorted(m for m in self.skip_months if not 1 <= m <= 12)
@@ -550,15 +550,16 @@ class Cycle:
         if self.first and self.last and self.last < self.first:
             raise ConfigError(f"last {self.last} is before first {self.first}", path="last")
 
-    def recurrence(self) -> str:
-        """The RRULE of ``rule`` or ``rrule`` (ValueError: what is wrong with it)."""
-        return parse_rule(self.rule) if self.rule else validate_rrule(self.rrule or "")
+
+def _recurrence(cycle: Cycle) -> str:
+    """The RRULE of the cycle's ``rule`` or ``rrule`` (ValueError: what is wrong with it)."""
+    return parse_rule(cycle.rule) if cycle.rule else validate_rrule(cycle.rrule or "")
 
 
 def _check_meets(cycle: Cycle, zone: dt.tzinfo, path: str) -> None:
     """A rule meets within RECURRENCE_YEARS of its start (and before ``last``): checked
     with bounded work, in the organisation's zone (a UTC UNTIL is a moment there)."""
-    rrule = until_in_zone(cycle.recurrence(), zone)
+    rrule = until_in_zone(_recurrence(cycle), zone)
     start = cycle.first or PHASE_ANCHOR
     found = first_instance(rrule, dt.datetime.combine(start, cycle.time))
     if found is not None and (cycle.last is None or found.date() <= cycle.last):
