@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mgovern.coverage import AmountRange, Cell, cells
+from mgovern.coverage import AmountRange, Cell, cell_classes, renamed
 from mgovern.model import GROUP_DECIDES, Matter, Organization, ScopeClause, Span
 from mgovern.scope import ClauseRef
 
@@ -132,17 +132,42 @@ def diff(
     """Every matter whose outcome differs between ``old`` and ``new``, exactly; and the
     structural changes (with the meetings added and removed in ``window``, if given)."""
     common = [c.id for c in old.categories if c.id in {n.id for n in new.categories}]
-    compare = frozenset(c for c in common if _needs_cells(old, new, c))
+    same_tree = _tree(old) == _tree(new)
     found: list[OutcomeChange] = []
     count = 0
-    if compare:
-        old_cells = _by_context(cells(old, categories=compare))
-        new_cells = _by_context(cells(new, categories=compare))
+    memo: dict[Any, Decided] = {}
+    for category in common:
+        changed = _changed_groups(old, new, category)
+        if same_tree and not changed:
+            continue  # the same clauses in the same tree, the same people: the same outcomes
+        # A unit context is decided by the groups on its chain and the groups with
+        # clauses for any units; when none of them changed, neither did its outcomes.
+        affected = None if not same_tree else changed
+        reach = _functional(old, category) | _functional(new, category)
+        old_cells = _by_context(_cells(old, category, affected, reach))
+        new_cells = _by_context(_cells(new, category, affected, reach))
         for key in sorted(old_cells.keys() & new_cells.keys(), key=_order_key):
-            n, changes = _compare(old, new, key, old_cells[key], new_cells[key])
+            n, changes = _compare(old, new, key, old_cells[key], new_cells[key], memo)
             count += n
             found.extend(changes)
     return Diff(old, new, tuple(found), tuple(_structure(old, new, window)), count)
+
+
+def _cells(
+    org: Organization, category: str, affected: set[str] | None, reach: set[str]
+) -> Iterator[Cell]:
+    """The category's cells of every unit context whose chain or ``reach`` meets
+    ``affected`` (None: every context)."""
+    hit = affected is not None and bool(affected & reach)
+    for found in cell_classes(org, categories=frozenset({category})):
+        for i, context in enumerate(found.contexts):
+            where = context[0]
+            if affected is not None and not hit:
+                chain = {where, *org.ancestors(where)} if where is not None else set()
+                if not affected & chain:
+                    continue
+            for cell in found.cells:
+                yield cell if i == 0 else renamed(org, cell, context)
 
 
 # --- which categories need their cells ---------------------------------------------------
@@ -196,14 +221,31 @@ def holder(org: Organization, group_id: str, role: str | None) -> str | None:
     return None
 
 
-def _needs_cells(old: Organization, new: Organization, category: str) -> bool:
-    if _tree(old) != _tree(new) or _clauses_for(old, category) != _clauses_for(new, category):
-        return True
-    before, after = _holders(old), _holders(new)
-    return any(
-        kind == "h" and before.get((g, c.decided_by)) != after.get((g, c.decided_by))
-        for g, kind, c in _clauses_for(new, category)
-    )
+def _per_group(org: Organization, category: str) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, list[Any]] = {}
+    for gid, kind, clause in _clauses_for(org, category):
+        out.setdefault(gid, []).append((kind, clause))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _changed_groups(old: Organization, new: Organization, category: str) -> set[str]:
+    """The groups whose clauses for ``category``, or whose holders of the roles those
+    clauses name, differ between the versions."""
+    before, after = _per_group(old, category), _per_group(new, category)
+    changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
+    holders_before, holders_after = _holders(old), _holders(new)
+    for gid, rules in after.items():
+        for kind, clause in rules:
+            key = (gid, clause.decided_by)
+            if kind == "h" and holders_before.get(key) != holders_after.get(key):
+                changed.add(gid)
+    return changed
+
+
+def _functional(org: Organization, category: str) -> set[str]:
+    """Groups that handle matters of any units: they are candidates off their chain too
+    (a group's excludes only remove it where it is a candidate)."""
+    return {g for g, kind, c in _clauses_for(org, category) if kind == "h" and c.span is Span.ANY}
 
 
 # --- the refined partition ---------------------------------------------------------------
@@ -269,7 +311,15 @@ class _Side:
         return members[bisect.bisect_right(points, low) - 1]
 
 
-def _decided(org: Organization, cell: Cell) -> Decided:
+def _decided(org: Organization, cell: Cell, memo: dict[Any, Decided], side: int) -> Decided:
+    key = (side, cell.home, cell.clause, cell.homes)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _decide(org, cell)
+    return found
+
+
+def _decide(org: Organization, cell: Cell) -> Decided:
     if cell.home is None:
         status = "ambiguous" if len(cell.homes) > 1 else "gap"
         return Decided(status, None, None, None, cell.homes, None)
@@ -281,7 +331,12 @@ def _decided(org: Organization, cell: Cell) -> Decided:
 
 
 def _compare(
-    old: Organization, new: Organization, key: _Key, before: list[Cell], after: list[Cell]
+    old: Organization,
+    new: Organization,
+    key: _Key,
+    before: list[Cell],
+    after: list[Cell],
+    memo: dict[Any, Decided],
 ) -> tuple[int, list[OutcomeChange]]:
     category, where, span, units = key
     a, b = _Side.of(old, before), _Side.of(new, after)
@@ -302,8 +357,8 @@ def _compare(
             run: OutcomeChange | None = None
             for amount in amounts:
                 count += 1
-                was = _decided(old, a.cell(year, flags, amount.low))
-                now = _decided(new, b.cell(year, flags, amount.low))
+                was = _decided(old, a.cell(year, flags, amount.low), memo, 0)
+                now = _decided(new, b.cell(year, flags, amount.low), memo, 1)
                 if was == now:
                     run = None
                     continue
