@@ -27,6 +27,16 @@ def test_the_same_input_gives_the_same_bytes(
     assert example_files(register_db) == site_files
 
 
+def test_the_second_process_gives_the_same_bytes(
+    site_files: dict[str, bytes], register_db: Path | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large organisation's check and calendars run in a forked process: same result."""
+    from mgovern_site import _build
+
+    monkeypatch.setattr(_build, "PARALLEL_FROM", 1)
+    assert example_files(register_db) == site_files
+
+
 def test_the_latest_decisions_only_with_a_register(
     site_files: dict[str, bytes], register_db: Path | None
 ) -> None:

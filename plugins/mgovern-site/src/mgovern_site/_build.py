@@ -495,6 +495,55 @@ def _subscribe(calendars_url: str | None, group_id: str) -> str:
     return f"{base}/groups/{group_id}.ics"
 
 
+#: From this many groups on, check and the calendars run in a second process.
+PARALLEL_FROM = 200
+
+_WORK: tuple[Any, ...] | None = None  # what a forked helper computes (set before the fork)
+
+
+def _report_and_calendars() -> tuple[Report, dict[str, bytes]]:
+    assert _WORK is not None
+    org, report, start, end, stamp, with_calendars = _WORK
+    if report is None:
+        report = check(org)
+    calendars: dict[str, bytes] = {}
+    if with_calendars:
+        for group in org.groups:
+            calendars[f"calendars/groups/{group.id}.ics"] = calendar(
+                org, group=group.id, start=start, end=end, stamp=stamp
+            ).to_ical()
+    return report, calendars
+
+
+class _Helper:
+    """check's report and the calendar files: in a forked process for a large organisation
+    on a machine with a core to spare (the same result, sooner), else here when asked."""
+
+    def __init__(self, org: Organization, *work: Any) -> None:
+        import os
+
+        global _WORK
+        _WORK = (org, *work)
+        self._future: Any = None
+        if len(org.groups) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and os.name == "posix":
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(_report_and_calendars)
+
+    def result(self) -> tuple[Report, dict[str, bytes]]:
+        global _WORK
+        try:
+            if self._future is None:
+                return _report_and_calendars()
+            found: tuple[Report, dict[str, bytes]] = self._future.result()
+            self._pool.shutdown()
+            return found
+        finally:
+            _WORK = None
+
+
 def build_site(
     org: Organization,
     *,
@@ -518,10 +567,12 @@ def build_site(
 
     words = texts(org.locale)
     year = year_class(org, on)
+    stamp = dt.datetime.combine(on, dt.time(0), dt.UTC)
+    # check's report and the calendar files on the other core, for a large organisation
+    helper = _Helper(org, report, start, end, stamp, calendars_url is None)
     classes = list(cell_classes(org, years=(year,) if year is not None else None))
     partition = _partition(org, classes)
-    if report is None:
-        report = check(org)
+    report, calendars = helper.result()
     decisions = _decisions(org, db, words)
     meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
 
@@ -593,15 +644,7 @@ def build_site(
             ],
             **view,
         )
-        if calendars_url is not None:
-            continue
-        files[f"calendars/groups/{group.id}.ics"] = calendar(
-            org,
-            group=group.id,
-            start=start,
-            end=end,
-            stamp=dt.datetime.combine(on, dt.time(0), dt.UTC),
-        ).to_ical()
+    files.update(calendars)
 
     columns, deeper = _columns(org, words)
     matrices = []
