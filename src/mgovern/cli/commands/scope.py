@@ -187,10 +187,12 @@ def check_command(
     dst = dst_findings(org, first, last)
     wheel = _annual(org, first, last)
     silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
+    governance = _governance(org_path, first, last)
     if as_json:
         emit_json(
             {
                 **_report_json(report),
+                **({"governance": _governance_json(governance)} if governance is not None else {}),
                 "groups_without_meetings": silent,
                 "late_meetings": [
                     {
@@ -234,8 +236,37 @@ def check_command(
         _print_cascade(late, starved, first, last)
         _print_dst(dst, first, last)
         _print_annual(org, wheel, first, last)
-    if not report.ok or dst or wheel.not_fitting or wheel.crowded:
+        for event in governance or ():
+            click.echo(f"GOVERNANCE {event.date} {event.kind}: {event.message}")
+    unheld = [e for e in governance or () if e.kind in ("vacant", "meeting-without")]
+    if not report.ok or dst or wheel.not_fitting or wheel.crowded or unheld:
         sys.exit(EXIT_FINDINGS)
+
+
+def _governance(path: Path | None, first: Any, last: Any) -> Any:
+    """A history's governance calendar in the window (None for a plain organisation):
+    revisions taking effect, terms ending, roles falling vacant, meetings without a chair
+    or secretary (docs/revisions.md)."""
+    from mgovern.governance import governance_events
+    from mgovern.history import is_history_file, load_history
+
+    if path is None or not is_history_file(path):
+        return None
+    return governance_events(load_history(path), first, last)
+
+
+def _governance_json(events: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": e.date.isoformat(),
+            "kind": e.kind,
+            "group": e.group,
+            "subject": e.subject,
+            "message": e.message,
+            "clauses": list(e.clauses),
+        }
+        for e in events
+    ]
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
