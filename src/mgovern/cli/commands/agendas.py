@@ -98,7 +98,7 @@ def agenda_command(
     from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
     from mgovern.cli.commands.decisions import with_board_report
 
-    org = load_org(org_path)
+    org = load_org(org_path, on=when.date() if isinstance(when, dt.datetime) else when)
     actions = register_actions(db_path)
     agenda = meeting_agenda(org, group_id, when, items_path, actions=actions)
     agenda = with_board_report(org, agenda, db_path)  # a board meeting: delegated decisions
@@ -285,7 +285,7 @@ def documents_command(
     from mgovern.render import document_name, renderers
 
     publisher, parts = publisher_for(url)  # a bad URL is refused before anything else
-    org = load_org(org_path)
+    org = load_org(org_path, on=when.date() if isinstance(when, dt.datetime) else when)
     available = renderers()
     render = available.get((kind, fmt.lower()))
     if render is None:

@@ -177,10 +177,13 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     a matter no rule covers.
     """
     from mgovern.audit import audit
+    from mgovern.history import is_history_file, load_history
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
-    findings = audit(org, decisions)
+    # a history file: each decision judged by the rules and people of its own day
+    rules = load_history(org_path) if org_path and is_history_file(org_path) else org
+    findings = audit(rules, decisions)
     if as_json:
         emit_json(
             {
