@@ -288,3 +288,22 @@ def test_diff_both_ways_are_mirror_images(
     assert backward.changes == forward.mirrored().changes
     assert set(backward.structure) == set(forward.mirrored().structure)
     assert backward.cells == forward.cells
+
+
+def test_structural_changes_list_the_meetings_a_cycle_change_moves() -> None:
+    org = mgovern.example()
+    klg = org.group("klg")
+    later = attrs.evolve(klg.cycles[0], time=dt.time(13, 0))
+    groups = tuple(
+        attrs.evolve(g, cycles=(later, *g.cycles[1:])) if g.id == "klg" else g for g in org.groups
+    )
+    d = diff(
+        org, attrs.evolve(org, groups=groups), window=(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    )
+    assert not d.changed
+    kinds = {(s.kind, s.subject) for s in d.structure}
+    assert ("cycle", f"klg/{klg.cycles[0].id}") in kinds
+    removed = [s.old for s in d.structure if s.kind == "meeting" and s.old]
+    added = [s.new for s in d.structure if s.kind == "meeting" and s.new]
+    assert "2026-09-01T09:00:00+02:00" in removed
+    assert "2026-09-01T13:00:00+02:00" in added

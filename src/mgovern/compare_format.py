@@ -58,6 +58,7 @@ _TEXT = {
         },
         "added": "tillkommer",
         "removed": "utgår",
+        "changed": "ändras",
     },
     "en": {
         "title": "{old} → {new}",
@@ -98,6 +99,7 @@ _TEXT = {
         },
         "added": "added",
         "removed": "removed",
+        "changed": "changed",
     },
 }
 
@@ -302,6 +304,8 @@ def _structure_lines(d: Diff) -> list[str]:
             lines.append(f"{kind} {s.subject}: {t['added']}{_value(s.new, s)}")
         elif s.new is None:
             lines.append(f"{kind} {s.subject}: {t['removed']}{_value(s.old, s)}")
+        elif s.old == s.new:
+            lines.append(f"{kind} {s.subject} ({s.old}): {t['changed']}")
         else:
             lines.append(f"{kind} {s.subject}: {s.old} → {s.new}")
     return lines

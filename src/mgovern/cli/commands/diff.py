@@ -40,6 +40,10 @@ def _label(history: History, day: dt.date | None, name: str) -> str:
 @org_option
 @click.option("--from", "start", callback=parse_day, help="The old version: as of this day.")
 @click.option("--to", "end", callback=parse_day, help="The new version: as of this day.")
+@click.option(
+    "--meetings-from", callback=parse_day, help="List meetings added or removed from this day."
+)
+@click.option("--meetings-to", callback=parse_day, help="... up to this day (default: a year on).")
 @click.option("--markdown", is_flag=True, help="Markdown, for the board's papers.")
 @json_option
 def diff_command(
@@ -47,6 +51,8 @@ def diff_command(
     org_path: Path | None,
     start: dt.date | None,
     end: dt.date | None,
+    meetings_from: dt.date | None,
+    meetings_to: dt.date | None,
     markdown: bool,
     as_json: bool,
 ) -> None:
@@ -83,7 +89,13 @@ def diff_command(
             fail(f"--to {d1} is before --from {d0}: swap the dates")
         old, new = history.as_of(d0), history.as_of(d1)
         old_label, new_label = _label(history, d0, name), _label(history, d1, name)
-    result = diff(old, new)
+    window = None
+    if meetings_from is not None or meetings_to is not None:
+        first = meetings_from or today()
+        window = (first, meetings_to or first + dt.timedelta(days=365))
+        if window[1] < window[0]:
+            fail(f"--meetings-to {window[1]} is before --meetings-from {window[0]}")
+    result = diff(old, new, window=window)
     if as_json:
         emit_json(diff_json(result, old_label=old_label, new_label=new_label))
     elif markdown:
