@@ -307,3 +307,16 @@ def test_structural_changes_list_the_meetings_a_cycle_change_moves() -> None:
     added = [s.new for s in d.structure if s.kind == "meeting" and s.new]
     assert "2026-09-01T09:00:00+02:00" in removed
     assert "2026-09-01T13:00:00+02:00" in added
+
+
+def test_cli_diff_of_two_plain_files(tmp_path: Path) -> None:
+    text = mgovern.dumps(mgovern.example())
+    old, new = tmp_path / "old.toml", tmp_path / "new.toml"
+    old.write_text(text, encoding="utf-8")
+    new.write_text(text.replace("amount_max = 100\n", "amount_max = 120\n", 1), encoding="utf-8")
+    assert text.count("amount_max = 100\n") >= 1
+    result = CliRunner().invoke(build_cli(), ["diff", str(old), str(new), "--json"])
+    assert result.exit_code == 1, result.output
+    same = CliRunner().invoke(build_cli(), ["diff", str(old), str(old)])
+    assert same.exit_code == 0, same.output
+    assert "old.toml → old.toml" in same.output
