@@ -3,6 +3,7 @@ external, the command line, and publishing through the existing stores."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,24 @@ def test_the_second_process_gives_the_same_bytes(
     assert example_files(register_db) == site_files
 
 
+def test_the_year_wheel_when_the_feature_exists(site_files: dict[str, bytes]) -> None:
+    try:
+        from mgovern.annual import plan
+    except ImportError:
+        assert "arshjul.html" not in site_files
+        return
+    import mgovern
+
+    from .conftest import ON
+
+    page = site_files["arshjul.html"].decode()
+    planned = plan(mgovern.example(), dt.date(ON.year, 1, 1), dt.date(ON.year, 12, 31))
+    assert planned.plans
+    assert page.count("<section") == len(planned.plans)
+    for found in planned.plans:
+        assert f"<h2>{found.matter.name}</h2>" in page
+
+
 def test_the_latest_decisions_only_with_a_register(
     site_files: dict[str, bytes], register_db: Path | None
 ) -> None:
@@ -49,8 +68,9 @@ def test_the_latest_decisions_only_with_a_register(
 
 def test_every_page_is_html5_with_the_organisations_language(site_files: dict[str, bytes]) -> None:
     pages = {n: d for n, d in site_files.items() if n.endswith(".html")}
-    # ten groups; start, matrix, form, coverage, contents, and the decisions with a register
-    assert len(pages) == 10 + 5 + ("decisions.html" in pages)
+    # ten groups; start, matrix, form, coverage, contents; the decisions with a register,
+    # the year wheel where mgovern.annual is installed
+    assert len(pages) == 10 + 5 + ("decisions.html" in pages) + ("arshjul.html" in pages)
     for name, data in pages.items():
         parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
         tree = parser.parse(data)  # raises on any parse error

@@ -459,6 +459,39 @@ def _decisions(
     ]
 
 
+def _year_wheel(org: Organization, on: dt.date) -> dict[str, Any] | None:
+    """The year's annual matters planned back through the meetings (mgovern.annual); None
+    when that module is not installed or the organisation has no annual matters."""
+    if not getattr(org, "annual", ()):
+        return None
+    try:
+        from mgovern.annual import plan
+    except ImportError:
+        return None
+    found = plan(org, dt.date(on.year, 1, 1), dt.date(on.year, 12, 31))
+    return {
+        "plans": [
+            {
+                "name": p.matter.name,
+                "decision": _when(p.decision.start, org),
+                "stages": [
+                    {
+                        "group": s.stage.group,
+                        "group_name": org.group(s.stage.group).name,
+                        "when": _when(s.meeting.start, org),
+                        "deadline": _when(s.meeting.agenda_deadline, org)
+                        if s.meeting.agenda_deadline
+                        else "",
+                    }
+                    for s in p.stages
+                ],
+            }
+            for p in found.plans
+        ],
+        "problems": [str(n) for n in (*found.not_fitting, *found.crowded)],
+    }
+
+
 def _known(org: Organization, group_id: str) -> bool:
     return any(g.id == group_id for g in org.groups)
 
@@ -574,6 +607,7 @@ def build_site(
     partition = _partition(org, classes)
     report, calendars = helper.result()
     decisions = _decisions(org, db, words)
+    wheel = _year_wheel(org, on)
     meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
 
     env = jinja2.Environment(
@@ -589,6 +623,7 @@ def build_site(
         ("who-decides.html", words["who_decides"]),
         ("where.html", words["where"]),
         ("coverage.html", words["coverage"]),
+        *((("arshjul.html", words["wheel"]),) if wheel is not None else ()),
         *((("decisions.html", words["decisions"]),) if decisions is not None else ()),
         ("sitemap.html", words["sitemap"]),
     ]
@@ -697,6 +732,14 @@ def build_site(
         [str(words["coverage"])],
         report=_report_view(org, report),
     )
+    if wheel is not None:
+        page(
+            "arshjul.html",
+            "arshjul.html.j2",
+            f"{words['wheel']} {on.year}",
+            [p["name"] for p in wheel["plans"]],
+            wheel=wheel,
+        )
     if decisions is not None:
         page(
             "decisions.html",
