@@ -1,6 +1,6 @@
 """mgovern at city scale: ratios measured in the same run, against the libraries it uses.
 
-    python benchmarks/run.py [--quick] [--output benchmarks/results/run.json]
+    python benchmarks/run.py [--quick] [--only plan] [--output benchmarks/results/run.json]
 
 For each size of synthetic organisation (``benchmarks/synthetic.py``), each measurement
 runs in a child process of its own (so peak memory is that phase's, and no cache is
@@ -17,6 +17,14 @@ shared) and reports:
   group (same homes, checked). Target >= 20x from 1,000 groups up.
 - **check**: the exact coverage analysis; growth per doubling of groups, target <= 2.3.
 - **CLI start**: ``mgovern --help`` against ``python -c pass``. Target <= 5x.
+- **planning**: :func:`mgovern.agenda.plan` over a year of the embedded example's
+  meetings with 1,000, 10,000 and 100,000 submitted items (``synthetic_items``), each
+  size in a process of its own after a warm-up plan (the schedules, the clause index and
+  the plugins, reported apart); items per second of the process's CPU time (one
+  thread; wall time is also recorded), and its ratio to the 1,000-item rate. The
+  example cannot hold 10,000 items a year, so most are carried from meeting to meeting
+  and each agenda lists them: the moves per item are reported too. Target: near-linear,
+  the ratio >= 0.5 at 100 times the items.
 
 These machines are noisy: read the ratios, not the seconds.
 """
@@ -44,6 +52,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 FULL_SIZES = (250, 1000, 2000, 5000)
 QUICK_SIZES = (250, 500, 1000)
+PLAN_ITEMS = (1000, 10000, 100000)
+QUICK_PLAN_ITEMS = (1000, 10000)
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -242,6 +252,40 @@ def phase_check(size: int) -> dict[str, Any]:
     }
 
 
+def phase_plan(count: int) -> dict[str, Any]:
+    from collections import Counter
+
+    from synthetic import synthetic_items
+
+    import mgovern
+    from mgovern.agenda import plan
+    from mgovern.plugins import make_plugin_manager
+
+    org = mgovern.example()
+    pm = make_plugin_manager(entry_points=False)
+    items = synthetic_items(org, count, 0, YEAR[0].year)
+    start = time.perf_counter()
+    plan(org, items[:10], *YEAR, pm=pm)  # schedules, clause index: once per organisation
+    setup_seconds = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    agendas, unplaced = plan(org, items, *YEAR, pm=pm)
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    placed = sum(len(a.items) for a in agendas)
+    assert placed + len(unplaced) == count, "every item is placed once or left out"
+    return {
+        "items": count,
+        "agendas": len(agendas),
+        "placed": placed,
+        "unplaced": len(unplaced),
+        "unplaced_by_reason": dict(Counter(m.reason.value for m in unplaced)),
+        "moves": sum(len(a.forwarded) + len(a.deferred) for a in agendas),
+        "setup_seconds": setup_seconds,
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "items_per_second": count / cpu_seconds,
+    }
+
+
 def _child(phase: Callable[..., dict[str, Any]], args: tuple[Any, ...], conn: Connection) -> None:
     result = phase(*args)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -289,13 +333,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=Path(__file__).parent / "results" / "run.json"
     )
+    parser.add_argument(
+        "--only",
+        choices=["plan"],
+        help="only this phase, e.g. --only plan --output benchmarks/results/plan.json",
+    )
     options = parser.parse_args(argv)
-    sizes = QUICK_SIZES if options.quick else FULL_SIZES
+    sizes: tuple[int, ...] = ()
+    if options.only is None:
+        sizes = QUICK_SIZES if options.quick else FULL_SIZES
     calendar_sizes = sizes[:1] if options.quick else sizes[:3]
     matters = 3000 if options.quick else 20000
     results: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "quick": options.quick,
+        "only": options.only,
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
@@ -311,52 +363,76 @@ def main(argv: list[str] | None = None) -> int:
         row["routing"] = isolated(phase_routing, size, matters)
         row["check"] = isolated(phase_check, size)
         results["sizes"][size] = row
-    results["cli"] = cli_start(5)
+    if options.only is None:
+        results["cli"] = cli_start(5)
+    results["plan"] = {}
+    for count in QUICK_PLAN_ITEMS if options.quick else PLAN_ITEMS:
+        print(f"... planning {count} items", file=sys.stderr, flush=True)
+        results["plan"][count] = isolated(phase_plan, count)
 
     mode = "quick" if options.quick else "full"
     lines.append(
         f"mgovern benchmarks ({mode}): Python {results['python']} on {results['machine']}, "
         f"{results['cpus']} cpus; ratios are measured in the same run"
     )
+    if sizes:
+        lines.append("")
+        lines.append(
+            f"{'groups':>6}  {'calendars mgovern/floor':<38} {'occurrences mgovern/r-i-e':<30} "
+            f"{'routing route/naive':<42} check"
+        )
+        previous: tuple[int, float] | None = None
+        for size, row in results["sizes"].items():
+            cells = ["-", "-"]
+            if "calendars" in row:
+                c = row["calendars"]
+                c["ratio"] = c["mgovern_seconds"] / c["floor_seconds"]
+                judged = verdict(c["ratio"], 1.3, at_most=True)
+                cells[0] = f"{c['ratio']:5.2f}x {judged:<22} {c['peak_mib']:5.0f} MiB"
+                o = row["occurrences"]
+                o["ratio"] = o["mgovern_seconds"] / o["reader_seconds"]
+                cells[1] = f"{o['ratio']:5.2f}x ({o['instants']} inst.) {o['peak_mib']:4.0f} MiB"
+            r = row["routing"]
+            r["ratio"] = r["route_per_second"] / r["naive_per_second"]
+            judged = (
+                verdict(r["ratio"], 20, at_most=False) if size >= 1000 else "(target from 1000)"
+            )
+            cells.append(f"{r['route_per_second']:7.0f}/s {r['ratio']:5.1f}x {judged}")
+            k = row["check"]
+            growth = ""
+            if previous is not None:
+                factor = k["seconds"] / previous[1]
+                per_doubling = factor ** (1 / math.log2(size / previous[0]))
+                k["growth"] = factor
+                k["growth_per_doubling"] = per_doubling
+                judged = verdict(per_doubling, 2.3, at_most=True)
+                growth = f" x{factor:.2f}, {per_doubling:.2f}/doubling {judged}"
+            cells.append(f"{k['seconds']:6.1f} s{growth}, {k['peak_mib']:.0f} MiB")
+            previous = (size, k["seconds"])
+            lines.append(f"{size:>6}  {cells[0]:<38} {cells[1]:<30} {cells[2]:<42} {cells[3]}")
+        cli = results["cli"]
+        lines.append("")
+        lines.append(
+            f"CLI start: mgovern --help {cli['mgovern_seconds'] * 1000:.0f} ms, "
+            f"python -c pass {cli['python_seconds'] * 1000:.0f} ms: {cli['ratio']:.2f}x "
+            f"{verdict(cli['ratio'], 5, at_most=True)}"
+        )
     lines.append("")
     lines.append(
-        f"{'groups':>6}  {'calendars mgovern/floor':<38} {'occurrences mgovern/r-i-e':<30} "
-        f"{'routing route/naive':<42} check"
+        "planning a year of the example's meetings: items per CPU second (ratio to 1,000 "
+        "items), placed, left out, moves per item, peak memory"
     )
-    previous: tuple[int, float] | None = None
-    for size, row in results["sizes"].items():
-        cells = ["-", "-"]
-        if "calendars" in row:
-            c = row["calendars"]
-            c["ratio"] = c["mgovern_seconds"] / c["floor_seconds"]
-            judged = verdict(c["ratio"], 1.3, at_most=True)
-            cells[0] = f"{c['ratio']:5.2f}x {judged:<22} {c['peak_mib']:5.0f} MiB"
-            o = row["occurrences"]
-            o["ratio"] = o["mgovern_seconds"] / o["reader_seconds"]
-            cells[1] = f"{o['ratio']:5.2f}x ({o['instants']} inst.) {o['peak_mib']:4.0f} MiB"
-        r = row["routing"]
-        r["ratio"] = r["route_per_second"] / r["naive_per_second"]
-        judged = verdict(r["ratio"], 20, at_most=False) if size >= 1000 else "(target from 1000)"
-        cells.append(f"{r['route_per_second']:7.0f}/s {r['ratio']:5.1f}x {judged}")
-        k = row["check"]
-        growth = ""
-        if previous is not None:
-            factor = k["seconds"] / previous[1]
-            per_doubling = factor ** (1 / math.log2(size / previous[0]))
-            k["growth"] = factor
-            k["growth_per_doubling"] = per_doubling
-            judged = verdict(per_doubling, 2.3, at_most=True)
-            growth = f" x{factor:.2f}, {per_doubling:.2f}/doubling {judged}"
-        cells.append(f"{k['seconds']:6.1f} s{growth}, {k['peak_mib']:.0f} MiB")
-        previous = (size, k["seconds"])
-        lines.append(f"{size:>6}  {cells[0]:<38} {cells[1]:<30} {cells[2]:<42} {cells[3]}")
-    cli = results["cli"]
-    lines.append("")
-    lines.append(
-        f"CLI start: mgovern --help {cli['mgovern_seconds'] * 1000:.0f} ms, "
-        f"python -c pass {cli['python_seconds'] * 1000:.0f} ms: {cli['ratio']:.2f}x "
-        f"{verdict(cli['ratio'], 5, at_most=True)}"
-    )
+    base: float | None = None
+    for count, p in results["plan"].items():
+        base = base or p["items_per_second"]
+        p["ratio"] = p["items_per_second"] / base
+        judged = verdict(p["ratio"], 0.5, at_most=False) if count != min(results["plan"]) else ""
+        lines.append(
+            f"{count:>7} items  {p['items_per_second']:7.0f}/s ({p['ratio']:.2f}) {judged:<22} "
+            f"{p['placed']:>6} placed, {p['unplaced']:>6} left out, "
+            f"{p['moves'] / count:4.1f} moves/item, setup {p['setup_seconds']:.1f} s, "
+            f"{p['peak_mib']:.0f} MiB"
+        )
     print("\n".join(lines))
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")

@@ -1,7 +1,8 @@
 """A deterministic synthetic organisation of realistic shape, for the scale benchmarks.
 
 ``synthetic_organization(n_groups, seed)`` builds a four-level tree, the shape of a
-Swedish city administration:
+Swedish city administration (``synthetic_items(org, count, seed)`` draws a year of
+submitted agenda items for any organisation):
 
 - depth 0: one board (*nämnd*), the root;
 - depth 1: offices (*förvaltningar*), about one per 90 groups;
@@ -40,6 +41,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from mgovern.model import (
+    AgendaItem,
     AmountUnit,
     BaseAmount,
     Blackout,
@@ -64,7 +66,7 @@ from mgovern.model import (
     StrategicCriterion,
 )
 
-__all__ = ["FAMILIES", "FUNCTIONAL", "synthetic_organization"]
+__all__ = ["FAMILIES", "FUNCTIONAL", "synthetic_items", "synthetic_organization"]
 
 # --- vocabulary ---------------------------------------------------------------------------
 #: Ladder families: (family, unit of the thresholds, (t1, t2, t3), {category: keywords}).
@@ -808,3 +810,45 @@ def synthetic_organization(n_groups: int, seed: int = 0) -> Organization:
             Blackout("Mellandagar", MonthDay(12, 27), MonthDay(12, 30)),
         ),
     )
+
+
+# --- agenda items -------------------------------------------------------------------------
+def synthetic_items(
+    org: Organization, count: int, seed: int = 0, year: int = 2026
+) -> list[AgendaItem]:
+    """``count`` items submitted to ``org``'s groups over ``year``, the same for the same
+    seed: any group raises any category (so many are forwarded), amounts from none to
+    tens of millions, a fifth give only a title (for the classifier), one in ten names
+    the series it is meant for, one in twenty is urgent; submitted at any minute."""
+    rng = random.Random(seed)
+    groups = list(org.groups)
+    categories = list(org.categories)
+    kinds = list(Kind)
+    begin = dt.datetime(year, 1, 1, tzinfo=org.zone)
+    minutes = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days * 24 * 60
+    items = []
+    for index in range(count):
+        group = rng.choice(groups)
+        category = rng.choice(categories)
+        keyword = category.keywords[0] if category.keywords else category.name
+        amount = rng.choice((None, None, 0, 100_000, 1_000_000, 3_200_000, 30_000_000))
+        title_only = rng.random() < 0.2
+        title = f"{keyword.capitalize()} {index}"
+        if title_only and amount:
+            title += f", {amount / 1_000_000:.1f} mnkr".replace(".", ",")
+        named = rng.choice(group.cycles).id if group.cycles and rng.random() < 0.1 else None
+        items.append(
+            AgendaItem(
+                f"item-{index:06d}",
+                title,
+                group.id,
+                cycle=named,
+                kind=None if title_only else rng.choice(kinds),
+                category=None if title_only else category.id,
+                amount=None if title_only or amount is None else Decimal(amount),
+                minutes=rng.choice((None, None, None, 5, 10, 15, 20, 30, 45)),
+                submitted=begin + dt.timedelta(minutes=rng.randrange(minutes)),
+                urgent=rng.random() < 0.05,
+            )
+        )
+    return items

@@ -44,6 +44,8 @@ _LABELS = {
             "late": "för sent inkommet",
             "not-accepted": "tas inte emot av detta möte",
             "overflow": "får inte plats",
+            "too-long": "längre än gruppens möten rymmer",
+            "no-meeting": "inget möte i perioden",
         },
     },
     "en": {
@@ -78,6 +80,8 @@ _LABELS = {
             "late": "submitted late",
             "not-accepted": "not taken by this meeting",
             "overflow": "does not fit",
+            "too-long": "longer than any meeting of the group",
+            "no-meeting": "no meeting in the period",
         },
     },
 }
