@@ -35,7 +35,6 @@ id is added), anything else is replaced. See docs/revisions.md for why.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -203,22 +202,31 @@ def _tables_with_ids(value: Any) -> bool:
 
 
 def _toml(path: Path) -> dict[str, Any]:
+    """A file's TOML data through the same bounded reader as organisation files (size,
+    nesting, byte-order mark, one-line errors)."""
+    from mgovern.config import read_file, read_toml
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError("file not found: check the path", source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", source=str(path)) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"TOML syntax error: {exc}", source=str(path)) from None
+        text = read_file(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text: save it as UTF-8", source=str(path)) from None
+    return read_toml(text, source=str(path))
+
+
+def _tables(data: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+    """``[[key]]`` tables of a history file, or a one-line error saying how to write them."""
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"write each as a [[{key}]] table", path=key, source=source)
+    return value
 
 
 def is_history_file(path: str | Path) -> bool:
-    """Whether ``path`` is a history file (it names the file it is ``based_on``)."""
+    """Whether ``path`` is a history file (it names the file it is ``based_on``); reads at
+    most its first 64 KiB (never all of a device or pipe)."""
     try:
-        head = Path(path).read_bytes()[:65536].decode("utf-8-sig", errors="replace")
+        with Path(path).open("rb") as handle:
+            head = handle.read(65536).decode("utf-8-sig", errors="replace")
     except OSError:
         return False
     return any(line.split("=")[0].strip() == "based_on" for line in head.splitlines())
@@ -254,9 +262,12 @@ def loads_history(data: dict[str, Any], base: dict[str, Any], *, source: str) ->
             path=extra[0],
             source=source,
         )
+    from mgovern.config import check_with_plugins
+
     revisions = [Revision(None, "", structure(base, Organization, source=source))]
+    check_with_plugins(revisions[0].organization, source=source)
     current = base
-    for i, raw in enumerate(data.get("revisions", [])):
+    for i, raw in enumerate(_tables(data, "revisions", source)):
         where = f"revisions[{i}]"
         effective = raw.get("effective")
         if not isinstance(effective, dt.date) or isinstance(effective, dt.datetime):
@@ -270,10 +281,11 @@ def loads_history(data: dict[str, Any], base: dict[str, Any], *, source: str) ->
             )
         current = merge(current, {k: v for k, v in raw.items() if k not in _REVISION_KEYS})
         org = structure(current, Organization, source=f"{source}: {where}")
+        check_with_plugins(org, source=f"{source}: {where}")
         revisions.append(Revision(effective, str(raw.get("title", "")), org))
     appointments = tuple(
         _appointment(raw, f"appointments[{i}]", revisions, source)
-        for i, raw in enumerate(data.get("appointments", []))
+        for i, raw in enumerate(_tables(data, "appointments", source))
     )
     return History(tuple(revisions), appointments)
 

@@ -19,21 +19,24 @@ from typing import Any, NoReturn
 import click
 
 from mgovern import __version__
-from mgovern.exceptions import MgovernError
+from mgovern.exceptions import MgovernError, shorten
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
-
-
-def shorten(text: str, limit: int = 80) -> str:
-    """``text`` cut to ``limit`` characters (an ellipsis says so): what an error quotes."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def fail(message: str) -> NoReturn:
     """Print one error line and leave with exit code 2."""
     click.echo(f"mgovern: error: {message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def _middle(text: str, limit: int = 80) -> str:
+    """A long path cut in the middle, so that its start and its file name both show."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"
 
 
 class RootGroup(click.Group):
@@ -50,10 +53,8 @@ class RootGroup(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
         except OSError as exc:  # a folder that is a file, a read-only share, a full disk
-            where = shorten(str(exc.filename)) if exc.filename else "output"
+            where = _middle(str(exc.filename)) if exc.filename else "output"
             fail(f"{where}: {exc.strerror or exc}; choose another path or fix its permissions")
-        except OverflowError:
-            fail("a date is out of range: use dates between years 1900 and 2100")
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mgovern.cli.app import fail, shorten
+from mgovern.cli.app import fail
+from mgovern.exceptions import shorten
 
 if TYPE_CHECKING:
     from mgovern.model import Organization
@@ -60,6 +61,14 @@ def default_window() -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year + 1, 12, 31)
 
 
+def _within_years(when: dt.date) -> None:
+    """Days the library can compute with: mgovern.bounds' years, as for the files."""
+    from mgovern.bounds import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise click.BadParameter(f"use a day between the years {FIRST_YEAR} and {LAST_YEAR}")
+
+
 def parse_stamp(_: click.Context, __: click.Parameter, value: str | None) -> dt.datetime | None:
     """``--stamp``: an ISO date-time; a naive one is taken as UTC."""
     if value is None:
@@ -70,6 +79,7 @@ def parse_stamp(_: click.Context, __: click.Parameter, value: str | None) -> dt.
         raise click.BadParameter(
             f"{shorten(value, 40)!r} is not a date-time; write e.g. 2026-01-01T00:00Z"
         ) from None
+    _within_years(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -98,27 +108,29 @@ def resolve_window(
     default_start, default_end = default or default_window()
     first = start.date() if start else default_start
     last = end.date() if end else default_end
+    from mgovern.bounds import FIRST_YEAR, LAST_YEAR
+
+    for flag, day in (("--from", first), ("--to", last)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            fail(f"{flag} {day}: use a day between the years {FIRST_YEAR} and {LAST_YEAR}")
     if last < first:
         fail(f"--to {last} is before --from {first}: swap the dates")
     return first, last
 
 
 def parse_amount(_: click.Context, __: click.Parameter, value: str | None) -> Any:
-    """``--amount``: read exactly as an amount in an item file is read."""
-    from decimal import Decimal, InvalidOperation
+    """``--amount``: read exactly as an amount in an item file is read
+    (:func:`mgovern.bounds.parse_amount`: decimal comma, spaces as thousands separators,
+    the same bounds)."""
+    from mgovern.bounds import parse_amount as read_amount
+    from mgovern.exceptions import ConfigError
 
     if value is None:
         return None
-    text = value.replace(" ", "").replace("_", "")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise click.BadParameter(
-            f"{shorten(value, 40)!r} is not an amount; write e.g. 3000000"
-        ) from None
-    if not amount.is_finite() or amount < 0:
-        raise click.BadParameter(f"{shorten(value, 40)!r}: the amount must be a number >= 0")
-    return amount
+        return read_amount(value)
+    except ConfigError as exc:
+        raise click.BadParameter(exc.message) from None
 
 
 def load_org(path: Path | None, *, on: dt.date | None = None) -> Organization:
@@ -141,11 +153,13 @@ def parse_day(_: click.Context, __: click.Parameter, value: str | None) -> dt.da
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
             f"{shorten(value, 40)!r} is not a date; write e.g. 2026-03-17"
         ) from None
+    _within_years(day)
+    return day
 
 
 def on_option(func: F) -> F:
@@ -161,11 +175,13 @@ def on_option(func: F) -> F:
 def parse_meeting_when(_: click.Context, __: click.Parameter, value: str) -> Any:
     """``--date``: a meeting's day, or its day and time when a group meets twice a day."""
     try:
-        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+        when = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
             f"{shorten(value, 40)!r} is not a date; write e.g. 2026-03-17 (or 2026-03-17T09:00)"
         ) from None
+    _within_years(when)
+    return when
 
 
 def db_option(func: F) -> F:
