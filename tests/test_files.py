@@ -83,7 +83,8 @@ def test_output_path_mistakes_are_one_line_exit_2(tmp_path: Path) -> None:
         ["calendars", "--out", str(tmp_path / "c"), "--from", "0001-01-01", "--to", "0001-12-31"],
     )
     assert far.exit_code == 2
-    assert "out of range" in far.stderr
+    assert "--from 0001-01-01: use a day between the years 1900 and 2100" in far.stderr
+    assert not (tmp_path / "c").exists()
 
 
 def test_the_pytest_plugin_needs_no_hypothesis() -> None:
