@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mgovern.bounds import FIRST_YEAR, LAST_YEAR, MAX_FILE_BYTES, check_text, parse_amount
+from mgovern.bounds import FIRST_YEAR, LAST_YEAR, check_text, parse_amount
 from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError, listing, quote
 from mgovern.model import GROUP_DECIDES, Matter, Organization
@@ -92,17 +92,9 @@ def load_decision_list(org: Organization, path: str | Path) -> DecisionBatch:
         raise ConfigError(
             f"is not a decision list: give a {' or '.join(SUFFIXES)} file", source=str(path)
         )
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ConfigError("file not found: check the path", source=str(path)) from None
-    except IsADirectoryError:
-        raise ConfigError("is a directory, not a file", source=str(path)) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ConfigError(f"is larger than {MAX_FILE_BYTES:,} bytes: split it", source=str(path))
+    from mgovern.config import read_file
+
+    raw = read_file(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -19,21 +19,6 @@ if TYPE_CHECKING:
     from mgovern.annual import AnnualPlan, YearPlan
     from mgovern.model import Organization
 
-_MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
 
 def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
     """(start, month, group label, cycle name, matter name, what, deadline) per stage."""
@@ -124,12 +109,14 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
         else:
             out.extend("  " + line for line in table(header, [cells(r) for r in chosen], left=7))
 
+    from mgovern.wheel import MONTHS
+
     out.append("")
     out.append(f"{sub}Per månad")
     for month in range(1, 13):
         chosen = [r for r in rows if r[0].year == year and r[1] == month]
         if chosen:
-            block(_MONTHS[month - 1].capitalize(), chosen)
+            block(MONTHS[month - 1].capitalize(), chosen)
     out.append("")
     out.append(f"{sub}Per grupp")
     for group in org.groups:
