@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import attrs
 import recurring_ical_events
@@ -107,3 +108,20 @@ def test_cli_governance_writes_the_ics(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().count(b"BEGIN:VEVENT") == 3
+
+
+def test_governance_ics_reads_alike_in_ical_js(mgovern_icaljs: Any) -> None:
+    """ical.js (Thunderbird's engine) reads governance.ics as recurring-ical-events does:
+    the same events on the same days, each one day long."""
+    history = load_history(HISTORY)
+    events = governance_events(history, *YEAR)
+    stamp = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    data = governance_calendar(history.as_of(YEAR[1]), events, stamp=stamp).to_ical()
+    python = {
+        (str(e["UID"]), e["DTSTART"].dt)
+        for e in recurring_ical_events.of(Calendar.from_ical(data)).between(*YEAR)
+    }
+    javascript = mgovern_icaljs.instants(data)
+    assert len(javascript) == len(python) == len(events) > 0
+    assert {(uid, start.date()) for uid, start, _ in javascript} == python
+    assert all(end - start == dt.timedelta(days=1) for _, start, end in javascript)
