@@ -540,9 +540,10 @@ def check_with_plugins(
     """
     if not (org.closed_days.regions or org.closed_days.include):
         return
+    from mgovern.clock import today as clock_today
     from mgovern.cycles import closed_days
 
-    today = dt.date.today()
+    today = clock_today()
     try:
         closed_days(org, today, today, pm=pm)
     except ConfigError as exc:
