@@ -171,6 +171,7 @@ def test_mgovern_site_publishes_through_a_file_url_without_rewriting(tmp_path: P
         (("--out", "x", "--to-url", "file:y"), "give --out DIR or --to-url URL"),
         (("--to-url", "gopher://x/"), "gopher"),
         (("--out", "x", "--db", "no-such.sqlite"), "no such register"),
+        (("--out", "x", "--on", "9999-01-01"), "use a day between the years 1900 and 2100"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_2(
@@ -181,6 +182,26 @@ def test_mistakes_are_one_line_and_exit_2(
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_a_history_gives_the_people_of_the_sites_day(tmp_path: Path) -> None:
+    """With a history file as --org, the site shows who held each role on --on: Mark och
+    värdering's head changes on 1 September 2026 in the example's history."""
+    from importlib import resources
+
+    history = Path(str(resources.files("mgovern.examples"))) / "exploateringskontoret-historik.toml"
+    pages = {}
+    for day in ("2026-06-01", "2026-10-01"):
+        out = tmp_path / day
+        result = CliRunner().invoke(
+            build_cli(), ["site", "--org", str(history), "--on", day, "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        pages[day] = (out / "groups" / "mv.html").read_text(encoding="utf-8")
+    assert "Henrik Blom" in pages["2026-06-01"]
+    assert "Sara Lind" not in pages["2026-06-01"]
+    assert "Sara Lind" in pages["2026-10-01"]
+    assert "Henrik Blom" not in pages["2026-10-01"]
 
 
 @pytest.fixture

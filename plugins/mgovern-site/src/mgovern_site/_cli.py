@@ -10,7 +10,14 @@ from typing import Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, fail
-from mgovern.cli.options import db_option, json_option, load_org, org_option, resolve_window
+from mgovern.cli.options import (
+    db_option,
+    json_option,
+    load_org,
+    org_option,
+    parse_day,
+    resolve_window,
+)
 
 
 @click.command("site")
@@ -31,7 +38,7 @@ from mgovern.cli.options import db_option, json_option, load_org, org_option, re
 @click.option(
     "--on",
     "on",
-    type=click.DateTime(["%Y-%m-%d"]),
+    callback=parse_day,
     default=None,
     help="The day the site describes (default: today, or SOURCE_DATE_EPOCH's day).",
 )
@@ -60,7 +67,7 @@ def site_command(
     org_path: Path | None,
     out: Path | None,
     url: str | None,
-    on: dt.datetime | None,
+    on: dt.date | None,
     start: dt.datetime | None,
     end: dt.datetime | None,
     calendars_url: str | None,
@@ -87,8 +94,8 @@ def site_command(
         target = publisher_for(url)  # a bad URL is refused before the work starts
     if db_path is not None and not db_path.is_file():
         fail(f"{db_path}: no such register; run 'mgovern decisions import' first")
-    org = load_org(org_path)
-    day = on.date() if on else today()
+    day = on or today()
+    org = load_org(org_path, on=day)  # a history file: the rules and people of that day
     first, last = resolve_window(
         start, end, (dt.date(day.year, 1, 1), dt.date(day.year + 1, 12, 31))
     )
