@@ -232,3 +232,27 @@ def test_strategies_without_hypothesis_say_what_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "need Hypothesis: pip install hypothesis" in done.stdout
+
+
+# --- every day and year option is bounded like the files ---------------------------------
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["actions", "--on", "9999-12-31"], "'--on': use a day between the years 1900 and 2100"),
+        (["decisions", "list", "--from", "9999-12-31"], "'--from': use a day between"),
+        (["decisions", "list", "--to", "0001-01-01"], "'--to': use a day between"),
+        (["arshjul", "--year", "99999"], "'--year': 99999 is not in the range 1900<=x<=2100"),
+        (["arshjul", "--year", "0"], "'--year': 0 is not in the range 1900<=x<=2100"),
+    ],
+)
+def test_days_and_years_out_of_range_are_one_line(args: list[str], expected: str) -> None:
+    code, _, err = run(*args)
+    assert code == 2
+    (line,) = err.strip().splitlines()[-1:]
+    assert expected in line
+    assert "Traceback" not in err
+
+
+def test_a_usage_mistake_in_a_subcommand_points_at_its_own_help() -> None:
+    _, _, err = run("decisions", "list", "--from", "x")
+    assert err.strip().endswith("(see 'cli decisions list --help')")

@@ -64,10 +64,10 @@ class RootGroup(click.Group):
             click.echo(exc.ctx.get_help() if exc.ctx else self.get_usage(click.Context(self)))
             sys.exit(EXIT_BAD_INPUT)
         except click.UsageError as exc:
-            where = f" (see 'mgovern {exc.ctx.info_name} --help')" if exc.ctx else ""
             command = exc.ctx.command_path if exc.ctx else "mgovern"
+            where = f" (see '{command} --help')" if exc.ctx and exc.ctx.parent else ""
             message = shorten(exc.format_message(), 240)
-            fail(f"{command}: {message}{where if command != 'mgovern' else ''}")
+            fail(f"{command}: {message}{where}")
         except click.ClickException as exc:
             fail(shorten(exc.format_message(), 280))
         except click.Abort:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from mgovern.bounds import FIRST_YEAR, LAST_YEAR
 from mgovern.cli.app import fail
 from mgovern.exceptions import shorten
 
@@ -63,8 +64,6 @@ def default_window() -> tuple[dt.date, dt.date]:
 
 def _within_years(when: dt.date) -> None:
     """Days the library can compute with: mgovern.bounds' years, as for the files."""
-    from mgovern.bounds import FIRST_YEAR, LAST_YEAR
-
     if not FIRST_YEAR <= when.year <= LAST_YEAR:
         raise click.BadParameter(f"use a day between the years {FIRST_YEAR} and {LAST_YEAR}")
 
@@ -108,8 +107,6 @@ def resolve_window(
     default_start, default_end = default or default_window()
     first = start.date() if start else default_start
     last = end.date() if end else default_end
-    from mgovern.bounds import FIRST_YEAR, LAST_YEAR
-
     for flag, day in (("--from", first), ("--to", last)):
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             fail(f"{flag} {day}: use a day between the years {FIRST_YEAR} and {LAST_YEAR}")
@@ -160,6 +157,10 @@ def parse_day(_: click.Context, __: click.Parameter, value: str | None) -> dt.da
         ) from None
     _within_years(day)
     return day
+
+
+#: ``--year``: the years the library computes with, checked by click.
+YEAR = click.IntRange(FIRST_YEAR, LAST_YEAR)
 
 
 def on_option(func: F) -> F:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import cli
-from mgovern.cli.options import db_option, json_option, load_org, org_option
+from mgovern.cli.options import db_option, json_option, load_org, org_option, parse_day
 from mgovern.cli.output import emit_json, table
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _state_data(
 @click.option("--person", help="Only the actions this person (an id) owns.")
 @click.option(
     "--on",
-    type=click.DateTime(["%Y-%m-%d"]),
+    callback=parse_day,
     help="The day to look from (default: today, or SOURCE_DATE_EPOCH's).",
 )
 @json_option
@@ -85,7 +85,7 @@ def actions_command(
     db_path: Path | None,
     group_id: str | None,
     person: str | None,
-    on: dt.datetime | None,
+    on: dt.date | None,
     as_json: bool,
 ) -> None:
     """Open, due and overdue actions, and where each overdue one is followed up.
@@ -101,7 +101,7 @@ def actions_command(
 
     org = load_org(org_path)
     _, actions = register_contents(org, org_path, db_path)
-    day = on.date() if on is not None else today()
+    day = on if on is not None else today()
     states = action_list(org, actions, day, group=group_id, person=person)
     overdue = tuple(s.action for s in states if s.standing is Standing.OVERDUE)
     # placed among all overdue actions: their follow-ups share the meetings' time

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
-from mgovern.cli.options import json_option, load_org, org_option, parse_stamp
+from mgovern.cli.options import YEAR, json_option, load_org, org_option, parse_stamp
 from mgovern.cli.output import emit_json, table
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
 
 @cli.command("arshjul")
 @org_option
-@click.option("--year", type=int, help="The year (default: this year).")
+@click.option("--year", type=YEAR, help="The year (default: this year).")
 @click.option(
     "--format",
     "fmt",
@@ -171,7 +171,7 @@ def arshjul_command(
     from mgovern.wheel import svg_wheel
 
     org = load_org(org_path)
-    year = year or today().year
+    year = year if year is not None else today().year
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     wheel = plan(org, first, last)
     if svg_path is not None:

@@ -21,6 +21,7 @@ from mgovern.cli.options import (
     json_option,
     load_org,
     org_option,
+    parse_day,
     parse_meeting_when,
 )
 from mgovern.cli.output import emit_json, matter_text
@@ -135,14 +136,14 @@ def _record_text(record: Any) -> str:
 @decisions_group.command("list")
 @org_option
 @db_option
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day.")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day.")
+@click.option("--from", "start", callback=parse_day, help="First day.")
+@click.option("--to", "end", callback=parse_day, help="Last day.")
 @json_option
 def list_command(
     org_path: Path | None,
     db_path: Path | None,
-    start: dt.datetime | None,
-    end: dt.datetime | None,
+    start: dt.date | None,
+    end: dt.date | None,
     as_json: bool,
 ) -> None:
     """List the decisions in the register, by date."""
@@ -150,8 +151,8 @@ def list_command(
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
-    first = start.date() if start else dt.date.min
-    last = end.date() if end else dt.date.max
+    first = start or dt.date.min
+    last = end or dt.date.max
     if last < first:
         fail(f"--to {last} is before --from {first}: swap the dates")
     chosen = [d for d in decisions if first <= d.date <= last]
