@@ -39,6 +39,15 @@ def _middle(text: str, limit: int = 80) -> str:
     return f"{text[:half]}…{text[-half:]}"
 
 
+QUIET = "mgovern.quiet"
+
+
+def set_quiet(ctx: click.Context, value: bool) -> None:
+    """``--quiet`` before or after the command name: no progress bar."""
+    if value:
+        ctx.meta[QUIET] = True  # meta is shared by the root and every subcommand
+
+
 class RootGroup(click.Group):
     """Turns every MgovernError and usage mistake into one line and exit code 2."""
 
@@ -85,6 +94,14 @@ class RootGroup(click.Group):
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Organisation TOML file for the command (it may also follow the command name).",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda ctx, _, value: set_quiet(ctx, value),
+    help="No progress bars on the terminal.",
 )
 def cli(org_path: Path | None) -> None:
     """Govern management-group meetings: mandates, routing, agendas, calendars."""

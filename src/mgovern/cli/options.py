@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mgovern.bounds import FIRST_YEAR, LAST_YEAR
-from mgovern.cli.app import fail
+from mgovern.cli.app import fail, set_quiet
 from mgovern.exceptions import shorten
 
 if TYPE_CHECKING:
@@ -220,4 +220,29 @@ def meeting_options(func: F) -> F:
     )(func)
     return click.option(
         "--group", "group_id", required=True, help="The group whose meeting it is."
+    )(func)
+
+
+def quiet_option(func: F) -> F:
+    """``--quiet``/``-q``: no progress bar (``mgovern --quiet X`` means the same)."""
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        expose_value=False,
+        callback=lambda ctx, _, value: set_quiet(ctx, value),
+        help="No progress bar on the terminal.",
+    )(func)
+
+
+def jobs_option(func: F) -> F:
+    """``--jobs N``: how many processes may work at once (default: the CPU count, used
+    only when the organisation is large enough to gain)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        "jobs",
+        type=click.IntRange(1, 256),
+        default=None,
+        help="Processes to use (default: the CPU count, when the organisation is large).",
     )(func)

@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from mgovern.cli.app import QUIET
+
 
 def emit_json(data: Any) -> None:
     """One JSON document on stdout (non-ASCII kept, dates and Decimals as strings)."""
@@ -66,14 +68,30 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *, left: int 
 
 
 def progress() -> Callable[[str, int, int], None] | None:
-    """A one-line progress indicator on a terminal; nothing when output is redirected."""
-    if not sys.stderr.isatty():
+    """A progress bar on stderr for a long run, drawn only on a terminal and not under
+    ``--quiet``; None otherwise (so callers skip the bookkeeping).
+
+    The callback takes ``(label, done, total)``: a new label starts a new bar, and a bar
+    is finished when ``done`` reaches ``total``.
+    """
+    ctx = click.get_current_context(silent=True)
+    if (ctx is not None and ctx.meta.get(QUIET)) or not sys.stderr.isatty():
         return None
+    state: dict[str, Any] = {}
 
     def show(label: str, done: int, total: int) -> None:
-        click.echo(f"\r{label}: {done}/{total}", err=True, nl=False)
+        bar = state.get("bar")
+        if bar is None or state.get("label") != label:
+            if bar is not None:
+                bar.render_finish()
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+            bar.render_progress()
+            state.update(bar=bar, label=label, done=0)
+        bar.update(done - state["done"])
+        state["done"] = done
         if done >= total:
-            click.echo("", err=True)
+            bar.render_finish()
+            state.pop("bar")
 
     return show
 
