@@ -10,12 +10,22 @@ a folder where a file belongs) removes the temporary files and the folders made 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["RECORDS", "write_all", "write_atomically", "write_together", "write_tracked"]
+__all__ = [
+    "RECORDS",
+    "TrackedWriter",
+    "finish_interrupted",
+    "write_all",
+    "write_atomically",
+    "write_together",
+    "write_tracked",
+]
 
 
 def write_atomically(path: Path, data: bytes) -> bool:
@@ -128,33 +138,212 @@ def write_tracked(
     Next to what it writes, mgovern records the SHA-256 of the bytes it wrote
     (``root/.mgovern/<path>.sha256``). A file whose bytes no longer match that record (or
     that mgovern never wrote) is a *conflict* and is left alone unless ``force``.
-    Returns ``(path, what)`` with what one of created, updated, kept, conflict.
+    Returns ``(path, what)`` sorted by path, with what one of created, updated, kept,
+    conflict. All or nothing: see :class:`TrackedWriter`, which this uses.
     """
-    results: list[tuple[str, str]] = []
-    writes: dict[Path, bytes] = {}
-    for name, data in sorted(files.items()):
-        path = root / name
-        record = root / RECORDS / f"{name}.sha256"
+    with TrackedWriter(root, force=force, dry_run=dry_run) as writer:
+        for name, data in files.items():
+            writer.add(name, data)
+    return writer.results
+
+
+STAGING = ".mgovern-staging-"
+_JOURNAL = "COMMIT"
+
+
+class TrackedWriter:
+    """Write many files under ``root`` one at a time, and put them in place together.
+
+    Each file given to :meth:`add` is compared at once with what ``root`` holds (and with
+    the record of what mgovern wrote there, as :func:`write_tracked` says) and, when it
+    is to change, written into a *staging folder* and forgotten, so memory does not grow
+    with the number of files. Only when the ``with`` block ends without an error are the
+    staged files moved into place; an error, Ctrl-C or a killed process before that
+    leaves ``root`` exactly as it was.
+
+    The staging folder is ``.<root name>.mgovern-staging-XXXX`` beside ``root`` (on the
+    same file system, so moving is a rename), or ``root/.mgovern/`` when ``root`` is a
+    mount point or its parent cannot be written. Before moving, the list of moves is
+    written to a journal in it; a run killed while moving (a few milliseconds) is
+    finished by the next writer of ``root`` before it reads anything, so the files and
+    their records never disagree. Two writers of the same ``root`` at once: the second
+    is refused (``BlockingIOError``) rather than mixing their files.
+    """
+
+    def __init__(self, root: Path, *, force: bool = False, dry_run: bool = False) -> None:
+        self.root = root
+        self.force = force
+        self.dry_run = dry_run
+        self._results: list[tuple[str, str]] = []
+        self._staging: Path | None = None
+        self._staged: list[str] = []
+        self._made: list[Path] = []
+        self._lock: int | None = None
+
+    @property
+    def results(self) -> list[tuple[str, str]]:
+        """``(path, what)`` for every file given, sorted by path."""
+        return sorted(self._results)
+
+    def __enter__(self) -> TrackedWriter:
+        if not self.dry_run:
+            self._made = _made_folders(self.root / "x")
+            self.root.mkdir(parents=True, exist_ok=True)
+            try:
+                self._lock = _lock(self.root)
+                finish_interrupted(self.root)
+            except BaseException:
+                self._abandon()
+                raise
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None and not self.dry_run:
+                self._commit()
+        except BaseException:
+            self._abandon()
+            raise
+        finally:
+            if kind is not None:
+                self._abandon()
+            self._unlock()
+
+    def add(self, name: str, data: bytes) -> str:
+        """Compare ``data`` with ``root/name`` and stage it when it is to change; what
+        will happen to it (created, updated, kept, conflict)."""
+        what = self._judge(name, data)
+        self._results.append((name, what))
+        return what
+
+    def _judge(self, name: str, data: bytes) -> str:
+        path = self.root / name
+        record = f"{RECORDS}/{name}.sha256"
         try:
             current: bytes | None = path.read_bytes()
         except FileNotFoundError:
             current = None
         if current == data:
-            if not record.exists():
-                writes[record] = _digest(data).encode()
-            results.append((name, "kept"))
-            continue
-        if current is not None and not force:
+            if not (self.root / record).exists():
+                self._stage(record, _digest(data).encode())
+            return "kept"
+        if current is not None and not self.force:
             try:
-                recorded = record.read_text(encoding="ascii").strip()
+                recorded = (self.root / record).read_text(encoding="ascii").strip()
             except FileNotFoundError:
                 recorded = None
             if recorded != _digest(current):
-                results.append((name, "conflict"))
-                continue
-        writes[path] = data
-        writes[record] = _digest(data).encode()
-        results.append((name, "created" if current is None else "updated"))
-    if not dry_run:
-        write_together(writes)
-    return results
+                return "conflict"
+        self._stage(name, data)
+        self._stage(record, _digest(data).encode())
+        return "created" if current is None else "updated"
+
+    def _stage(self, name: str, data: bytes) -> None:
+        if self.dry_run:
+            return
+        target = self.root / name
+        for folder in [target, *target.parents]:  # a file where a folder belongs, or a folder
+            if folder == self.root:  # where this file belongs: refused now, not when moving
+                break
+            if folder.is_dir() if folder == target else folder.exists() and not folder.is_dir():
+                kind = "Is a directory" if folder == target else "Not a directory"
+                raise OSError(21 if folder == target else 20, kind, str(folder))
+        if self._staging is None:
+            self._staging = _staging_folder(self.root)
+        staged = self._staging / name
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)  # mode 0666 less the umask; synced together when moving
+        self._staged.append(name)
+
+    def _commit(self) -> None:
+        if self._staging is None:
+            return
+        os.sync()  # every staged file on disk before the journal says "move them"
+        journal = self._staging / _JOURNAL
+        temporary = journal.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self._staged), encoding="utf-8")
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, journal)
+        _move_staged(self._staging, self.root, self._staged)
+        self._staging = None
+
+    def _abandon(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+        for folder in reversed(self._made):
+            with contextlib.suppress(OSError):  # only folders left empty
+                folder.rmdir()
+        self._made = []
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _lock(root: Path) -> int | None:
+    """An exclusive lock on the folder itself (POSIX), so two runs do not mix files."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise BlockingIOError(
+            11, "another mgovern run is writing there; try again when it has finished", str(root)
+        ) from None
+    return fd
+
+
+def _staging_places(root: Path) -> list[Path]:
+    """Where staging folders of ``root`` may be: beside it, else inside its records."""
+    places = [root / RECORDS]
+    absolute = root.absolute()
+    if absolute.parent != absolute:
+        places.insert(0, absolute.parent)
+    return places
+
+
+def _staging_folder(root: Path) -> Path:
+    absolute = root.absolute()
+    prefix = f".{absolute.name}{STAGING}"
+    beside = absolute.parent
+    try:
+        if beside != absolute and beside.stat().st_dev == absolute.stat().st_dev:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=beside))
+    except OSError:  # the parent cannot be written (or read): stage inside the records
+        pass
+    inside = root / RECORDS
+    inside.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=inside))
+
+
+def finish_interrupted(root: Path) -> None:
+    """Finish the moves of a run killed while moving its files into ``root`` (its journal
+    is complete), and remove the staging folders of runs killed before that."""
+    prefix = f".{root.absolute().name}{STAGING}"
+    for place in _staging_places(root):
+        try:
+            leftovers = sorted(p for p in place.iterdir() if p.name.startswith(prefix))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for staging in leftovers:
+            journal = staging / _JOURNAL
+            if journal.is_file():
+                names = json.loads(journal.read_text(encoding="utf-8"))
+                _move_staged(staging, root, [n for n in names if (staging / n).exists()])
+            else:
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_staged(staging: Path, root: Path, names: list[str]) -> None:
+    for name in names:
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, target)
+    shutil.rmtree(staging, ignore_errors=True)

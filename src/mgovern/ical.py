@@ -414,17 +414,45 @@ def _group_events(
     key = ("ical.events", group.id, start, end, stamp, id(pm))
     cached: tuple[list[Event], list[dt.datetime]] | None = org._memo.get(key)
     if cached is None:
-        events: list[Event] = []
-        moments: list[dt.datetime] = []
-        annual = _annual_meetings(org, start, end, pm)
-        for series in schedule(org, group.id, start, end, pm=pm):
-            events.extend(_series_events(org, group, series, stamp, annual))
-            moments.extend(o.start for o in series.occurrences)
-            moments.extend(o.end for o in series.occurrences)
-            moments.extend(s.original for s in series.skipped)
-        cached = (events, moments)
+        cached = _serialise_events(org, group, start, end, stamp, pm)
         org._memo[key] = cached
     return cached
+
+
+def _serialise_events(
+    org: Organization,
+    group: Group,
+    start: dt.date,
+    end: dt.date,
+    stamp: dt.datetime,
+    pm: pluggy.PluginManager | None,
+) -> tuple[list[Event], list[dt.datetime]]:
+    """A group's VEVENTs for the window (not kept), and every moment they touch."""
+    events: list[Event] = []
+    moments: list[dt.datetime] = []
+    annual = _annual_meetings(org, start, end, pm)
+    for series in schedule(org, group.id, start, end, pm=pm):
+        events.extend(_series_events(org, group, series, stamp, annual))
+        moments.extend(o.start for o in series.occurrences)
+        moments.extend(o.end for o in series.occurrences)
+        moments.extend(s.original for s in series.skipped)
+    return events, moments
+
+
+def calendar_properties(org: Organization, name: str, method: str | None) -> Calendar:
+    """A calendar named ``name`` with its calendar-level properties and no components."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    cal.add("x-wr-calname", vText(name))  # X- and NAME are untyped here: escape as TEXT
+    cal.add("name", vText(name))
+    cal.add("x-wr-timezone", org.timezone)
+    cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "P1D")
+    return cal
 
 
 def build_calendar(
@@ -440,17 +468,7 @@ def build_calendar(
 ) -> Calendar:
     """A calendar of every series of ``groups`` in the window."""
     stamp = _utc_stamp(start, stamp)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    if method:
-        cal.add("method", method)
-    cal.add("x-wr-calname", vText(name))  # X- and NAME are untyped here: escape as TEXT
-    cal.add("name", vText(name))
-    cal.add("x-wr-timezone", org.timezone)
-    cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "P1D")
+    cal = calendar_properties(org, name, method)
     events: list[Event] = []
     used: list[dt.datetime] = []
     for group in groups:

@@ -24,7 +24,7 @@ import datetime as dt
 import enum
 import netrc
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import SplitResult, unquote
@@ -46,6 +46,7 @@ __all__ = [
     "PublishJob",
     "PublishReport",
     "Publisher",
+    "calendar_feeds",
     "calendar_files",
     "credentials_for",
     "publisher_for",
@@ -105,6 +106,9 @@ class PublishJob:
     progress: Callable[[str, int, int], None] | None = attrs.field(
         default=None, eq=False, repr=False
     )
+    #: processes building the feeds (:func:`mgovern.feeds.calendar_files`); None: the
+    #: CPU count when the organisation is large enough to gain
+    jobs: int | None = 1
 
 
 @frozen
@@ -220,25 +224,19 @@ def credentials_for(
     return None
 
 
-def calendar_files(job: PublishJob) -> dict[str, bytes]:
-    """The feeds as files, by relative path: ``groups/<id>.ics`` for every group,
-    ``people/<id>.ics`` for everyone who sits in one, and ``all.ics``; what
-    ``mgovern calendars`` writes and file-like stores (file://, webdav://) publish."""
-    from mgovern.ical import calendar
+def calendar_feeds(job: PublishJob) -> Iterator[tuple[str, bytes]]:
+    """The feeds one at a time, as ``(relative path, bytes)``: ``groups/<id>.ics`` for
+    every group, ``people/<id>.ics`` for everyone who sits in one, and ``all.ics``; what
+    ``mgovern calendars`` writes (:func:`mgovern.feeds.calendar_files`)."""
+    from mgovern.feeds import calendar_files as feeds
 
-    org = job.org
-    start, end, stamp = job.start, job.end, job.stamp
-    files = {
-        f"groups/{g.id}.ics": calendar(org, group=g.id, start=start, end=end, stamp=stamp).to_ical()
-        for g in org.groups
-    }
-    for person in org.people:
-        if org.groups_of(person.id):
-            files[f"people/{person.id}.ics"] = calendar(
-                org, person=person.id, start=start, end=end, stamp=stamp
-            ).to_ical()
-    files["all.ics"] = calendar(org, start=start, end=end, stamp=stamp).to_ical()
-    return files
+    return feeds(job.org, job.start, job.end, stamp=job.stamp, jobs=job.jobs, progress=job.progress)
+
+
+def calendar_files(job: PublishJob) -> dict[str, bytes]:
+    """:func:`calendar_feeds` as one mapping, for stores that need every name at once
+    (file-like stores that prune, such as webdav://)."""
+    return dict(calendar_feeds(job))
 
 
 # --- the built-in file:// publisher -------------------------------------------------------
@@ -263,16 +261,19 @@ class FilePublisher:
         self.root = Path(unquote(target.path))
 
     def publish_calendars(self, job: PublishJob) -> PublishReport:
-        return self._write(job, calendar_files(job))
+        return self._write(job, calendar_feeds(job))
 
     def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
-        return self._write(job, documents)
+        return self._write(job, documents.items())
 
-    def _write(self, job: PublishJob, files: Mapping[str, bytes]) -> PublishReport:
-        from mgovern.files import write_tracked
+    def _write(self, job: PublishJob, files: Iterable[tuple[str, bytes]]) -> PublishReport:
+        """Each file staged as it comes, all put in place at the end (or none)."""
+        from mgovern.files import TrackedWriter
 
-        results = write_tracked(self.root, files, force=job.force, dry_run=job.dry_run)
-        return PublishReport(tuple((name, Change(what)) for name, what in results))
+        with TrackedWriter(self.root, force=job.force, dry_run=job.dry_run) as writer:
+            for name, data in files:
+                writer.add(name, data)
+        return PublishReport(tuple((name, Change(what)) for name, what in writer.results))
 
 
 def file_publisher(parts: SplitResult) -> Publisher:

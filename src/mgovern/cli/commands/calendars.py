@@ -14,10 +14,12 @@ from mgovern.cli.app import EXIT_FINDINGS, cli
 from mgovern.cli.commands.actions import register_actions
 from mgovern.cli.options import (
     db_option,
+    jobs_option,
     json_option,
     load_org,
     org_option,
     parse_stamp,
+    quiet_option,
     resolve_window,
     window_options,
 )
@@ -41,12 +43,13 @@ def warn_without_holidays(org: Organization) -> None:
         )
 
 
-def warn_if_too_big_to_subscribe(files: dict[str, bytes]) -> list[str]:
-    """The files Google Calendar would stop reading, each with a warning on stderr."""
-    big = sorted(name for name, data in files.items() if len(data) > SUBSCRIPTION_LIMIT)
+def warn_if_too_big_to_subscribe(sizes: dict[str, int]) -> list[str]:
+    """The files Google Calendar would stop reading (by their sizes in bytes), each with
+    a warning on stderr."""
+    big = sorted(name for name, size in sizes.items() if size > SUBSCRIPTION_LIMIT)
     for name in big:
         warn(
-            f"{name} is {len(files[name]) / 1e6:.1f} MB: Google Calendar stops reading a "
+            f"{name} is {sizes[name] / 1e6:.1f} MB: Google Calendar stops reading a "
             "subscribed file above about 1 MB; subscribe to the group and person files "
             "instead (see docs/calendars.md)"
         )
@@ -69,6 +72,8 @@ def warn_if_too_big_to_subscribe(files: dict[str, bytes]) -> list[str]:
 )
 @click.option("--force", is_flag=True, help="Overwrite files changed since mgovern wrote them.")
 @db_option
+@jobs_option
+@quiet_option
 @json_option
 def calendars_command(
     org_path: Path | None,
@@ -79,42 +84,52 @@ def calendars_command(
     stamp: Any,
     force: bool,
     db_path: Path | None,
+    jobs: int | None,
     as_json: bool,
 ) -> None:
     """Write every group's and every person's meeting series as iCalendar files.
 
+    Files are written as they are built into a staging folder beside --out and moved
+    into place together at the end: an error or a killed run leaves --out as it was.
     With --db, each person's file also holds their open actions as tasks (VTODO).
     Exit 1 when a file changed since mgovern wrote it was left alone (a conflict).
     """
     from mgovern.cycles import validate_schedule
-    from mgovern.files import write_tracked
-    from mgovern.ical import calendar
+    from mgovern.feeds import calendar_files
+    from mgovern.files import TrackedWriter
 
     org = load_org(org_path)
     first, last = resolve_window(start, end)
     chosen = [org.group(g).id for g in groups] or [g.id for g in org.groups]
     warn_without_holidays(org)
     validate_schedule(org, first, last, groups=chosen)
-    files: dict[str, bytes] = {}
-    for group_id in chosen:
-        files[f"groups/{group_id}.ics"] = calendar(
-            org, group=group_id, start=first, end=last, stamp=stamp
-        ).to_ical()
-    people = sorted({p for g in chosen for p in org.group(g).participants})
     actions = register_actions(db_path)
-    for person_id in people:
-        person_calendar = calendar(org, person=person_id, start=first, end=last, stamp=stamp)
-        if actions:
-            from mgovern.followup import action_todos
+    extra = None
+    if actions:
+        from mgovern.followup import action_todos
 
-            moment = stamp or dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
-            for todo in action_todos(org, actions, person_id, stamp=moment):
-                person_calendar.add_component(todo)
-        files[f"people/{person_id}.ics"] = person_calendar.to_ical()
-    if not groups:
-        files["all.ics"] = calendar(org, start=first, end=last, stamp=stamp).to_ical()
-    results = write_tracked(out, files, force=force)
-    too_big = warn_if_too_big_to_subscribe(files)
+        moment = stamp or dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+
+        def extra(person_id: str) -> Any:
+            return action_todos(org, actions, person_id, stamp=moment)
+
+    sizes: dict[str, int] = {}
+    with TrackedWriter(out, force=force) as writer:
+        for name, data in calendar_files(
+            org,
+            first,
+            last,
+            stamp=stamp,
+            groups=list(groups) or None,
+            extra=extra,
+            jobs=jobs,
+            progress=progress(),
+        ):
+            writer.add(name, data)
+            sizes[name] = len(data)
+    results = writer.results
+    people = sum(1 for name in sizes if name.startswith("people/"))
+    too_big = warn_if_too_big_to_subscribe(sizes)
     changed = sum(1 for _, what in results if what in ("created", "updated"))
     conflicts = [name for name, what in results if what == "conflict"]
     if as_json:
@@ -125,7 +140,7 @@ def calendars_command(
                 "to": last.isoformat(),
                 "files": [{"name": name, "result": what} for name, what in results],
                 "groups": len(chosen),
-                "people": len(people),
+                "people": people,
                 "changed": changed,
                 "conflicts": conflicts,
                 "too_big_to_subscribe": too_big,
@@ -135,7 +150,7 @@ def calendars_command(
         for name in conflicts:
             click.echo(f"CONFLICT (changed there; not overwritten, use --force): {name}")
         click.echo(
-            f"wrote {len(chosen)} group and {len(people)} person calendars"
+            f"wrote {len(chosen)} group and {people} person calendars"
             + (" and all.ics" if not groups else "")
             + f" to {out} for {first}..{last} ({changed} changed"
             + (f", {len(conflicts)} left alone: changed there)" if conflicts else ")")
@@ -157,6 +172,8 @@ def calendars_command(
     "--force", is_flag=True, help="Overwrite what was changed there since mgovern wrote it."
 )
 @click.option("--people", is_flag=True, help="Also one calendar per person (where supported).")
+@jobs_option
+@quiet_option
 @json_option
 def publish_command(
     org_path: Path | None,
@@ -168,6 +185,7 @@ def publish_command(
     prune: bool,
     force: bool,
     people: bool,
+    jobs: int | None,
     as_json: bool,
 ) -> None:
     """Publish every group's meeting series to URL (file://, and e.g. caldav:// from plugins).
@@ -195,6 +213,7 @@ def publish_command(
         people=people,
         credentials=credentials_for(parts),
         progress=progress(),
+        jobs=jobs,
     )
     report = publisher.publish_calendars(job)
     if as_json:
