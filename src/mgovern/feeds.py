@@ -26,13 +26,15 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from attrs import frozen
-from icalendar import Component
+from icalendar import Calendar, Component
 
+from mgovern.files import TrackedWriter
 from mgovern.ical import (
     _annual_meetings,
     _event_key,
     _serialise_events,
     _utc_stamp,
+    add_name,
     calendar_properties,
     vtimezone,
 )
@@ -41,7 +43,14 @@ from mgovern.model import Organization
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = ["FeedEvents", "calendar_files", "default_jobs", "feed_names", "group_events"]
+__all__ = [
+    "FeedEvents",
+    "calendar_files",
+    "default_jobs",
+    "feed_names",
+    "group_events",
+    "write_calendar_files",
+]
 
 #: Below this many groups, worker processes cost more than they save (measured in
 #: benchmarks/run.py: starting them and sending the events back takes about a second).
@@ -96,6 +105,84 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+@frozen
+class _File:
+    """One file of a run: its path, its calendar's name, whose events it shows, and
+    whose open actions (a person's) it appends."""
+
+    path: str
+    name: str
+    group_ids: tuple[str, ...]
+    person: str | None = None
+
+
+class _Run:
+    """Every file of one run, and what they are assembled from."""
+
+    def __init__(
+        self,
+        org: Organization,
+        start: dt.date,
+        end: dt.date,
+        *,
+        stamp: dt.datetime | None,
+        groups: Sequence[str] | None,
+        people: bool,
+        everything: bool | None,
+        method: str | None,
+        extra: Callable[[str], Iterable[Component]] | None,
+    ) -> None:
+        chosen = [org.group(g).id for g in groups] if groups else [g.id for g in org.groups]
+        if everything is None:
+            everything = not groups
+        members = sorted({p for g in chosen for p in org.group(g).participants}) if people else []
+        self.files = [_File(f"groups/{g}.ics", org.group(g).name, (g,)) for g in chosen]
+        self.files += [
+            _File(
+                f"people/{p}.ics",
+                org.person(p).name,
+                tuple(g.id for g in org.groups_of(p)),
+                p,
+            )
+            for p in members
+        ]
+        if everything:
+            self.files.append(_File("all.ics", org.name, tuple(g.id for g in org.groups)))
+        needed = {g for f in self.files for g in f.group_ids}
+        self.order = [g.id for g in org.groups if g.id in needed]
+        self.org, self.start, self.end = org, start, end
+        self.stamp = _utc_stamp(start, stamp)
+        self.extra = extra
+        self.events: dict[str, FeedEvents] = {}
+        self.zones: dict[tuple[dt.date, dt.date], bytes] = {}
+        self.head = _Heads(org, method)
+
+    def serialise(self, jobs: int | None, pm: pluggy.PluginManager | None) -> None:
+        for events in _all_group_events(
+            self.org, self.order, self.start, self.end, self.stamp, jobs, pm
+        ):
+            self.events[events.group_id] = events
+
+    def assemble(self, file: _File) -> bytes:
+        parts = [self.events[g] for g in file.group_ids]
+        chunks = [self.head.opening(file.name)]
+        firsts = [p.first for p in parts if p.first is not None]
+        lasts = [p.last for p in parts if p.last is not None]
+        if any(p.events for p in parts) and firsts and lasts:
+            span = (min(firsts), max(lasts))
+            if span not in self.zones:
+                self.zones[span] = vtimezone(self.org.timezone, *span).to_ical()
+            chunks.append(self.zones[span])
+        events = [e for p in parts for e in p.events]
+        if len(parts) > 1:
+            events.sort(key=itemgetter(0))
+        chunks.extend(data for _, data in events)
+        if file.person is not None and self.extra is not None:
+            chunks.extend(component.to_ical() for component in self.extra(file.person))
+        chunks.append(self.head.closing)
+        return b"".join(chunks)
+
+
 def calendar_files(
     org: Organization,
     start: dt.date,
@@ -121,65 +208,140 @@ def calendar_files(
     :func:`default_jobs` when the organisation has at least
     :data:`PARALLEL_FROM_GROUPS` groups, else one.
     """
-    chosen = [org.group(g).id for g in groups] if groups else [g.id for g in org.groups]
-    if everything is None:
-        everything = not groups
-    stamp = _utc_stamp(start, stamp)
-    needed = set(chosen)
-    members = sorted({p for g in chosen for p in org.group(g).participants}) if people else []
-    for member in members:
-        needed.update(g.id for g in org.groups_of(member))
-    if everything:
-        needed.update(g.id for g in org.groups)
-    order = [g.id for g in org.groups if g.id in needed]
-    total = len(chosen) + len(members) + (1 if everything else 0)
+    run = _Run(
+        org,
+        start,
+        end,
+        stamp=stamp,
+        groups=groups,
+        people=people,
+        everything=everything,
+        method=method,
+        extra=extra,
+    )
+    run.serialise(jobs, pm)
+    for done, file in enumerate(run.files, 1):
+        yield file.path, run.assemble(file)
+        if progress is not None:
+            progress("calendars", done, len(run.files))
+
+
+def write_calendar_files(
+    writer: TrackedWriter,
+    org: Organization,
+    start: dt.date,
+    end: dt.date,
+    *,
+    stamp: dt.datetime | None = None,
+    groups: Sequence[str] | None = None,
+    extra: Callable[[str], Iterable[Component]] | None = None,
+    jobs: int | None = 1,
+    pm: pluggy.PluginManager | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, int]:
+    """Give every file of :func:`calendar_files` to ``writer`` (which stages it); the
+    size of each file in bytes.
+
+    With several ``jobs`` (and where processes can be forked) the files are also
+    assembled, compared and staged in worker processes, a share of the files each; the
+    writer ends up with the same results and staged files as in one process.
+    """
+    run = _Run(
+        org,
+        start,
+        end,
+        stamp=stamp,
+        groups=groups,
+        people=True,
+        everything=None,
+        method="PUBLISH",
+        extra=extra,
+    )
+    run.serialise(jobs, pm)
+    workers = _workers(jobs, len(org.groups))
+    total = len(run.files)
+    sizes: dict[str, int] = {}
+    if workers <= 1 or total < 2 or not _can_fork():
+        for done, file in enumerate(run.files, 1):
+            data = run.assemble(file)
+            writer.add(file.path, data)
+            sizes[file.path] = len(data)
+            if progress is not None:
+                progress("calendars", done, total)
+        return sizes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    writer.prepare()  # one staging folder, made before the workers share it
+    step = max(1, total // (workers * 8))
+    shares = [list(range(i, min(i + step, total))) for i in range(0, total, step)]
+    _WORK.update(run=run, writer=writer)
     done = 0
-    serialised: dict[str, FeedEvents] = {}
-    for events in _all_group_events(org, order, start, end, stamp, jobs, pm):
-        serialised[events.group_id] = events
-    zones: dict[tuple[dt.date, dt.date], bytes] = {}
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for share in pool.map(_write_share, shares):
+                writer.merge(share.results, share.staged)
+                sizes.update(share.sizes)
+                done += len(share.results)
+                if progress is not None:
+                    progress("calendars", done, total)
+    finally:
+        _WORK.clear()
+    return sizes
 
-    def assemble(name: str, group_ids: Sequence[str], extras: Iterable[Component] = ()) -> bytes:
-        parts = [serialised[g] for g in group_ids]
-        head = calendar_properties(org, name, method).to_ical()
-        closing = b"END:VCALENDAR\r\n"
-        if not head.endswith(closing):  # icalendar's own text; guard the assumption
-            raise AssertionError("icalendar closed a calendar differently")
-        chunks = [head[: -len(closing)]]
-        firsts = [p.first for p in parts if p.first is not None]
-        lasts = [p.last for p in parts if p.last is not None]
-        if any(p.events for p in parts) and firsts and lasts:
-            span = (min(firsts), max(lasts))
-            if span not in zones:
-                zones[span] = vtimezone(org.timezone, *span).to_ical()
-            chunks.append(zones[span])
-        events = [e for p in parts for e in p.events]
-        if len(parts) > 1:
-            events.sort(key=itemgetter(0))
-        chunks.extend(data for _, data in events)
-        chunks.extend(component.to_ical() for component in extras)
-        chunks.append(closing)
-        return b"".join(chunks)
 
-    for group_id in chosen:
-        yield f"groups/{group_id}.ics", assemble(org.group(group_id).name, [group_id])
-        done += 1
-        if progress is not None:
-            progress("calendars", done, total)
-    for person_id in members:
-        extras = list(extra(person_id)) if extra is not None else []
-        yield (
-            f"people/{person_id}.ics",
-            assemble(org.person(person_id).name, [g.id for g in org.groups_of(person_id)], extras),
-        )
-        done += 1
-        if progress is not None:
-            progress("calendars", done, total)
-    if everything:
-        yield "all.ics", assemble(org.name, [g.id for g in org.groups])
-        done += 1
-        if progress is not None:
-            progress("calendars", done, total)
+@frozen
+class _Share:
+    results: list[tuple[str, str]]
+    staged: list[str]
+    sizes: dict[str, int]
+
+
+def _write_share(indexes: list[int]) -> _Share:
+    """In a worker: assemble, compare and stage a share of the run's files."""
+    run = _WORK["run"]
+    writer = _WORK["writer"]
+    assert isinstance(run, _Run)
+    assert isinstance(writer, TrackedWriter)
+    writer.drain()  # this process's copy: only what this share adds goes back
+    sizes = {}
+    for index in indexes:
+        file = run.files[index]
+        data = run.assemble(file)
+        writer.add(file.path, data)
+        sizes[file.path] = len(data)
+    results, staged = writer.drain()
+    return _Share(results, staged, sizes)
+
+
+class _Heads:
+    """The opening of each file — ``BEGIN:VCALENDAR`` and the calendar's properties —
+    from icalendar's text of each property line: the lines that do not carry the name
+    are serialised once per run, the name lines once per file."""
+
+    def __init__(self, org: Organization, method: str | None) -> None:
+        template = calendar_properties(org, "-", method)
+        self.keys = template.sorted_keys()
+        self.lines = {k: template.content_line(k, template[k]).to_ical() for k in self.keys}
+        empty = Calendar().to_ical()  # BEGIN:VCALENDAR, END:VCALENDAR
+        self.begin, _, closing = empty.partition(b"\r\n")
+        self.closing = closing
+        self._check: tuple[Organization, str | None] | None = (org, method)
+
+    def opening(self, name: str) -> bytes:
+        named = Calendar()
+        add_name(named, name)
+        lines = [
+            named.content_line(k, named[k]).to_ical() if k in named else self.lines[k]
+            for k in self.keys
+        ]
+        text = b"\r\n".join([self.begin, *lines]) + b"\r\n"
+        if self._check is not None:  # the first file: the same as icalendar's whole text
+            whole = calendar_properties(self._check[0], name, self._check[1]).to_ical()
+            if whole != text + self.closing:
+                raise AssertionError("the calendar's opening differs from icalendar's text")
+            self._check = None
+        return text
 
 
 # --- worker processes ----------------------------------------------------------------------
@@ -208,7 +370,7 @@ def _all_group_events(
     _annual_meetings(org, start, end, pm)  # computed once here, inherited by the workers
     size = max(1, len(group_ids) // (workers * 8))
     chunks = [group_ids[i : i + size] for i in range(0, len(group_ids), size)]
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    fork = _can_fork()
     if fork:  # the workers inherit the organisation and plugin manager as they are
         _WORK.update(org=org, pm=pm)
     pool = ProcessPoolExecutor(
@@ -222,6 +384,12 @@ def _all_group_events(
                 yield from chunk
     finally:
         _WORK.clear()
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _workers(jobs: int | None, groups: int) -> int:

@@ -209,6 +209,24 @@ class TrackedWriter:
                 self._abandon()
             self._unlock()
 
+    def prepare(self) -> None:
+        """Make the staging folder now (before worker processes share this writer)."""
+        if not self.dry_run and self._staging is None:
+            self._staging = _staging_folder(self.root)
+
+    def merge(self, results: list[tuple[str, str]], staged: list[str]) -> None:
+        """Take over what a copy of this writer in a worker process judged and staged
+        (into the same staging folder, see :meth:`prepare`)."""
+        self._results.extend(results)
+        self._staged.extend(staged)
+
+    def drain(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """Hand over (and forget) the results and staged names so far: what a copy of
+        this writer in a worker process sends back for :meth:`merge`."""
+        taken = (self._results, self._staged)
+        self._results, self._staged = [], []
+        return taken
+
     def add(self, name: str, data: bytes) -> str:
         """Compare ``data`` with ``root/name`` and stage it when it is to change; what
         will happen to it (created, updated, kept, conflict)."""
@@ -265,8 +283,8 @@ class TrackedWriter:
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, journal)
-        _move_staged(self._staging, self.root, self._staged)
-        self._staging = None
+        staging, self._staging = self._staging, None  # from here on, finished, never undone:
+        _move_staged(staging, self.root, self._staged)  # an error leaves it for the next run
 
     def _abandon(self) -> None:
         if self._staging is not None:

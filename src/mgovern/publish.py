@@ -261,7 +261,20 @@ class FilePublisher:
         self.root = Path(unquote(target.path))
 
     def publish_calendars(self, job: PublishJob) -> PublishReport:
-        return self._write(job, calendar_feeds(job))
+        from mgovern.feeds import write_calendar_files
+        from mgovern.files import TrackedWriter
+
+        with TrackedWriter(self.root, force=job.force, dry_run=job.dry_run) as writer:
+            write_calendar_files(
+                writer,
+                job.org,
+                job.start,
+                job.end,
+                stamp=job.stamp,
+                jobs=job.jobs,
+                progress=job.progress,
+            )
+        return PublishReport(tuple((name, Change(what)) for name, what in writer.results))
 
     def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
         return self._write(job, documents.items())

@@ -95,7 +95,7 @@ def calendars_command(
     Exit 1 when a file changed since mgovern wrote it was left alone (a conflict).
     """
     from mgovern.cycles import validate_schedule
-    from mgovern.feeds import calendar_files
+    from mgovern.feeds import write_calendar_files
     from mgovern.files import TrackedWriter
 
     org = load_org(org_path)
@@ -113,9 +113,9 @@ def calendars_command(
         def extra(person_id: str) -> Any:
             return action_todos(org, actions, person_id, stamp=moment)
 
-    sizes: dict[str, int] = {}
     with TrackedWriter(out, force=force) as writer:
-        for name, data in calendar_files(
+        sizes = write_calendar_files(
+            writer,
             org,
             first,
             last,
@@ -124,9 +124,7 @@ def calendars_command(
             extra=extra,
             jobs=jobs,
             progress=progress(),
-        ):
-            writer.add(name, data)
-            sizes[name] = len(data)
+        )
     results = writer.results
     people = sum(1 for name in sizes if name.startswith("people/"))
     too_big = warn_if_too_big_to_subscribe(sizes)
