@@ -34,7 +34,12 @@ def test_phases_agree_with_the_independent_readers(run) -> None:  # type: ignore
     # each phase asserts its own correctness: floor bytes equal mgovern's, the reader finds
     # the same instants, the naive loop the same homes
     calendars = run.phase_calendars(120)
-    assert calendars["events"] > 0
+    floor = run.phase_floor(120)
+    assert floor["events"] > 0
+    assert calendars["digests"] == floor["digests"]  # serialised once: the floor's bytes
+    assert calendars["calendars"] == len(floor["digests"])
+    command = run.cli_calendars(30)  # --jobs 1 and --jobs 2 write the same tree
+    assert command["jobs1"]["tree_sha256"] == command["jobs2"]["tree_sha256"]
     occurrences = run.phase_occurrences(120)
     assert occurrences["instants"] > 0
     routing = run.phase_routing(120, 300)

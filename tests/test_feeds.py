@@ -31,7 +31,7 @@ from mgovern.plugins import make_plugin_manager
 from mgovern.testing.strategies import organizations
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
-from synthetic import synthetic_organization  # noqa: E402
+from synthetic import synthetic_organization
 
 STAMP = dt.datetime(2026, 1, 1, 6, 30, tzinfo=dt.UTC)
 
@@ -78,9 +78,7 @@ def test_the_example_is_byte_identical_to_the_plain_path() -> None:
     assert len(ours) == 60
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(organizations(max_groups=6), st.integers(2000, 2039))
 def test_generated_organisations_are_byte_identical_to_the_plain_path(
     org: Organization, year: int
@@ -147,9 +145,7 @@ def test_staging_in_two_processes_gives_the_same_tree_as_one(
     results = {}
     for jobs in (1, 2, 3):
         with TrackedWriter(tmp_path / f"out{jobs}") as writer:
-            sizes = write_calendar_files(
-                writer, synthetic, *window, stamp=STAMP, jobs=jobs, pm=pm
-            )
+            sizes = write_calendar_files(writer, synthetic, *window, stamp=STAMP, jobs=jobs, pm=pm)
         results[jobs] = writer.results
         assert sorted(sizes) == sorted(feed_names(synthetic))
     assert results[1] == results[2] == results[3]
@@ -165,8 +161,10 @@ def test_cli_jobs_2_and_jobs_1_write_the_same_bytes(tmp_path: Path) -> None:
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}"
         done = subprocess.run(
-            [sys.executable, "-m", "mgovern", "calendars", "--org", str(org_file)]
-            + ["--out", str(out), "--from", "2026-01-01", "--to", "2026-12-31", "--jobs", jobs],
+            [
+                *(sys.executable, "-m", "mgovern", "calendars", "--org", str(org_file)),
+                *("--out", str(out), "--from", "2026-01-01", "--to", "2026-12-31", "--jobs", jobs),
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -187,7 +185,8 @@ def test_files_are_staged_beside_the_output_and_moved_in_at_the_end(tmp_path: Pa
         # nothing is in place yet; the files wait in a staging folder beside the output
         assert not (out / "groups").exists()
         seen.append(sorted(p.name for p in tmp_path.iterdir()))
-    assert len(seen[0]) == 2 and seen[0][0] == ".out.mgovern-staging-" + seen[0][0][21:]
+    assert len(seen[0]) == 2
+    assert seen[0][0].startswith(".out.mgovern-staging-")
     assert tree(out) == {
         "groups/a.ics": b"A",
         "people/p.ics": b"P",
@@ -205,18 +204,26 @@ def test_an_error_while_building_leaves_the_output_as_it_was(tmp_path: Path) -> 
     class Broken(Exception):
         pass
 
-    with pytest.raises(Broken), TrackedWriter(out) as writer:
-        writer.add("groups/a.ics", b"new A")
-        writer.add("groups/b.ics", b"new B")
-        raise Broken
+    def build_then_fail() -> None:
+        with TrackedWriter(out) as writer:
+            writer.add("groups/a.ics", b"new A")
+            writer.add("groups/b.ics", b"new B")
+            raise Broken
+
+    with pytest.raises(Broken):
+        build_then_fail()
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging left
 
 
 def test_a_new_output_folder_is_not_left_behind_after_an_error(tmp_path: Path) -> None:
-    with pytest.raises(OSError, match="too long"), TrackedWriter(tmp_path / "new" / "out") as w:
-        w.add("groups/a.ics", b"A")
-        w.add("groups/" + "b" * 300 + ".ics", b"B")
+    def write_a_name_too_long() -> None:
+        with TrackedWriter(tmp_path / "new" / "out") as writer:
+            writer.add("groups/a.ics", b"A")
+            writer.add("groups/" + "b" * 300 + ".ics", b"B")
+
+    with pytest.raises(OSError, match="too long"):
+        write_a_name_too_long()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -228,7 +235,7 @@ def test_the_staging_folder_is_inside_the_records_when_beside_is_refused(
     real = tempfile.mkdtemp
     out = tmp_path / "out"
 
-    def refuse_beside(prefix: str, dir: Path) -> str:  # noqa: A002 - mkdtemp's name
+    def refuse_beside(prefix: str, dir: Path) -> str:
         if Path(dir) == tmp_path:
             raise PermissionError(13, "Permission denied", str(dir))
         return real(prefix=prefix, dir=dir)
