@@ -385,3 +385,43 @@ def test_a_run_killed_while_moving_is_finished_by_the_next_run(
     fresh = tmp_path / "fresh"
     subprocess.run(_calendars(big_org_file, fresh, 2027), check=True, capture_output=True)
     assert tree(out) == tree(fresh)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ('rule = "5th tuesday of the month"', "group 'g3' cycle 'c': '5th tuesday"),
+        ('rrule = "FREQ=DAILY"', "more than max_occurrences"),
+    ],
+)
+def test_a_schedule_error_in_a_worker_is_one_line_and_writes_nothing(
+    tmp_path: Path, jobs: str, rule: str, expected: str
+) -> None:
+    """The groups' schedules are checked where they are built (in the workers with
+    --jobs 2): the first error, in the order of the groups, is the one line printed."""
+    from click.testing import CliRunner
+
+    from mgovern.cli import build_cli
+
+    groups = "".join(
+        f'[[groups]]\nid = "g{i}"\nname = "G{i}"\n[[groups.cycles]]\nid = "c"\nname = "C"\n'
+        + (rule if i >= 3 else 'rule = "every week on monday"')
+        + "\n"
+        for i in range(6)
+    )
+    org_file = tmp_path / "org.toml"
+    org_file.write_text('id = "o"\nname = "O"\nmax_occurrences = 50\n' + groups, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        build_cli(),
+        [
+            *("calendars", "--org", str(org_file), "--out", str(out), "--jobs", jobs),
+            *("--from", "2026-02-01", "--to", "2026-02-28" if "tuesday" in rule else "2026-12-31"),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr
+    assert "g3" in result.stderr  # the first failing group, whatever the process
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["org.toml"]  # nothing, no staging

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 from icalendar import Calendar, Component
 
+from mgovern.cycles import validate_schedule
 from mgovern.files import TrackedWriter
 from mgovern.ical import (
     _annual_meetings,
@@ -76,9 +77,15 @@ def group_events(
     *,
     stamp: dt.datetime | None = None,
     pm: pluggy.PluginManager | None = None,
+    validate: bool = False,
 ) -> FeedEvents:
-    """The group's events for ``[start, end]``, each serialised by icalendar once."""
+    """The group's events for ``[start, end]``, each serialised by icalendar once.
+
+    ``validate``: first :func:`mgovern.cycles.validate_schedule` for the group (a rule
+    that matches no date in the window is an error), as ``mgovern calendars`` wants."""
     group = org.group(group_id)
+    if validate:
+        validate_schedule(org, start, end, groups=[group.id], pm=pm)
     events, moments = _serialise_events(org, group, start, end, _utc_stamp(start, stamp), pm)
     parts = sorted(((_event_key(e), e.to_ical()) for e in events), key=itemgetter(0))
     days = [moment.date() for moment in moments]
@@ -157,9 +164,11 @@ class _Run:
         self.zones: dict[tuple[dt.date, dt.date], bytes] = {}
         self.head = _Heads(org, method)
 
-    def serialise(self, jobs: int | None, pm: pluggy.PluginManager | None) -> None:
+    def serialise(
+        self, jobs: int | None, pm: pluggy.PluginManager | None, *, validate: bool = False
+    ) -> None:
         for events in _all_group_events(
-            self.org, self.order, self.start, self.end, self.stamp, jobs, pm
+            self.org, self.order, self.start, self.end, self.stamp, jobs, pm, validate
         ):
             self.events[events.group_id] = events
 
@@ -238,6 +247,7 @@ def write_calendar_files(
     jobs: int | None = 1,
     pm: pluggy.PluginManager | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    validate: bool = False,
 ) -> dict[str, int]:
     """Give every file of :func:`calendar_files` to ``writer`` (which stages it); the
     size of each file in bytes.
@@ -245,6 +255,8 @@ def write_calendar_files(
     With several ``jobs`` (and where processes can be forked) the files are also
     assembled, compared and staged in worker processes, a share of the files each; the
     writer ends up with the same results and staged files as in one process.
+    ``validate``: check each group's schedule first (see :func:`group_events`); the
+    first error, in the order of the groups, is raised before any file is given.
     """
     run = _Run(
         org,
@@ -257,7 +269,7 @@ def write_calendar_files(
         method="PUBLISH",
         extra=extra,
     )
-    run.serialise(jobs, pm)
+    run.serialise(jobs, pm, validate=validate)
     workers = _workers(jobs, len(org.groups))
     total = len(run.files)
     sizes: dict[str, int] = {}
@@ -356,13 +368,14 @@ def _all_group_events(
     stamp: dt.datetime,
     jobs: int | None,
     pm: pluggy.PluginManager | None,
+    validate: bool = False,
 ) -> Iterator[FeedEvents]:
     """Each group's serialised events, in ``group_ids`` order, from this process or from
     ``jobs`` worker processes."""
     workers = _workers(jobs, len(org.groups))
     if workers <= 1 or len(group_ids) < 2:
         for group_id in group_ids:
-            yield group_events(org, group_id, start, end, stamp=stamp, pm=pm)
+            yield group_events(org, group_id, start, end, stamp=stamp, pm=pm, validate=validate)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -380,7 +393,9 @@ def _all_group_events(
     )
     try:
         with pool:
-            for chunk in pool.map(_serialise_chunk, chunks, [(start, end, stamp)] * len(chunks)):
+            for chunk in pool.map(
+                _serialise_chunk, chunks, [(start, end, stamp, validate)] * len(chunks)
+            ):
                 yield from chunk
     finally:
         _WORK.clear()
@@ -403,13 +418,13 @@ def _receive(org: Organization) -> None:  # pragma: no cover - platforms without
 
 
 def _serialise_chunk(
-    group_ids: list[str], window: tuple[dt.date, dt.date, dt.datetime]
+    group_ids: list[str], window: tuple[dt.date, dt.date, dt.datetime, bool]
 ) -> list[FeedEvents]:
     org = _WORK["org"]
     pm = _WORK.get("pm")
     assert isinstance(org, Organization)
-    start, end, stamp = window
+    start, end, stamp, validate = window
     return [
-        group_events(org, g, start, end, stamp=stamp, pm=pm)  # type: ignore[arg-type]
+        group_events(org, g, start, end, stamp=stamp, pm=pm, validate=validate)  # type: ignore[arg-type]
         for g in group_ids
     ]

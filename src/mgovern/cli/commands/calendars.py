@@ -94,7 +94,6 @@ def calendars_command(
     With --db, each person's file also holds their open actions as tasks (VTODO).
     Exit 1 when a file changed since mgovern wrote it was left alone (a conflict).
     """
-    from mgovern.cycles import validate_schedule
     from mgovern.feeds import write_calendar_files
     from mgovern.files import TrackedWriter
 
@@ -102,7 +101,6 @@ def calendars_command(
     first, last = resolve_window(start, end)
     chosen = [org.group(g).id for g in groups] or [g.id for g in org.groups]
     warn_without_holidays(org)
-    validate_schedule(org, first, last, groups=chosen)
     actions = register_actions(db_path)
     extra = None
     if actions:
@@ -124,6 +122,7 @@ def calendars_command(
             extra=extra,
             jobs=jobs,
             progress=progress(),
+            validate=True,  # each group's schedule, in the processes that build it
         )
     results = writer.results
     people = sum(1 for name in sizes if name.startswith("people/"))
