@@ -425,3 +425,54 @@ def test_a_schedule_error_in_a_worker_is_one_line_and_writes_nothing(
     assert "g3" in result.stderr  # the first failing group, whatever the process
     assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org.toml"]  # nothing, no staging
+
+
+# --- progress ------------------------------------------------------------------------------------
+def _stderr_on_a_terminal(args: list[str]) -> tuple[int, str]:
+    """Run mgovern with its stderr on a pseudo-terminal; the exit code and what it drew."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mgovern", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    return process.wait(), drawn.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_calendars_draws_a_progress_bar_only_on_a_terminal_and_not_when_quiet(
+    tmp_path: Path,
+) -> None:
+    window = ["--from", "2026-01-01", "--to", "2026-03-31"]
+    code, drawn = _stderr_on_a_terminal(["calendars", "--out", str(tmp_path / "a"), *window])
+    assert code == 0
+    assert "calendars" in drawn
+    assert "100%" in drawn  # click's bar, finished
+    for quiet in (["--quiet", "calendars"], ["calendars", "-q"]):
+        out = ["--out", str(tmp_path / "b")]
+        code, drawn = _stderr_on_a_terminal([*quiet, *out, *window])
+        assert code == 0
+        assert "%" not in drawn
+        assert "using the embedded example" in drawn  # other messages still come
+    redirected = subprocess.run(
+        [sys.executable, "-m", "mgovern", "calendars", "--out", str(tmp_path / "c"), *window],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "%" not in redirected.stderr
+    assert "[#" not in redirected.stderr
