@@ -165,12 +165,22 @@ class _Run:
         self.head = _Heads(org, method)
 
     def serialise(
-        self, jobs: int | None, pm: pluggy.PluginManager | None, *, validate: bool = False
+        self,
+        jobs: int | None,
+        pm: pluggy.PluginManager | None,
+        *,
+        validate: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
-        for events in _all_group_events(
-            self.org, self.order, self.start, self.end, self.stamp, jobs, pm, validate
+        for done, events in enumerate(
+            _all_group_events(
+                self.org, self.order, self.start, self.end, self.stamp, jobs, pm, validate
+            ),
+            1,
         ):
             self.events[events.group_id] = events
+            if progress is not None and (done % 16 == 0 or done == len(self.order)):
+                progress("events", done, len(self.order))
 
     def assemble(self, file: _File) -> bytes:
         parts = [self.events[g] for g in file.group_ids]
@@ -228,7 +238,7 @@ def calendar_files(
         method=method,
         extra=extra,
     )
-    run.serialise(jobs, pm)
+    run.serialise(jobs, pm, progress=progress)
     for done, file in enumerate(run.files, 1):
         yield file.path, run.assemble(file)
         if progress is not None:
@@ -269,7 +279,7 @@ def write_calendar_files(
         method="PUBLISH",
         extra=extra,
     )
-    run.serialise(jobs, pm, validate=validate)
+    run.serialise(jobs, pm, validate=validate, progress=progress)
     workers = _workers(jobs, len(org.groups))
     total = len(run.files)
     sizes: dict[str, int] = {}
