@@ -295,8 +295,13 @@ def write_calendar_files(
     from concurrent.futures import ProcessPoolExecutor
 
     writer.prepare()  # one staging folder, made before the workers share it
-    step = max(1, total // (workers * 8))
-    shares = [list(range(i, min(i + step, total))) for i in range(0, total, step)]
+    # the largest files (all.ics holds every event) first and alone, so that no worker
+    # is left with one at the end; then the rest in runs of neighbouring files
+    largest = sorted(range(total), key=lambda i: -len(run.files[i].group_ids))[: workers - 1]
+    alone = set(largest)
+    rest = [i for i in range(total) if i not in alone]
+    step = max(1, len(rest) // (workers * 8))
+    shares = [[i] for i in largest] + [rest[i : i + step] for i in range(0, len(rest), step)]
     _WORK.update(run=run, writer=writer)
     done = 0
     try:
