@@ -260,21 +260,17 @@ def phase_occurrences(size: int) -> dict[str, Any]:
     import recurring_ical_events
 
     from mgovern.cycles import occurrences
-    from mgovern.ical import calendar
+    from mgovern.feeds import calendar_files
     from mgovern.plugins import make_plugin_manager
 
     org = _org(size)
     pm = make_plugin_manager(entry_points=False)
+    writing = make_plugin_manager(entry_points=False)  # kept alive: its own cache entries
     files = [
-        calendar(
-            org,
-            group=g.id,
-            start=YEAR[0],
-            end=YEAR[1],
-            stamp=STAMP,
-            pm=make_plugin_manager(entry_points=False),
-        ).to_ical()
-        for g in org.groups
+        data
+        for _, data in calendar_files(
+            org, *YEAR, stamp=STAMP, people=False, everything=False, pm=writing
+        )
     ]
     start = time.perf_counter()
     ours = {(o.uid, o.start) for g in org.groups for o in occurrences(org, g.id, *YEAR, pm=pm)}
