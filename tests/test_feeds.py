@@ -476,3 +476,19 @@ def test_calendars_draws_a_progress_bar_only_on_a_terminal_and_not_when_quiet(
     )
     assert "%" not in redirected.stderr
     assert "[#" not in redirected.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["../outside.ics", "/etc/x.ics", "a/../../b.ics", ".mgovern/x", ""]
+)
+def test_a_name_outside_the_folder_is_refused_and_nothing_is_written(
+    tmp_path: Path, name: str
+) -> None:
+    def write() -> None:
+        with TrackedWriter(tmp_path / "out") as writer:
+            writer.add("a.ics", b"A")
+            writer.add(name, b"B")
+
+    with pytest.raises(ValueError, match="not a path inside the output folder"):
+        write()
+    assert list(tmp_path.iterdir()) == []

@@ -235,6 +235,9 @@ class TrackedWriter:
         return what
 
     def _judge(self, name: str, data: bytes) -> str:
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts or parts[0] == RECORDS:
+            raise ValueError(f"{name[:80]!r} is not a path inside the output folder")
         path = self.root / name
         record = f"{RECORDS}/{name}.sha256"
         try:
