@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import Factory, fields, frozen
 from dateutil import rrule as _rrule
 
 from mgovern.exceptions import ScheduleError, quote
@@ -99,6 +100,12 @@ class Skipped:
     in_series: bool = True
 
 
+#: The order of ``@frozen(order=True)`` (every field in turn) as a sort key: computed
+#: once per item instead of in every comparison, for the same order.
+_OCCURRENCE_ORDER = operator.attrgetter(*(a.name for a in fields(Occurrence)))
+_SKIPPED_ORDER = operator.attrgetter(*(a.name for a in fields(Skipped)))
+
+
 @frozen
 class Series:
     """One cycle of one group in a window: what a calendar needs to describe it."""
@@ -165,6 +172,16 @@ def cycle_rrule(cycle: Cycle) -> str | None:
     return None
 
 
+def _cycle_rrule(org: Organization, cycle: Cycle) -> str | None:
+    """:func:`cycle_rrule`, remembered per organisation."""
+    key = ("cycles.rrule", cycle.rule, cycle.rrule)
+    try:
+        found: str | None = org._memo[key]
+    except KeyError:
+        found = org._memo[key] = cycle_rrule(cycle)
+    return found
+
+
 def _phase_anchor(rrule: str, start: dt.date) -> dt.date:
     """Where a rule without a first date starts counting: the fixed epoch (Monday
     3 January 2000), which sets the phase of "every 2 weeks"; for a window that starts
@@ -188,10 +205,35 @@ def _phase_anchor(rrule: str, start: dt.date) -> dt.date:
     return dt.date(month // 12, month % 12 + 1, _EPOCH.day)
 
 
-def _rule_dates(org: Organization, cycle: Cycle, start: dt.date, end: dt.date) -> list[dt.date]:
+def _rule_dates(
+    org: Organization, cycle: Cycle, start: dt.date, end: dt.date
+) -> tuple[dt.date, ...]:
     """The rule's original dates in [start, end] (also honouring first/last and a raw
     rule's own COUNT/UNTIL); stops early past ``2 * max_occurrences + 200`` (enough for
-    the caller to see that the window holds more than ``max_occurrences``)."""
+    the caller to see that the window holds more than ``max_occurrences``).
+
+    Remembered per organisation by everything the dates depend on: groups that share a
+    rule expand it once."""
+    time = cycle.time
+    key = (
+        "cycles.rule_dates",
+        cycle.rule,
+        cycle.rrule,
+        cycle.first,
+        cycle.last,
+        time,
+        time.fold,
+        id(time.tzinfo),
+        start,
+        end,
+    )
+    cached: tuple[dt.date, ...] | None = org._memo.get(key)
+    if cached is None:
+        cached = org._memo[key] = tuple(_expand_rule(org, cycle, start, end))
+    return cached
+
+
+def _expand_rule(org: Organization, cycle: Cycle, start: dt.date, end: dt.date) -> list[dt.date]:
     text = validate_rrule(cycle.rrule) if cycle.rrule else parse_rule(cycle.rule or "")
     anchor = cycle.first or _phase_anchor(text, start)
     text = until_in_zone(text, org.zone)  # an UNTIL in UTC, as the organisation's local time
@@ -227,7 +269,7 @@ def _original_dates(
     end: dt.date,
     pm: pluggy.PluginManager | None,
     depth: int,
-) -> list[dt.date]:
+) -> Sequence[dt.date]:
     if cycle.rule or cycle.rrule:
         return _rule_dates(org, cycle, start, end)
     if cycle.dates:
@@ -282,6 +324,80 @@ def _lead(
             break
         moment -= dt.timedelta(days=1)
     return _at(org, moment, deadline.time)
+
+
+@frozen(eq=False)
+class _Known:
+    """What one mapping of closed days gives, remembered for every group of the
+    organisation (most groups meet on the same days): deadlines and closures."""
+
+    closed: Mapping[dt.date, str]  # kept alive here: its id stays unique in the memo key
+    leads: dict[Any, dt.datetime | None] = Factory(dict)
+    closures: dict[Any, tuple[str, bool] | None] = Factory(dict)
+
+
+def _known(org: Organization, closed: Mapping[dt.date, str]) -> _Known:
+    key = ("cycles.known", id(closed))
+    known: _Known | None = org._memo.get(key)
+    if known is None or known.closed is not closed:
+        known = org._memo[key] = _Known(closed)
+    return known
+
+
+def _lead_of(
+    org: Organization, day: dt.date, deadline: Deadline | None, known: _Known
+) -> dt.datetime | None:
+    """:func:`_lead`, remembered."""
+    if deadline is None:
+        return None
+    time = deadline.time
+    key = (day, deadline.days_before, time, time.fold, id(time.tzinfo))
+    try:
+        return known.leads[key]
+    except KeyError:
+        found = known.leads[key] = _lead(org, day, deadline, known.closed)
+        return found
+
+
+def _closure_of(
+    org: Organization, cycle: Cycle, day: dt.date, known: _Known
+) -> tuple[str, bool] | None:
+    """:func:`_closure`, remembered (it reads only these parts of the cycle)."""
+    key = (day, cycle.skip_months, cycle.blackouts)
+    try:
+        return known.closures[key]
+    except KeyError:
+        found = known.closures[key] = _closure(org, cycle, day, known.closed)
+        return found
+
+
+def _slots(org: Organization) -> dict[Any, tuple[dt.datetime, dt.datetime]]:
+    """Start and end of a meeting by day, time and duration, for every group of the
+    organisation (see :func:`_slot`)."""
+    slots: dict[Any, tuple[dt.datetime, dt.datetime]] | None = org._memo.get("cycles.slots")
+    if slots is None:
+        slots = org._memo["cycles.slots"] = {}
+    return slots
+
+
+def _slot(
+    org: Organization,
+    slots: dict[Any, tuple[dt.datetime, dt.datetime]],
+    day: dt.date,
+    time: dt.time,
+    minutes: int,
+) -> tuple[dt.datetime, dt.datetime]:
+    """``time`` on ``day`` (:func:`_at`) and ``minutes`` later (:func:`meeting_end`).
+
+    A time in a key comes with what ``==`` leaves out: its fold, and which tzinfo (an
+    object of the organisation, alive as long as its memo)."""
+    key = (day, time, time.fold, id(time.tzinfo), minutes)
+    try:
+        return slots[key]
+    except KeyError:
+        begin = _at(org, day, time)
+        found = slots[key] = (begin, meeting_end(begin, minutes))
+        return found
 
 
 def _month_name(org: Organization, month: int) -> str:
@@ -356,14 +472,19 @@ def _schedule(
         raise ScheduleError(f"anchors nest too deeply at group {group_id!r}")
     group = org.group(group_id)
     closed = closed_days(org, start - _MARGIN, end + _MARGIN, pm=pm)
+    slots = _slots(org)
+    known = _known(org, closed)
 
     cycles = [c for c in group.cycles if anchored or c.anchor is None]
     instances: list[_Instance] = []
+    of_cycle: dict[int, list[int]] = {id(c): [] for c in cycles}  # indexes in instances
     for cycle in cycles:
         wide = _original_dates(org, group_id, cycle, start - _MARGIN, end + _MARGIN, pm, depth)
+        indexes = of_cycle[id(cycle)]
         for index, day in enumerate(wide):
             if start <= day <= end:
-                closure = _closure(org, cycle, day, closed)
+                closure = _closure_of(org, cycle, day, known)
+                indexes.append(len(instances))
                 instances.append(
                     _Instance(
                         cycle,
@@ -375,7 +496,7 @@ def _schedule(
                     )
                 )
     for cycle in cycles:
-        count = sum(1 for i in instances if i.cycle is cycle)
+        count = len(of_cycle[id(cycle)])
         if count > org.max_occurrences:
             raise ScheduleError(
                 f"group {group_id!r} cycle {cycle.id!r} has {count} meetings in the window, "
@@ -387,8 +508,7 @@ def _schedule(
     fixed: dict[int, tuple[dt.date, Status, str]] = {}
     for index, inst in enumerate(instances):
         if inst.closed_reason is None:
-            when = _at(org, inst.original, inst.cycle.time)
-            placed.append((when, meeting_end(when, inst.cycle.duration)))
+            placed.append(_slot(org, slots, inst.original, inst.cycle.time, inst.cycle.duration))
             fixed[index] = (inst.original, Status.SCHEDULED, "")
 
     moves: dict[int, tuple[dt.date, Status, str] | str] = {}
@@ -398,36 +518,35 @@ def _schedule(
     )
     for index in order:
         inst = instances[index]
-        moves[index] = _move(org, inst, closed, placed)
+        moves[index] = _move(org, inst, known, placed)
         moved = moves[index]
         if not isinstance(moved, str):
-            when = _at(org, moved[0], inst.cycle.time)
-            placed.append((when, meeting_end(when, inst.cycle.duration)))
+            placed.append(_slot(org, slots, moved[0], inst.cycle.time, inst.cycle.duration))
 
     series: list[Series] = []
     for cycle in cycles:
-        rrule = cycle_rrule(cycle)
+        rrule = _cycle_rrule(org, cycle)
         in_series = rrule is not None
         uid = series_uid(org, group_id, cycle.id)
+        time, duration = cycle.time, cycle.duration
         occs: list[Occurrence] = []
         skipped: list[Skipped] = []
         originals: list[dt.date] = []
-        for index, inst in enumerate(instances):
-            if inst.cycle is not cycle:
-                continue
+        for index in of_cycle[id(cycle)]:
+            inst = instances[index]
             originals.append(inst.original)
             own_uid = uid if in_series else series_uid(org, group_id, cycle.id, inst.original)
-            original = _at(org, inst.original, cycle.time)
+            original = _slot(org, slots, inst.original, time, duration)[0]
             outcome = fixed.get(index) or moves[index]
             if isinstance(outcome, str):
                 skipped.append(Skipped(original, group_id, cycle.id, own_uid, outcome, in_series))
                 continue
             day, status, reason = outcome
-            begin = _at(org, day, cycle.time)
+            begin, finish = _slot(org, slots, day, time, duration)
             occs.append(
                 Occurrence(
                     start=begin,
-                    end=meeting_end(begin, cycle.duration),
+                    end=finish,
                     group=group_id,
                     cycle=cycle.id,
                     uid=own_uid,
@@ -435,8 +554,8 @@ def _schedule(
                     status=status,
                     reason=reason,
                     in_series=in_series,
-                    agenda_deadline=_lead(org, day, cycle.agenda_deadline, closed),
-                    notice=_lead(org, day, cycle.notice, closed),
+                    agenda_deadline=_lead_of(org, day, cycle.agenda_deadline, known),
+                    notice=_lead_of(org, day, cycle.notice, known),
                 )
             )
         series.append(
@@ -445,10 +564,10 @@ def _schedule(
                 cycle=cycle,
                 uid=uid,
                 rrule=rrule,
-                dtstart=_at(org, min(originals), cycle.time) if in_series and originals else None,
-                until=_at(org, max(originals), cycle.time) if in_series and originals else None,
-                occurrences=tuple(sorted(occs)),
-                skipped=tuple(sorted(skipped)),
+                dtstart=_at(org, min(originals), time) if in_series and originals else None,
+                until=_at(org, max(originals), time) if in_series and originals else None,
+                occurrences=tuple(sorted(occs, key=_OCCURRENCE_ORDER)),
+                skipped=tuple(sorted(skipped, key=_SKIPPED_ORDER)),
             )
         )
     result = tuple(series)
@@ -459,7 +578,7 @@ def _schedule(
 def _move(
     org: Organization,
     inst: _Instance,
-    closed: Mapping[dt.date, str],
+    known: _Known,
     placed: list[tuple[dt.datetime, dt.datetime]],
 ) -> tuple[dt.date, Status, str] | str:
     """Where a closed instance goes under its cycle's policy, or the reason it is skipped."""
@@ -474,7 +593,7 @@ def _move(
         day = inst.original + dt.timedelta(days=offset * step)
         if limit is not None and (day >= limit if step == 1 else day <= limit):
             break
-        if day.weekday() >= 5 or _closure(org, inst.cycle, day, closed) is not None:
+        if day.weekday() >= 5 or _closure_of(org, inst.cycle, day, known) is not None:
             continue
         when = _at(org, day, inst.cycle.time)
         slot = (when, meeting_end(when, inst.cycle.duration))
@@ -494,7 +613,9 @@ def _occurrences_of(
     pm: pluggy.PluginManager | None,
     depth: int,
 ) -> list[Occurrence]:
-    return sorted(o for s in _schedule(org, group_id, start, end, pm, depth) for o in s.occurrences)
+    found = [o for s in _schedule(org, group_id, start, end, pm, depth) for o in s.occurrences]
+    found.sort(key=_OCCURRENCE_ORDER)
+    return found
 
 
 def occurrences(
