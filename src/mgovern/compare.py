@@ -30,7 +30,15 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mgovern.coverage import AmountRange, Cell, cell_classes, renamed
+from mgovern.coverage import (
+    AmountRange,
+    Cell,
+    Progress,
+    cell_classes,
+    fan_out,
+    renamed,
+    workers,
+)
 from mgovern.model import GROUP_DECIDES, Matter, Organization, ScopeClause, Span
 from mgovern.scope import ClauseRef
 
@@ -128,33 +136,87 @@ def diff(
     new: Organization,
     *,
     window: tuple[dt.date, dt.date] | None = None,
+    jobs: int | None = 1,
+    progress: Progress | None = None,
 ) -> Diff:
     """Every matter whose outcome differs between ``old`` and ``new``, exactly; and the
-    structural changes (with the meetings added and removed in ``window``, if given)."""
+    structural changes (with the meetings added and removed in ``window``, if given).
+
+    Each category is compared on its own; ``jobs`` and ``progress`` as for
+    :func:`mgovern.check` (the categories whose rules or people changed are shared out
+    among processes when there is enough of them to gain; the result is the same).
+    """
     common = [c.id for c in old.categories if c.id in {n.id for n in new.categories}]
     same_tree = _tree(old) == _tree(new)
-    found: list[OutcomeChange] = []
-    count = 0
-    memo: dict[Any, Decided] = {}
+    parts: list[_Part] = []
     for category in common:
         changed = _changed_groups(old, new, category)
         if same_tree and not changed:
             continue  # the same clauses in the same tree, the same people: the same outcomes
         # A unit context is decided by the groups on its chain and the groups with
         # clauses for any units; when none of them changed, neither did its outcomes.
-        affected = None if not same_tree else changed
-        reach = _functional(old, category) | _functional(new, category)
-        old_cells = _by_context(_cells(old, category, affected, reach))
-        new_cells = _by_context(_cells(new, category, affected, reach))
-        for key in sorted(old_cells.keys() & new_cells.keys(), key=_order_key):
-            n, changes = _compare(old, new, key, old_cells[key], new_cells[key], memo)
-            count += n
-            found.extend(changes)
+        parts.append((category, None if not same_tree else frozenset(changed)))
+    memo: dict[Any, Decided] = {}
+    size = (len(old.groups) + len(new.groups)) * len(parts)
+    processes = workers(jobs, len(parts), size)
+    if processes > 1:
+        compared = fan_out(
+            _compare_worker,
+            parts,
+            here=lambda part: _compare_category(old, new, part, memo),
+            processes=processes,
+            initializer=_set_compared,
+            initargs=(old, new),
+            progress=progress,
+            label="comparing categories",
+        )
+    else:
+        compared = []
+        for part in parts:
+            compared.append(_compare_category(old, new, part, memo))
+            if progress is not None:
+                progress("comparing categories", len(compared), len(parts))
+    found = [change for _, changes in compared for change in changes]
+    count = sum(n for n, _ in compared)
     return Diff(old, new, tuple(found), tuple(_structure(old, new, window)), count)
 
 
+#: One category to compare, and the groups that changed in it (None: the tree did).
+_Part = tuple[str, frozenset[str] | None]
+
+
+def _compare_category(
+    old: Organization, new: Organization, part: _Part, memo: dict[Any, Decided]
+) -> tuple[int, list[OutcomeChange]]:
+    """The refined cells of one category decided in both versions, and the changes."""
+    category, affected = part
+    reach = _functional(old, category) | _functional(new, category)
+    old_cells = _by_context(_cells(old, category, affected, reach))
+    new_cells = _by_context(_cells(new, category, affected, reach))
+    count = 0
+    found: list[OutcomeChange] = []
+    for key in sorted(old_cells.keys() & new_cells.keys(), key=_order_key):
+        n, changes = _compare(old, new, key, old_cells[key], new_cells[key], memo)
+        count += n
+        found.extend(changes)
+    return count, found
+
+
+_COMPARED: tuple[Organization, Organization, dict[Any, Decided]] | None = None  # a worker's
+
+
+def _set_compared(old: Organization, new: Organization) -> None:
+    global _COMPARED
+    _COMPARED = (old, new, {})
+
+
+def _compare_worker(part: _Part) -> tuple[int, list[OutcomeChange]]:
+    assert _COMPARED is not None
+    return _compare_category(*_COMPARED[:2], part, _COMPARED[2])
+
+
 def _cells(
-    org: Organization, category: str, affected: set[str] | None, reach: set[str]
+    org: Organization, category: str, affected: frozenset[str] | None, reach: set[str]
 ) -> Iterator[Cell]:
     """The category's cells of every unit context whose chain or ``reach`` meets
     ``affected`` (None: every context)."""

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import attrs
 from attrs import frozen
@@ -32,18 +34,26 @@ from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
 from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
 __all__ = [
+    "FAN_OUT_FROM",
+    "START_METHOD",
     "AmountRange",
     "Cell",
     "CellClass",
     "DeadClause",
     "Gap",
     "Overlap",
+    "Progress",
     "Report",
     "cell_classes",
     "cells",
     "check",
+    "fan_out",
     "renamed",
+    "workers",
 ]
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 @frozen
@@ -177,6 +187,13 @@ def _contexts(org: Organization) -> Iterator[_Context]:
             yield _Context(children[:2], chain, spans)
 
 
+def _contexts_of(org: Organization) -> list[_Context]:
+    found: list[_Context] | None = org._memo.get("coverage.contexts")
+    if found is None:
+        found = org._memo["coverage.contexts"] = list(_contexts(org))
+    return found
+
+
 def _active(clause: ScopeClause, span: Span | None) -> bool:
     return clause.span is Span.ANY or clause.span is span
 
@@ -220,6 +237,8 @@ class _Accumulator:
     deciding: set[ClauseRef] = attrs.Factory(set)
     excluding: set[ClauseRef] = attrs.Factory(set)
     matched_elsewhere: dict[ClauseRef, tuple[Matter, ClauseRef | None]] = attrs.Factory(dict)
+    # a carried witness's own units, put in only if the clause turns out dead (most don't)
+    witness_units: dict[ClauseRef, tuple[str, ...]] = attrs.Factory(dict)
 
 
 def _role(org: Organization, context: _Context, group_id: str) -> tuple[object, ...]:
@@ -231,7 +250,95 @@ def _role(org: Organization, context: _Context, group_id: str) -> tuple[object, 
     return ("fixed", group_id, tuple(i for i, g in enumerate(context.chain) if g in above))
 
 
-def check(org: Organization | History, *, on: dt.date | None = None) -> Report:
+#: From this much work on (groups × categories) :func:`check` and :func:`mgovern.diff`
+#: may fan out to several processes; below it, starting them costs more than it saves.
+#: Measured on the synthetic organisations (docs/performance.md): two processes break
+#: even at about 150 groups × 43 categories and gain a quarter from 500 × 43 on.
+FAN_OUT_FROM = 8_000
+
+#: How worker processes start: None picks ``"fork"`` where the platform has it and no
+#: other thread runs (nothing to pickle), else the platform's default. The organisation
+#: pickles, so ``"spawn"`` and ``"forkserver"`` give the same report, later.
+START_METHOD: str | None = None
+
+#: ``(label, done, total)``: told how far a long run has come (e.g. categories decided).
+Progress = Callable[[str, int, int], None]
+
+
+def workers(jobs: int | None, parts: int, size: int) -> int:
+    """How many processes to share ``parts`` independent parts among, whose work is
+    ``size`` (group × category pairs to decide): 1 (no process started) when ``jobs`` is
+    1, there is one part, or the work is too small to gain (:data:`FAN_OUT_FROM`); else
+    ``jobs`` (None: the CPUs this process may use), at most one per part."""
+    if jobs == 1 or parts < 2 or size < FAN_OUT_FROM:
+        return 1
+    if jobs is None:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on every platform
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, parts))
+
+
+def fan_out(
+    work: Callable[[_T], _R],
+    parts: Sequence[_T],
+    *,
+    here: Callable[[_T], _R],
+    processes: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+    progress: Progress | None = None,
+    label: str = "",
+) -> list[_R]:
+    """``[here(p) for p in parts]``, shared among this process and ``processes - 1``
+    workers (each set up once by ``initializer(*initargs)``, then ``work(p)`` computes
+    what ``here(p)`` does): the workers take the parts from the front, this process from
+    the back, until they meet. The results come in the order of ``parts``, whoever
+    computed them; ``progress`` is told (in this thread) how many parts are done."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    method = START_METHOD
+    if method is None and "fork" in multiprocessing.get_all_start_methods():
+        method = "fork" if threading.active_count() == 1 else None
+    results: dict[int, _R] = {}
+    with ProcessPoolExecutor(
+        processes - 1,
+        mp_context=multiprocessing.get_context(method),
+        initializer=initializer,
+        initargs=initargs,
+    ) as pool:
+        futures = [pool.submit(work, part) for part in parts]
+
+        def tell() -> None:
+            if progress is not None:
+                done = len(results) + sum(1 for f in futures if f.done() and not f.cancelled())
+                progress(label, done, len(parts))
+
+        for i in reversed(range(len(parts))):
+            if not futures[i].cancel():
+                break  # a worker has it, and every part before it
+            results[i] = here(parts[i])
+            tell()
+        pending = {f for f in futures if not f.cancelled()}
+        while pending:
+            _, pending = wait(pending, return_when="FIRST_COMPLETED")
+            tell()
+        for i, future in enumerate(futures):
+            if not future.cancelled():
+                results[i] = future.result()
+    return [results[i] for i in range(len(parts))]
+
+
+def check(
+    org: Organization | History,
+    *,
+    on: dt.date | None = None,
+    jobs: int | None = 1,
+    progress: Progress | None = None,
+) -> Report:
     """Decide every cell of the matter space; report gaps, overlaps and dead clauses.
 
     ``org`` may be a :class:`~mgovern.history.History`: its rules in force ``on`` that
@@ -240,82 +347,158 @@ def check(org: Organization | History, *, on: dt.date | None = None) -> Report:
     Unit contexts whose active groups have the same clauses in the same places relative to
     each other (e.g. sibling units under one delegation order) are decided once and the
     findings carried over to each of them, with their own groups and witnesses.
+
+    Each category is decided on its own; with ``jobs`` other than 1 (None: as many as
+    there are CPUs) the categories are shared out among that many processes when the
+    organisation is large enough to gain (:func:`workers`), and put back together in
+    their order: the report is the same, only sooner. ``progress`` is told how many
+    categories are decided.
     """
     org = in_force(org, on)
+    categories = [c.id for c in org.categories]
+    processes = workers(jobs, len(categories), len(org.groups) * len(categories))
+    refs: dict[tuple[str, str, str], ClauseRef] = {}
+    if processes > 1:
+        _contexts_of(org), _scope_index(org)  # built once, before a fork shares them
+        parts = fan_out(
+            _check_category,
+            categories,
+            here=lambda category: _category_part(org, category, refs),
+            processes=processes,
+            initializer=_set_checked,
+            initargs=(org,),
+            progress=progress,
+            label="checking categories",
+        )
+    else:
+        parts = []
+        for category in categories:
+            parts.append(_category_part(org, category, refs))
+            if progress is not None:
+                progress("checking categories", len(parts), len(categories))
+    deciding: set[ClauseRef] = set()
+    excluding: set[ClauseRef] = set()
+    matched_elsewhere: dict[ClauseRef, tuple[Matter, ClauseRef | None]] = {}
+    for part in parts:
+        deciding |= part.deciding
+        excluding |= part.excluding
+        for ref, found in part.matched_elsewhere.items():
+            matched_elsewhere.setdefault(ref, found)
+    every_gap = [g for part in parts for g in part.gaps]
+    return Report(
+        gaps=tuple(g for g in every_gap if g.caught_by is None),
+        fallback_only=tuple(g for g in every_gap if g.caught_by is not None),
+        overlaps=tuple(o for part in parts for o in part.overlaps),
+        dead_clauses=tuple(_dead(org, deciding, excluding, matched_elsewhere)),
+        cells=sum(part.cells for part in parts),
+    )
+
+
+@frozen
+class _Part:
+    """What one category's cells produced, in the order the cells were decided (what
+    the report needs of it, small enough to send back from a worker process)."""
+
+    gaps: tuple[Gap, ...]
+    overlaps: tuple[Overlap, ...]
+    deciding: frozenset[ClauseRef]
+    excluding: frozenset[ClauseRef]
+    # a matched clause's first witness, where this category does not show it deciding
+    matched_elsewhere: dict[ClauseRef, tuple[Matter, ClauseRef | None]]
+    cells: int
+
+
+# the organisation a worker process checks, and its renamed clauses
+_CHECKED: tuple[Organization, dict[tuple[str, str, str], ClauseRef]] | None = None
+
+
+def _set_checked(org: Organization) -> None:
+    global _CHECKED
+    _CHECKED = (org, {})
+
+
+def _check_category(category: str) -> _Part:
+    assert _CHECKED is not None
+    return _category_part(_CHECKED[0], category, _CHECKED[1])
+
+
+def _category_part(
+    org: Organization, category: str, refs: dict[tuple[str, str, str], ClauseRef]
+) -> _Part:
+    """Decide every cell of one category (``refs`` as for :func:`_carry`)."""
     total = _Accumulator()
     cells = 0
-    contexts = list(_contexts(org))
+    contexts = _contexts_of(org)
     years_listed = sorted((b.year for b in org.base_amounts), reverse=True)
 
     index = _scope_index(org)
     position = {g.id: i for i, g in enumerate(org.groups)}
-    for category in org.categories:
-        takers = index.categories[category.id]
-        functional = sorted(takers.functional, key=position.__getitem__)
-        # Off the chain a group's units-scoped clauses never apply: only its functional ones.
-        off_chain: dict[str, list[ScopeClause]] = {}
-        for gid in functional:
-            found = index.rules_for(gid, category.id)
-            assert found is not None
-            off_chain[gid] = [
-                c for c in (*found.handles, *found.fallback, *found.excludes) if _active(c, None)
+    takers = index.categories[category]
+    functional = sorted(takers.functional, key=position.__getitem__)
+    # Off the chain a group's units-scoped clauses never apply: only its functional ones.
+    off_chain: dict[str, list[ScopeClause]] = {}
+    for gid in functional:
+        found = index.rules_for(gid, category)
+        assert found is not None
+        off_chain[gid] = [
+            c for c in (*found.handles, *found.fallback, *found.excludes) if _active(c, None)
+        ]
+    classes: dict[tuple[object, ...], list[tuple[_Context, dict[str, str]]]] = {}
+    representatives: dict[tuple[object, ...], list[tuple[str, Span | None, list[ScopeClause]]]]
+    representatives = {}
+    for context in contexts:
+        active: list[tuple[str, Span | None, list[ScopeClause]]] = []
+        for gid in context.chain:
+            if gid not in takers.groups:
+                continue
+            span = context.spans[gid]
+            group_rules = index.rules_for(gid, category)
+            assert group_rules is not None
+            clauses = [
+                c
+                for c in (*group_rules.handles, *group_rules.fallback, *group_rules.excludes)
+                if _active(c, span)
             ]
-        classes: dict[tuple[object, ...], list[tuple[_Context, dict[str, str]]]] = {}
-        representatives: dict[
-            tuple[object, ...], list[tuple[str, Span | None, list[ScopeClause]]]
-        ] = {}
-        for context in contexts:
-            active: list[tuple[str, Span | None, list[ScopeClause]]] = []
-            for gid in context.chain:
-                if gid not in takers.groups:
-                    continue
-                span = context.spans[gid]
-                group_rules = index.rules_for(gid, category.id)
-                assert group_rules is not None
-                clauses = [
-                    c
-                    for c in (*group_rules.handles, *group_rules.fallback, *group_rules.excludes)
-                    if _active(c, span)
-                ]
-                if any(
-                    c.span is Span.ANY or c.span is span
-                    for c in (*group_rules.handles, *group_rules.fallback)
-                ):
-                    active.append((gid, span, clauses))
-            active.extend(
-                (gid, None, off_chain[gid]) for gid in functional if gid not in context.spans
-            )
-            roles = [_role(org, context, gid) for gid, _, _ in active]
-            key = tuple(
-                (role, span, tuple(clauses))
-                for role, (_, span, clauses) in zip(roles, active, strict=True)
-            )
-            members = classes.setdefault(key, [])
-            if not members:
-                representatives[key] = active
-            members.append(
-                (context, {str(r): gid for r, (gid, _, _) in zip(roles, active, strict=True)})
-            )
-        for class_key, class_members in classes.items():
-            local = _Accumulator()
-            rep_context, rep_roles = class_members[0]
-            decided = _decide(
-                org, category.id, rep_context, representatives[class_key], years_listed, local
-            )
-            cells += decided * len(class_members)  # cells covered, each class decided once
-            for member, member_roles in class_members:
-                rename = {rep_roles[role]: gid for role, gid in member_roles.items()}
-                _carry(local, total, rename, rep_context.units, member.units)
-
-    every_gap = [_gap(key, value) for key, value in total.gaps.items()]
-    return Report(
-        gaps=tuple(g for g in every_gap if g.caught_by is None),
-        fallback_only=tuple(g for g in every_gap if g.caught_by is not None),
+            if any(
+                c.span is Span.ANY or c.span is span
+                for c in (*group_rules.handles, *group_rules.fallback)
+            ):
+                active.append((gid, span, clauses))
+        active.extend((gid, None, off_chain[gid]) for gid in functional if gid not in context.spans)
+        roles = [_role(org, context, gid) for gid, _, _ in active]
+        key = tuple(
+            (role, span, tuple(clauses))
+            for role, (_, span, clauses) in zip(roles, active, strict=True)
+        )
+        members = classes.setdefault(key, [])
+        if not members:
+            representatives[key] = active
+        members.append(
+            (context, {str(r): gid for r, (gid, _, _) in zip(roles, active, strict=True)})
+        )
+    for class_key, class_members in classes.items():
+        local = _Accumulator()
+        rep_context, rep_roles = class_members[0]
+        decided = _decide(
+            org, category, rep_context, representatives[class_key], years_listed, local
+        )
+        cells += decided * len(class_members)  # cells covered, each class decided once
+        for member, member_roles in class_members:
+            rename = {rep_roles[role]: gid for role, gid in member_roles.items()}
+            _carry(local, total, rename, rep_context.units, member.units, refs)
+    return _Part(
+        gaps=tuple(_gap(key, value) for key, value in total.gaps.items()),
         overlaps=tuple(
             Overlap(key[0], key[1], key[2], key[3], value.witness, value.count)
             for key, value in total.overlaps.items()
         ),
-        dead_clauses=tuple(_dead(org, total.deciding, total.excluding, total.matched_elsewhere)),
+        deciding=frozenset(total.deciding),
+        excluding=frozenset(total.excluding),
+        matched_elsewhere={
+            ref: (_with_units(witness, total.witness_units.get(ref)), instead)
+            for ref, (witness, instead) in total.matched_elsewhere.items()
+            if ref not in total.deciding
+        },
         cells=cells,
     )
 
@@ -366,19 +549,29 @@ def _decide(
     return cells
 
 
+def _with_units(witness: Matter, units: tuple[str, ...] | None) -> Matter:
+    return witness if units is None else attrs.evolve(witness, units=units)
+
+
 def _carry(
     local: _Accumulator,
     total: _Accumulator,
     rename: dict[str, str],
     rep_units: tuple[str, ...],
     units: tuple[str, ...],
+    refs: dict[tuple[str, str, str], ClauseRef],
 ) -> None:
-    """Carry one context class's findings over to one of its contexts."""
+    """Carry one context class's findings over to one of its contexts. ``refs``: each
+    renamed clause once (shared by every category, so their sets hold no copies)."""
 
     def ref(clause: ClauseRef | None) -> ClauseRef | None:
         if clause is None:
             return None
-        return ClauseRef(rename.get(clause.group, clause.group), clause.kind, clause.clause)
+        key = (rename.get(clause.group, clause.group), clause.kind, clause.clause)
+        found = refs.get(key)
+        if found is None:
+            found = refs[key] = ClauseRef(*key)
+        return found
 
     def matter(witness: Matter) -> Matter:
         return witness if units == rep_units else attrs.evolve(witness, units=units)
@@ -404,7 +597,9 @@ def _carry(
     for clause, (witness, instead) in local.matched_elsewhere.items():
         renamed = ref(clause)
         if renamed is not None and renamed not in total.matched_elsewhere:
-            total.matched_elsewhere[renamed] = (matter(witness), ref(instead))
+            total.matched_elsewhere[renamed] = (witness, ref(instead))
+            if units != rep_units:
+                total.witness_units[renamed] = units
 
 
 def _record(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -586,6 +586,7 @@ def build_site(
     calendars_url: str | None = None,
     db: Path | None = None,
     report: Report | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site by its path relative to the site's folder (sorted).
 
@@ -594,7 +595,8 @@ def build_site(
     ``calendars_url``: where ``mgovern publish`` put the calendars (the subscribe links
     become ``webcal://`` there); else each group's .ics is in the site. ``db``: a decision
     register whose latest decisions get a page. ``report``: :func:`mgovern.check`'s, if
-    already computed.
+    already computed. ``progress``: told ``(label, done, total)`` as the categories'
+    partitions, the report and calendars, and the pages are done.
     """
     import jinja2
 
@@ -603,9 +605,25 @@ def build_site(
     stamp = dt.datetime.combine(on, dt.time(0), dt.UTC)
     # check's report and the calendar files on the other core, for a large organisation
     helper = _Helper(org, report, start, end, stamp, calendars_url is None)
-    classes = list(cell_classes(org, years=(year,) if year is not None else None))
+    steps = 2 * len(org.categories) + len(org.groups) + 2
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress("building the site", done, steps)
+
+    classes: list[CellClass] = []
+    for found in cell_classes(org, years=(year,) if year is not None else None):
+        if classes and classes[-1].category != found.category:
+            step()  # a category's partition is decided
+        classes.append(found)
+    while done < len(org.categories):
+        step()
     partition = _partition(org, classes)
     report, calendars = helper.result()
+    step()
     decisions = _decisions(org, db, words)
     wheel = _year_wheel(org, on)
     meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
@@ -679,6 +697,7 @@ def build_site(
             ],
             **view,
         )
+        step()
     files.update(calendars)
 
     columns, deeper = _columns(org, words)
@@ -696,6 +715,7 @@ def build_site(
         files[f"assets/routes/{category.id}.js"] = _routes_script(
             org, category.id, table, partition.texts
         ).encode("utf-8")
+        step()
     roles = {r.id: r.name for r in org.roles}
     page(
         "who-decides.html",
@@ -754,4 +774,5 @@ def build_site(
     files["assets/search-index.js"] = f"MG.search = {_json(index)};\n".encode()
     for name in STATIC:
         files[f"assets/{name}"] = (Path(__file__).parent / "static" / name).read_bytes()
+    step()
     return dict(sorted(files.items()))

@@ -16,6 +16,7 @@ from mgovern.cli.options import (
     load_org,
     org_option,
     parse_day,
+    quiet_option,
     resolve_window,
 )
 
@@ -62,6 +63,7 @@ from mgovern.cli.options import (
 )
 @db_option
 @click.option("--force", is_flag=True, help="Overwrite pages changed since mgovern wrote them.")
+@quiet_option
 @json_option
 def site_command(
     org_path: Path | None,
@@ -80,9 +82,9 @@ def site_command(
     Every group's mandate and meetings, who decides what (the exact partition 'mgovern
     check' decides), a 'where does my matter go?' form, the coverage report, and the
     register's latest decisions with --db. Exit 1 when a page changed by hand was left
-    alone.
+    alone. A progress bar shows on a terminal (--quiet: none).
     """
-    from mgovern.cli.output import change_data, emit_json, print_changes
+    from mgovern.cli.output import change_data, emit_json, print_changes, progress
     from mgovern.clock import today
     from mgovern.publish import Change, PublishJob, PublishReport, credentials_for, publisher_for
     from mgovern_site._build import build_site
@@ -99,7 +101,15 @@ def site_command(
     first, last = resolve_window(
         start, end, (dt.date(day.year, 1, 1), dt.date(day.year + 1, 12, 31))
     )
-    files = build_site(org, on=day, start=first, end=last, calendars_url=calendars_url, db=db_path)
+    files = build_site(
+        org,
+        on=day,
+        start=first,
+        end=last,
+        calendars_url=calendars_url,
+        db=db_path,
+        progress=progress(),
+    )
     if target is not None:
         publisher, parts = target
         assert url is not None

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli, fail
-from mgovern.cli.options import json_option, org_option, parse_day
-from mgovern.cli.output import emit_json
+from mgovern.cli.options import jobs_option, json_option, org_option, parse_day, quiet_option
+from mgovern.cli.output import emit_json, progress
 
 if TYPE_CHECKING:
     from mgovern.history import History
@@ -45,6 +45,8 @@ def _label(history: History, day: dt.date | None, name: str) -> str:
 )
 @click.option("--meetings-to", callback=parse_day, help="... up to this day (default: a year on).")
 @click.option("--markdown", is_flag=True, help="Markdown, for the board's papers.")
+@jobs_option
+@quiet_option
 @json_option
 def diff_command(
     files: tuple[Path, ...],
@@ -54,13 +56,16 @@ def diff_command(
     meetings_from: dt.date | None,
     meetings_to: dt.date | None,
     markdown: bool,
+    jobs: int | None,
     as_json: bool,
 ) -> None:
     """Every matter decided differently in NEW than in OLD, exactly (exit 1 when any).
 
     OLD and NEW are organisation or history files (NEW as of --to, OLD as of --from;
     default today). With one file (or --org): that history as of --from and --to; without
-    dates, its last revision against the rules the day before it took effect.
+    dates, its last revision against the rules the day before it took effect. Many
+    changed categories of a large organisation are compared in several processes
+    (--jobs), with a progress bar on a terminal (--quiet: none).
     """
     from mgovern.clock import today
     from mgovern.compare import diff
@@ -95,7 +100,7 @@ def diff_command(
         window = (first, meetings_to or first + dt.timedelta(days=365))
         if window[1] < window[0]:
             fail(f"--meetings-to {window[1]} is before --meetings-from {window[0]}")
-    result = diff(old, new, window=window)
+    result = diff(old, new, window=window, jobs=jobs, progress=progress())
     if as_json:
         emit_json(diff_json(result, old_label=old_label, new_label=new_label))
     elif markdown:

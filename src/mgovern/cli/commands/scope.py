@@ -13,15 +13,17 @@ import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
 from mgovern.cli.options import (
+    jobs_option,
     json_option,
     load_org,
     on_option,
     org_option,
     parse_amount,
+    quiet_option,
     resolve_window,
     window_options,
 )
-from mgovern.cli.output import emit_json, matter_json, matter_text
+from mgovern.cli.output import emit_json, matter_json, matter_text, progress
 
 if TYPE_CHECKING:
     from mgovern.coverage import Gap, Report
@@ -155,6 +157,8 @@ def _report_json(report: Report) -> dict[str, Any]:
     help="List the matters only a fallback (catch-all) clause takes too.",
 )
 @on_option
+@jobs_option
+@quiet_option
 @json_option
 def check_command(
     org_path: Path | None,
@@ -163,6 +167,7 @@ def check_command(
     show_overlaps: bool,
     show_fallback: bool,
     on: Any,
+    jobs: int | None,
     as_json: bool,
 ) -> None:
     """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses;
@@ -173,7 +178,8 @@ def check_command(
     several, or when a meeting's local time is in a DST gap or fold or it runs across a
     change of offset (calendar readers differ there), or when an annual matter's chain
     does not fit the meetings or crowds one past its length (docs/arshjul.md). The
-    cascade is reported, not fatal.
+    cascade is reported, not fatal. A large organisation's matter space is decided in
+    several processes (--jobs), with a progress bar on a terminal (--quiet: none).
     """
     from mgovern.cascade import cascade, unfed
     from mgovern.coverage import check
@@ -181,7 +187,7 @@ def check_command(
 
     org = load_org(org_path, on=on)
     first, last = resolve_window(start, end)
-    report = check(org)
+    report = check(org, jobs=jobs, progress=progress())
     late = cascade(org, first, last)
     starved = unfed(org, first, last)
     dst = dst_findings(org, first, last)
