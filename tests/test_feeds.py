@@ -186,7 +186,7 @@ def test_files_are_staged_beside_the_output_and_moved_in_at_the_end(tmp_path: Pa
         assert not (out / "groups").exists()
         seen.append(sorted(p.name for p in tmp_path.iterdir()))
     assert len(seen[0]) == 2
-    assert seen[0][0].startswith(".out.mgovern-staging-")
+    assert seen[0][0].startswith(".mgovern-staging-")
     assert tree(out) == {
         "groups/a.ics": b"A",
         "people/p.ics": b"P",
@@ -244,7 +244,7 @@ def test_the_staging_folder_is_inside_the_records_when_beside_is_refused(
     with TrackedWriter(out) as writer:
         writer.add("a.ics", b"A")
         inside = [p.name for p in (out / RECORDS).iterdir()]
-        assert [n for n in inside if n.startswith(".out.mgovern-staging-")]
+        assert [n for n in inside if n.startswith(".mgovern-staging-")]
     assert (out / "a.ics").read_bytes() == b"A"
     assert sorted(p.name for p in (out / RECORDS).iterdir()) == ["a.ics.sha256"]
 
@@ -297,7 +297,9 @@ def _calendars(org_file: Path, out: Path, year: int, *extra: str) -> list[str]:
 
 
 def _staging(out: Path) -> list[Path]:
-    return [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.mgovern-staging")]
+    from mgovern.files import STAGING
+
+    return [p for p in out.parent.iterdir() if p.name.startswith(STAGING)]
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

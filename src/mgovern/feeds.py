@@ -19,9 +19,10 @@ the calling process in the same order, so the bytes do not depend on ``jobs``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ from attrs import frozen
 from icalendar import Calendar, Component
 
 from mgovern.cycles import validate_schedule
-from mgovern.files import TrackedWriter
+from mgovern.exceptions import MgovernError
+from mgovern.files import TrackedWriter, release_inherited_locks
 from mgovern.ical import (
     _annual_meetings,
     _event_key,
@@ -291,9 +293,6 @@ def write_calendar_files(
             if progress is not None:
                 progress("calendars", done, total)
         return sizes
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     writer.prepare()  # one staging folder, made before the workers share it
     # the largest files (all.ics holds every event) first and alone, so that no worker
     # is left with one at the end; then the rest in runs of neighbouring files
@@ -305,13 +304,15 @@ def write_calendar_files(
     _WORK.update(run=run, writer=writer)
     done = 0
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with _pool(min(workers, len(shares))) as pool:
             for share in pool.map(_write_share, shares):
                 writer.merge(share.results, share.staged)
                 sizes.update(share.sizes)
                 done += len(share.results)
                 if progress is not None:
                     progress("calendars", done, total)
+    except BrokenProcessPool:
+        raise WorkerError(_BROKEN) from None
     finally:
         _WORK.clear()
     return sizes
@@ -392,26 +393,18 @@ def _all_group_events(
         for group_id in group_ids:
             yield group_events(org, group_id, start, end, stamp=stamp, pm=pm, validate=validate)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     _annual_meetings(org, start, end, pm)  # computed once here, inherited by the workers
     size = max(1, len(group_ids) // (workers * 8))
     chunks = [group_ids[i : i + size] for i in range(0, len(group_ids), size)]
-    fork = _can_fork()
-    if fork:  # the workers inherit the organisation and plugin manager as they are
+    if _can_fork():  # the workers inherit the organisation and plugin manager as they are
         _WORK.update(org=org, pm=pm)
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork" if fork else None),
-        initializer=None if fork else functools.partial(_receive, org),
-    )
+    window = (start, end, stamp, validate)
     try:
-        with pool:
-            for chunk in pool.map(
-                _serialise_chunk, chunks, [(start, end, stamp, validate)] * len(chunks)
-            ):
+        with _pool(min(workers, len(chunks)), org) as pool:
+            for chunk in pool.map(_serialise_chunk, chunks, [window] * len(chunks)):
                 yield from chunk
+    except BrokenProcessPool:
+        raise WorkerError(_BROKEN) from None
     finally:
         _WORK.clear()
 
@@ -428,8 +421,47 @@ def _workers(jobs: int | None, groups: int) -> int:
     return max(1, jobs)
 
 
-def _receive(org: Organization) -> None:  # pragma: no cover - platforms without fork
-    _WORK.update(org=org, pm=None)
+class WorkerError(MgovernError):
+    """A worker process ended without an answer (killed, or out of memory)."""
+
+
+_BROKEN = (
+    "a worker process ended unexpectedly (killed, or out of memory?); nothing was written: "
+    "run again, or with --jobs 1"
+)
+
+
+def _pool(workers: int, org: Organization | None = None) -> ProcessPoolExecutor:
+    """Worker processes: forked where the platform can (they inherit what the parent
+    built), else started afresh and sent ``org``."""
+    import multiprocessing
+
+    fork = _can_fork()
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork" if fork else None),
+        initializer=_worker_start,
+        initargs=(os.getpid(), None if fork else org),
+    )
+
+
+def _worker_start(parent: int, org: Organization | None) -> None:
+    """In each worker: let go of the parent's folder locks (a killed parent frees its
+    folder at once) and end when the parent is gone rather than wait forever."""
+    import threading
+
+    release_inherited_locks()
+    if org is not None:  # pragma: no cover - platforms without fork
+        _WORK.update(org=org, pm=None)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _serialise_chunk(

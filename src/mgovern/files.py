@@ -21,6 +21,7 @@ __all__ = [
     "RECORDS",
     "TrackedWriter",
     "finish_interrupted",
+    "release_inherited_locks",
     "write_all",
     "write_atomically",
     "write_together",
@@ -161,7 +162,7 @@ class TrackedWriter:
     staged files moved into place; an error, Ctrl-C or a killed process before that
     leaves ``root`` exactly as it was.
 
-    The staging folder is ``.<root name>.mgovern-staging-XXXX`` beside ``root`` (on the
+    The staging folder is ``.mgovern-staging-<hash of root's path>-XXXX`` beside ``root`` (on the
     same file system, so moving is a rename), or ``root/.mgovern/`` when ``root`` is a
     mount point or its parent cannot be written. Before moving, the list of moves is
     written to a journal in it; a run killed while moving (a few milliseconds) is
@@ -187,13 +188,17 @@ class TrackedWriter:
 
     def __enter__(self) -> TrackedWriter:
         if not self.dry_run:
-            self._made = _made_folders(self.root / "x")
-            self.root.mkdir(parents=True, exist_ok=True)
+            self._made = _make_folders(self.root)
             try:
                 self._lock = _lock(self.root)
+            except BaseException:
+                self._made = []  # another run holds the folder: never remove it under it
+                raise
+            try:
                 finish_interrupted(self.root)
             except BaseException:
                 self._abandon()
+                self._unlock()
                 raise
         return self
 
@@ -279,6 +284,10 @@ class TrackedWriter:
     def _commit(self) -> None:
         if self._staging is None:
             return
+        if not self._staged:  # nothing to change (a staging folder made for workers)
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+            return
         os.sync()  # every staged file on disk before the journal says "move them"
         journal = self._staging / _JOURNAL
         temporary = journal.with_suffix(".tmp")
@@ -300,8 +309,29 @@ class TrackedWriter:
 
     def _unlock(self) -> None:
         if self._lock is not None:
+            _HELD_LOCKS.discard(self._lock)
             os.close(self._lock)
             self._lock = None
+
+
+def _make_folders(root: Path) -> list[Path]:
+    """Make ``root`` and the folders above it that are missing; the ones this call made
+    (the outermost first), so that only those are removed after an error."""
+    made: list[Path] = []
+    for folder in [*_made_folders(root / "x")]:
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue  # made meanwhile by someone else: not ours to remove
+        made.append(folder)
+    return made
+
+
+#: Lock descriptors this process holds; worker processes forked from it close their
+#: copies (:func:`release_inherited_locks`), so a killed parent frees the folder.
+_HELD_LOCKS: set[int] = set()
 
 
 def _lock(root: Path) -> int | None:
@@ -318,53 +348,130 @@ def _lock(root: Path) -> int | None:
         raise BlockingIOError(
             11, "another mgovern run is writing there; try again when it has finished", str(root)
         ) from None
+    _HELD_LOCKS.add(fd)
     return fd
+
+
+def release_inherited_locks() -> None:
+    """In a process forked from a writer: close the copies of its locks (the parent
+    keeps holding them; when it dies, they are free at once, whatever the children do)."""
+    for fd in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+
+
+def _prefix(root: Path) -> str:
+    """The name every staging folder of ``root`` starts with: short whatever the folder's
+    name (a 255-byte name is legal), the same however ``root`` is spelled."""
+    import hashlib
+
+    real = os.fsencode(root.resolve())
+    return f"{STAGING}{hashlib.sha256(real).hexdigest()[:16]}-"
 
 
 def _staging_places(root: Path) -> list[Path]:
     """Where staging folders of ``root`` may be: beside it, else inside its records."""
-    places = [root / RECORDS]
-    absolute = root.absolute()
-    if absolute.parent != absolute:
-        places.insert(0, absolute.parent)
+    real = root.resolve()
+    places = [real / RECORDS]
+    if real.parent != real:
+        places.insert(0, real.parent)
     return places
 
 
 def _staging_folder(root: Path) -> Path:
-    absolute = root.absolute()
-    prefix = f".{absolute.name}{STAGING}"
-    beside = absolute.parent
+    real = root.resolve()
+    beside = real.parent
     try:
-        if beside != absolute and beside.stat().st_dev == absolute.stat().st_dev:
-            return Path(tempfile.mkdtemp(prefix=prefix, dir=beside))
+        if beside != real and beside.stat().st_dev == real.stat().st_dev:
+            return Path(tempfile.mkdtemp(prefix=_prefix(root), dir=beside))
     except OSError:  # the parent cannot be written (or read): stage inside the records
         pass
-    inside = root / RECORDS
-    inside.mkdir(exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=inside))
+    inside = real / RECORDS
+    inside.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=_prefix(root), dir=inside))
+
+
+def _ours(staging: Path) -> bool:
+    """A real folder (not a link) of this user's, as :func:`tempfile.mkdtemp` makes."""
+    try:
+        info = staging.lstat()
+    except OSError:
+        return False
+    import stat
+
+    owner = os.getuid() if hasattr(os, "getuid") else info.st_uid
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == owner
+
+
+def _journal_names(staging: Path) -> list[str]:
+    """The names a finished journal lists, each checked to be a plain relative path
+    whose staged file is a regular file reached through no link (a journal planted by
+    someone else cannot move anything from elsewhere or to elsewhere)."""
+    import stat
+
+    journal = staging / _JOURNAL
+    try:
+        names = json.loads(journal.read_bytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise OSError(
+            22, "a staging folder whose journal mgovern did not write; remove it", str(staging)
+        )
+    checked = []
+    for name in names:
+        parts = Path(name).parts
+        if Path(name).is_absolute() or ".." in parts or not parts:
+            raise OSError(22, "a journal naming a path outside the folder; remove it", str(staging))
+        where = staging
+        for part in parts:
+            where = where / part
+            try:
+                mode = where.lstat().st_mode
+            except FileNotFoundError:
+                break  # moved already
+            if stat.S_ISLNK(mode):
+                raise OSError(22, "a staging folder holding a link; remove it", str(staging))
+        else:
+            if stat.S_ISREG(mode):
+                checked.append(name)
+    return checked
 
 
 def finish_interrupted(root: Path) -> None:
     """Finish the moves of a run killed while moving its files into ``root`` (its journal
-    is complete), and remove the staging folders of runs killed before that."""
-    prefix = f".{root.absolute().name}{STAGING}"
+    is complete), and remove the staging folders of runs killed before that. Only this
+    user's staging folders are touched."""
+    prefix = _prefix(root)
     for place in _staging_places(root):
         try:
             leftovers = sorted(p for p in place.iterdir() if p.name.startswith(prefix))
         except (FileNotFoundError, NotADirectoryError):
             continue
         for staging in leftovers:
-            journal = staging / _JOURNAL
-            if journal.is_file():
-                names = json.loads(journal.read_text(encoding="utf-8"))
-                _move_staged(staging, root, [n for n in names if (staging / n).exists()])
+            if not _ours(staging):
+                continue
+            if (staging / _JOURNAL).is_file():
+                _move_staged(staging, root, _journal_names(staging))
             else:
                 shutil.rmtree(staging, ignore_errors=True)
 
 
 def _move_staged(staging: Path, root: Path, names: list[str]) -> None:
+    import errno
+
     for name in names:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / name, target)
+        try:
+            os.replace(staging / name, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            # a folder inside root on another file system: copy beside the target first,
+            # then rename there (still one atomic step for readers of that file)
+            copy = _stage(target, (staging / name).read_bytes())
+            os.replace(copy, target)
+            (staging / name).unlink()
     shutil.rmtree(staging, ignore_errors=True)

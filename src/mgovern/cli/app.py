@@ -9,6 +9,7 @@ path); anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import pkgutil
 import sys
@@ -63,6 +64,8 @@ class RootGroup(click.Group):
             sys.exit(0)
         except OSError as exc:  # a folder that is a file, a read-only share, a full disk
             where = _middle(str(exc.filename)) if exc.filename else "output"
+            if exc.errno in (errno.EAGAIN, errno.EINVAL):  # busy, or what to do is said
+                fail(f"{where}: {exc.strerror or exc}")
             fail(f"{where}: {exc.strerror or exc}; choose another path or fix its permissions")
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
