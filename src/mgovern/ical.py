@@ -439,6 +439,13 @@ def _serialise_events(
     return events, moments
 
 
+def add_name(cal: Calendar, name: str) -> None:
+    """The properties that carry a calendar's name (the only ones that differ between
+    the files of a run)."""
+    cal.add("x-wr-calname", vText(name))  # X- and NAME are untyped here: escape as TEXT
+    cal.add("name", vText(name))
+
+
 def calendar_properties(org: Organization, name: str, method: str | None) -> Calendar:
     """A calendar named ``name`` with its calendar-level properties and no components."""
     cal = Calendar()
@@ -447,8 +454,7 @@ def calendar_properties(org: Organization, name: str, method: str | None) -> Cal
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
-    cal.add("x-wr-calname", vText(name))  # X- and NAME are untyped here: escape as TEXT
-    cal.add("name", vText(name))
+    add_name(cal, name)
     cal.add("x-wr-timezone", org.timezone)
     cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "P1D")
