@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import sys
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 
@@ -72,6 +74,17 @@ def test_the_partition_is_by_category_and_only_large_work_fans_out() -> None:
     assert workers(2, 40, coverage.FAN_OUT_FROM) == 2
     assert workers(8, 3, coverage.FAN_OUT_FROM) == 3  # at most one per part
     assert workers(None, 40, coverage.FAN_OUT_FROM) >= 1
+
+
+def test_by_default_only_idle_cpus_are_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    big = coverage.FAN_OUT_FROM
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(4)), raising=False)
+    for load, expected in ((0.0, 4), (0.7, 4), (1.0, 4), (1.5, 3), (3.2, 1), (9.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert workers(None, 40, big) == expected, load
+    assert workers(3, 40, big) == 3  # asked for: used, whatever the load
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert workers(None, 2, big) == 2
 
 
 @settings(max_examples=25)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -251,14 +252,17 @@ def _role(org: Organization, context: _Context, group_id: str) -> tuple[object, 
 
 
 #: From this much work on (groups × categories) :func:`check` and :func:`mgovern.diff`
-#: may fan out to several processes; below it, starting them costs more than it saves.
-#: Measured on the synthetic organisations (docs/performance.md): two processes break
-#: even at about 150 groups × 43 categories and gain a quarter from 500 × 43 on.
+#: may fan out to several processes. Measured on the synthetic organisations on two
+#: cores: with the second core free, two processes take about 0.6 of the time from 50
+#: groups × 43 categories on (starting them costs some 30 ms), but with the core busy
+#: they gain little or lose a little; from 8,000 pairs (~190 × 43) check takes a second
+#: or more, where the gain is worth that risk (docs/scope.md).
 FAN_OUT_FROM = 8_000
 
-#: How worker processes start: None picks ``"fork"`` where the platform has it and no
-#: other thread runs (nothing to pickle), else the platform's default. The organisation
-#: pickles, so ``"spawn"`` and ``"forkserver"`` give the same report, later.
+#: How worker processes start: None picks ``"fork"`` where the platform has it (not on
+#: macOS) and no other thread runs (nothing to pickle), else the platform's default.
+#: The organisation pickles, so ``"spawn"`` and ``"forkserver"`` give the same report,
+#: only later.
 START_METHOD: str | None = None
 
 #: ``(label, done, total)``: told how far a long run has come (e.g. categories decided).
@@ -269,14 +273,21 @@ def workers(jobs: int | None, parts: int, size: int) -> int:
     """How many processes to share ``parts`` independent parts among, whose work is
     ``size`` (group × category pairs to decide): 1 (no process started) when ``jobs`` is
     1, there is one part, or the work is too small to gain (:data:`FAN_OUT_FROM`); else
-    ``jobs`` (None: the CPUs this process may use), at most one per part."""
+    ``jobs``, at most one per part. ``jobs=None``: this one and one more for each CPU
+    that the load average shows idle (up to the CPUs this process may use): on a machine
+    whose cores are busy, more processes only share the same cores, and lose."""
     if jobs == 1 or parts < 2 or size < FAN_OUT_FROM:
         return 1
     if jobs is None:
         try:
-            jobs = len(os.sched_getaffinity(0))
+            cpus = len(os.sched_getaffinity(0))
         except AttributeError:  # not on every platform
-            jobs = os.cpu_count() or 1
+            cpus = os.cpu_count() or 1
+        try:
+            busy = os.getloadavg()[0]
+        except (AttributeError, OSError):  # no load average here: assume idle
+            busy = 0.0
+        jobs = min(cpus, 1 + max(0, int(cpus - busy)))
     return max(1, min(jobs, parts))
 
 
@@ -301,8 +312,9 @@ def fan_out(
     from concurrent.futures import ProcessPoolExecutor, wait
 
     method = START_METHOD
-    if method is None and "fork" in multiprocessing.get_all_start_methods():
-        method = "fork" if threading.active_count() == 1 else None
+    if method is None and sys.platform != "darwin":  # macOS's libraries break after a fork
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        method = "fork" if forkable and threading.active_count() == 1 else None
     results: dict[int, _R] = {}
     with ProcessPoolExecutor(
         processes - 1,
@@ -317,18 +329,23 @@ def fan_out(
                 done = len(results) + sum(1 for f in futures if f.done() and not f.cancelled())
                 progress(label, done, len(parts))
 
-        for i in reversed(range(len(parts))):
-            if not futures[i].cancel():
-                break  # a worker has it, and every part before it
-            results[i] = here(parts[i])
-            tell()
-        pending = {f for f in futures if not f.cancelled()}
-        while pending:
-            _, pending = wait(pending, return_when="FIRST_COMPLETED")
-            tell()
-        for i, future in enumerate(futures):
-            if not future.cancelled():
-                results[i] = future.result()
+        try:
+            for i in reversed(range(len(parts))):
+                if not futures[i].cancel():
+                    break  # a worker has it, and every part before it
+                results[i] = here(parts[i])
+                tell()
+            pending = {f for f in futures if not f.cancelled()}
+            while pending:
+                _, pending = wait(pending, return_when="FIRST_COMPLETED")
+                tell()
+            for i, future in enumerate(futures):
+                if not future.cancelled():
+                    results[i] = future.result()
+        except BaseException:
+            for future in futures:  # a failure (or Ctrl-C) leaves no queued work behind
+                future.cancel()
+            raise
     return [results[i] for i in range(len(parts))]
 
 
