@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ import caldav
 import icalendar
 import pytest
 import recurring_ical_events
+from mgovern_caldav._publisher import _collections, _people
+from mgovern_caldav._resources import prepare
 
 import mgovern
 from mgovern.ical import series_resources
@@ -317,8 +320,12 @@ def test_a_series_edited_on_the_server_is_a_conflict_kept_until_forced(
     assert publish(account).summary() == "0 created, 0 updated, 0 deleted, 30 kept, 0 conflict"
 
 
-def test_an_edit_made_while_publishing_is_not_overwritten(account: Account) -> None:
+def test_an_edit_made_while_publishing_is_not_overwritten(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """If-Match: the ETag read before the run no longer matches, the server says 412."""
+    from mgovern_caldav._publisher import _Server
+
     publish(account)
     renamed = attrs.evolve(
         ORG,
@@ -328,16 +335,16 @@ def test_an_edit_made_while_publishing_is_not_overwritten(account: Account) -> N
     )
     uids = expected_uids()
     first, second = uids["adm"]
-    before_adm = sum(len(uids[g.id]) for g in ORG.groups[: ORG.groups.index(ORG.group("adm"))])
+    put = _Server.put
 
-    def edit_meanwhile(label: str, done: int, total: int) -> None:
-        if done == before_adm + 1:  # adm was read, its first series written
+    def edit_meanwhile(server: _Server, url: str, data: bytes, headers: Any) -> bool:
+        ok = put(server, url, data, headers)
+        if url.endswith(f"/adm/{first}.ics"):  # adm was read, its first series written
             edit_on_server(account, "adm", second, "Ändrat under körningen")
+        return ok
 
-    publisher, _ = publisher_for(account.url)
-    report = publisher.publish_calendars(
-        attrs.evolve(make_job(account, renamed), progress=edit_meanwhile)
-    )
+    monkeypatch.setattr(_Server, "put", edit_meanwhile)
+    report = publish(account, renamed)
     assert report.of(Change.UPDATED) == (f"adm/{first}",)
     assert report.conflicts == (f"adm/{second}",)
     assert "Ändrat under körningen" in read_back(account)["adm"][second].data
@@ -377,13 +384,119 @@ def test_people_get_a_calendar_each_with_the_series_of_their_groups(account: Acc
     assert publish(account, small, people=True).of(Change.CREATED) == ()
 
 
-def test_progress_is_reported(account: Account) -> None:
+@pytest.mark.parametrize(("people", "total"), [(False, 10), (True, 10 + 49)])
+def test_progress_is_reported_once_per_calendar(account: Account, people: bool, total: int) -> None:
+    """Resources are built as the calendars are published, so the total known up front
+    is the number of calendars: one step when each is done."""
     calls: list[tuple[str, int, int]] = []
     publisher, _ = publisher_for(account.url)
-    job = attrs.evolve(make_job(account), progress=lambda *a: calls.append(a))
+    job = attrs.evolve(make_job(account, people=people), progress=lambda *a: calls.append(a))
     publisher.publish_calendars(job)
-    assert [done for _, done, _ in calls] == list(range(1, 31))
-    assert {total for _, _, total in calls} == {30}
+    assert calls == [("caldav", done, total) for done in range(1, total + 1)]
+
+
+# --- building as it goes ------------------------------------------------------------------
+def plan_at_once(job: PublishJob) -> list[tuple[str, str, tuple[tuple[str, bytes, str], ...]]]:
+    """Every collection as the publisher planned them before it built them one at a time:
+    all groups' resources first, then each person's merged from them."""
+    org = job.org
+    by_group: dict[str, tuple[tuple[str, bytes, str], ...]] = {}
+    for group in org.groups:
+        found = []
+        for uid, cal in series_resources(org, group.id, job.start, job.end, stamp=job.stamp):
+            found.append((uid, *prepare(cal, org.id)))
+        by_group[group.id] = tuple(found)
+    plan = [(g.id, g.name, by_group[g.id]) for g in org.groups]
+    if job.people:
+        for person in org.people:
+            groups = org.groups_of(person.id)
+            if groups:
+                merged = {d[0]: d for g in groups for d in by_group[g.id]}
+                resources = tuple(merged[uid] for uid in sorted(merged))
+                plan.append((f"people-{person.id}", person.name, resources))
+    return plan
+
+
+def built(job: PublishJob) -> list[tuple[str, str, tuple[tuple[str, bytes, str], ...]]]:
+    people = _people(job.org) if job.people else []
+    return [
+        (c.name, c.display, tuple((d.uid, d.data, d.digest) for d in c.resources))
+        for c in _collections(job, people)
+    ]
+
+
+@pytest.mark.parametrize("people", [False, True])
+def test_collections_built_one_at_a_time_are_the_ones_planned_at_once(people: bool) -> None:
+    job = make_job(Target("a", "b", "caldav://x/"), people=people)
+    assert built(job) == plan_at_once(job)
+
+
+@pytest.mark.parametrize("people", [False, True])
+def test_what_is_held_while_the_next_collection_is_built(
+    monkeypatch: pytest.MonkeyPatch, people: bool
+) -> None:
+    """Without people nothing of a published group is held while the next is built; with
+    people a group's resources are held until the last person in it is published."""
+    import mgovern.ical
+
+    job = make_job(Target("a", "b", "caldav://x/"), people=people)
+    plan = _people(job.org) if people else []
+    last = {g: index for index, (_, _, ids) in enumerate(plan) for g in ids}
+    refs: dict[str, list[weakref.ref[Any]]] = {}
+    building = -len(ORG.groups)  # the collection being built: its index in plan (groups < 0)
+
+    def check() -> None:
+        for group, group_refs in refs.items():
+            if group_refs:
+                alive = any(ref() is not None for ref in group_refs)
+                assert alive == (group in last and last[group] >= building), (building, group)
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        check()
+        return series_resources(*args, **kwargs)
+
+    monkeypatch.setattr(mgovern.ical, "series_resources", watched)
+    for collection in _collections(job, plan):
+        if building < 0:
+            refs[collection.name] = [weakref.ref(d) for d in collection.resources]
+        else:
+            check()  # the person's collection is built: who no longer needs a group
+        building += 1
+        del collection  # as the publisher does
+    assert building == len(plan)
+    check()
+    assert not any(ref() is not None for group_refs in refs.values() for ref in group_refs)
+    assert not people or min(last.values()) < len(plan) - 1  # some let go before the end
+
+
+def test_the_publisher_lets_each_collection_go_before_building_the_next(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mgovern_caldav._publisher as publisher_module
+
+    import mgovern.ical
+
+    refs: list[weakref.ref[Any]] = []
+    built: list[str] = []
+
+    def watched_build(org: Organization, group: str, *args: Any, **kwargs: Any) -> Any:
+        assert all(ref() is None for ref in refs), group  # the last group's are gone
+        built.append(group)
+        return series_resources(org, group, *args, **kwargs)
+
+    def watched(job: PublishJob, people: Any) -> Iterator[Any]:
+        for collection in _collections(job, people):
+            refs[:] = [weakref.ref(d) for d in collection.resources]
+            yield collection
+            del collection
+
+    monkeypatch.setattr(mgovern.ical, "series_resources", watched_build)
+    monkeypatch.setattr(publisher_module, "_collections", watched)
+    publish(account)  # creates them all
+    assert publish(account, dry_run=True, prune=True).summary() == (
+        "0 created, 0 updated, 0 deleted, 30 kept, 0 conflict"
+    )
+    assert built == [g.id for g in ORG.groups] * 2
 
 
 # --- failures -------------------------------------------------------------------------------
@@ -433,11 +546,14 @@ def test_a_server_stopped_mid_run_fails_cleanly_and_a_rerun_completes(
     account = own_radicale.account()
     publisher, _ = publisher_for(account.url)
 
-    def stop_after_ten(label: str, done: int, total: int) -> None:
-        if done == 10:
+    uids = expected_uids()
+    written = sum(len(uids[g.id]) for g in ORG.groups[:3])
+
+    def stop_after_three_calendars(label: str, done: int, total: int) -> None:
+        if done == 3:
             own_radicale.stop()
 
-    job = attrs.evolve(make_job(account), progress=stop_after_ten)
+    job = attrs.evolve(make_job(account), progress=stop_after_three_calendars)
     with pytest.raises(PublishError) as caught:
         publisher.publish_calendars(job)
     assert str(caught.value).startswith(f"{account.url}")
@@ -446,8 +562,9 @@ def test_a_server_stopped_mid_run_fails_cleanly_and_a_rerun_completes(
 
     own_radicale.start()
     report = publish(account)
-    assert len(report.of(Change.KEPT)) == 10
-    assert len(report.of(Change.CREATED)) == 20
+    assert 0 < written < 30
+    assert len(report.of(Change.KEPT)) == written
+    assert len(report.of(Change.CREATED)) == 30 - written
     assert not report.conflicts
     assert publish(account).summary() == "0 created, 0 updated, 0 deleted, 30 kept, 0 conflict"
 

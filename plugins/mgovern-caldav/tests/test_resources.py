@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 
 import icalendar
-from mgovern_caldav._resources import content_hash, inspect, prepare
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mgovern_caldav._resources import (
+    _SCHEDULED,
+    HASH,
+    ORG,
+    _addresses,
+    content_hash,
+    inspect,
+    prepare,
+)
 
 import mgovern
 from mgovern.ical import series_resources
+from mgovern.model import Organization
+from mgovern.plugins import make_plugin_manager
+from mgovern.testing.strategies import organizations
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+STAMP = dt.datetime(2026, 1, 1, 6, 30, tzinfo=dt.UTC)
+BENCHMARKS = Path(__file__).parents[3] / "benchmarks"
 
 
 def prepared(group: str = "klg", index: int = 0) -> tuple[str, bytes, str]:
@@ -100,3 +117,75 @@ def test_a_resource_without_marks_or_unreadable_is_not_ours() -> None:
         seen = inspect(garbage)
         assert seen.uid is None
         assert not seen.unchanged
+
+
+# --- one serialisation, the same bytes ------------------------------------------------------
+def prepare_twice(cal: icalendar.Calendar, org_id: str) -> tuple[bytes, str]:
+    """prepare as it was before it serialised the events once: ``to_ical()`` of the
+    whole calendar to hash it, and again with the hash (the reference to compare with)."""
+    for event in cal.walk():
+        if event.name == "VTIMEZONE" or event.name in ("STANDARD", "DAYLIGHT"):
+            continue
+        for name in _SCHEDULED:
+            if name in event:
+                for address in _addresses(event[name]):
+                    params = getattr(address, "params", None)
+                    if params is not None:
+                        params["SCHEDULE-AGENT"] = "CLIENT"
+    if ORG in cal:
+        del cal[ORG]
+    if HASH in cal:
+        del cal[HASH]
+    cal.add(ORG.lower(), org_id)
+    digest = content_hash(cal.to_ical())
+    cal.add(HASH.lower(), digest)
+    return cal.to_ical(), digest
+
+
+def assert_prepared_as_before(org: Organization, start: dt.date, end: dt.date, **kw: object) -> int:
+    """Every resource of every group: the same bytes and hash as ``prepare_twice``."""
+    count = 0
+    for group in org.groups:
+        ours = series_resources(org, group.id, start, end, stamp=STAMP, **kw)  # type: ignore[arg-type]
+        theirs = series_resources(org, group.id, start, end, stamp=STAMP, **kw)  # type: ignore[arg-type]
+        for (uid, cal), (other_uid, other) in zip(ours, theirs, strict=True):
+            assert uid == other_uid
+            assert prepare(cal, org.id) == prepare_twice(other, org.id), uid
+            count += 1
+    return count
+
+
+def test_prepare_gives_the_bytes_of_two_whole_serialisations_for_the_example() -> None:
+    assert assert_prepared_as_before(mgovern.example(), START, END) == 30
+    assert assert_prepared_as_before(mgovern.example(), dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+
+
+def test_prepare_replaces_marks_already_there_as_before() -> None:
+    org = mgovern.example()
+    (_, cal), (_, other) = (series_resources(org, "klg", START, END)[0] for _ in range(2))
+    for c in (cal, other):
+        c.add(HASH.lower(), "sha256:old")
+        c.add(ORG.lower(), "someone-else")
+    assert prepare(cal, org.id) == prepare_twice(other, org.id)
+    assert prepare(cal, org.id) == prepare_twice(other, org.id)  # prepared twice: the same
+
+
+def test_prepare_gives_the_bytes_of_two_whole_serialisations_for_a_large_organisation() -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from synthetic import synthetic_organization
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    org = synthetic_organization(40, 3)
+    assert assert_prepared_as_before(org, START, END) > 100
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organizations(max_groups=6), st.integers(2000, 2039))
+def test_generated_organisations_are_prepared_byte_for_byte_as_before(
+    org: Organization, year: int
+) -> None:
+    """Every recurrence form, DST edges, explicit VTIMEZONEs (long texts folded, names
+    escaped), moved meetings, several attendees: the same bytes and hash as before."""
+    pm = make_plugin_manager(entry_points=False)
+    assert_prepared_as_before(org, dt.date(year, 1, 1), dt.date(year, 12, 31), pm=pm)

@@ -24,6 +24,12 @@ conflict. Everything the network says goes through :class:`_Server`, which turns
 failure into a :class:`mgovern.publish.PublishError` naming the URL (without
 credentials) and the HTTP status, never a password, nor a user name written in the URL.
 
+Resources are built collection by collection as they are published (:func:`_collections`
+is a generator): without ``--people`` one group's resources are in memory at a time; with
+it, a group's (UIDs, bytes and hashes, not calendars) are kept until the last person
+collection that shows them is published. Progress counts calendars, the total known up
+front; resources are not counted before they are built.
+
 The URL arrives checked by :func:`mgovern.urls.parse_url` (no password, no query, a
 valid host and port); the constructor checks it again, for a publisher made directly.
 """
@@ -31,7 +37,8 @@ valid host and port); the constructor checks it again, for a publisher made dire
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -45,6 +52,7 @@ from mgovern_caldav._resources import Inspected, inspect, prepare
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
 
+    from mgovern.model import Organization
     from mgovern.publish import Credentials
 
 __all__ = ["CalDAVPublisher"]
@@ -107,32 +115,24 @@ class CalDAVPublisher:
 
     # --- the Publisher protocol ---------------------------------------------------------
     def publish_calendars(self, job: PublishJob) -> PublishReport:
-        collections = self._plan(job)
-        wanted = {d.uid for c in collections for d in c.resources}
-        total = sum(len(c.resources) for c in collections)
-        done = 0
+        people = _people(job.org) if job.people else []
+        names = {g.id for g in job.org.groups} | {name for name, _, _ in people}
+        total = len(job.org.groups) + len(people)
+        wanted: set[str] = set()  # for pruning: every UID, complete after the last collection
         changes: list[tuple[str, Change]] = []
         with _Server(self.home, self.url, job.credentials, self.timeout) as server:
             existing = server.calendars()
-            for collection in collections:
-                url = urljoin(self.home, quote(collection.name, safe="") + "/")
-                if collection.name in existing:
-                    remote = server.objects(url)
-                else:
-                    remote = {}
-                    if not job.dry_run:
-                        server.make_calendar(collection.name, collection.display)
-                for desired in collection.resources:
-                    name = f"{collection.name}/{desired.uid}"
-                    changes.append((name, self._one(server, job, url, desired, remote)))
-                    done += 1
-                    if job.progress is not None:
-                        job.progress("caldav", done, total)
+            done = 0  # not enumerate(): its reused tuple would hold the last collection
+            for collection in _collections(job, people):
                 if job.prune:
-                    keep = {d.uid for d in collection.resources}
-                    changes += self._prune(server, job, collection.name, remote, keep)
+                    wanted.update(d.uid for d in collection.resources)
+                changes += self._collection(server, job, existing, collection)
+                done += 1  # noqa: SIM113
+                if job.progress is not None:
+                    job.progress("caldav", done, total)
+                del collection  # not held while the next one is built
             if job.prune:
-                for name in sorted(set(existing) - {c.name for c in collections}):
+                for name in sorted(set(existing) - names):
                     remote = server.objects(existing[name])
                     changes += self._prune(server, job, name, remote, wanted)
         return PublishReport(tuple(changes))
@@ -140,34 +140,32 @@ class CalDAVPublisher:
     def put_documents(self, job: PublishJob, documents: Mapping[str, bytes]) -> PublishReport:
         raise PublishError("caldav:// stores calendars, not documents; use file:// or webdav://")
 
-    # --- what to publish ---------------------------------------------------------------
-    def _plan(self, job: PublishJob) -> list[_Collection]:
-        from mgovern.ical import series_resources
+    # --- one collection, one resource -------------------------------------------------
+    def _collection(
+        self,
+        server: _Server,
+        job: PublishJob,
+        existing: Mapping[str, str],
+        collection: _Collection,
+    ) -> list[tuple[str, Change]]:
+        """Create, update and keep the collection's resources; with ``prune``, delete the
+        ones of this organisation it no longer has."""
+        url = urljoin(self.home, quote(collection.name, safe="") + "/")
+        if collection.name in existing:
+            remote = server.objects(url)
+        else:
+            remote = {}
+            if not job.dry_run:
+                server.make_calendar(collection.name, collection.display)
+        changes: list[tuple[str, Change]] = []
+        for desired in collection.resources:
+            name = f"{collection.name}/{desired.uid}"
+            changes.append((name, self._one(server, job, url, desired, remote)))
+        if job.prune:
+            keep = {d.uid for d in collection.resources}
+            changes += self._prune(server, job, collection.name, remote, keep)
+        return changes
 
-        org = job.org
-        by_group: dict[str, tuple[_Desired, ...]] = {}
-        for group in org.groups:
-            found = []
-            for uid, cal in series_resources(org, group.id, job.start, job.end, stamp=job.stamp):
-                data, digest = prepare(cal, org.id)
-                found.append(_Desired(uid, data, digest))
-            by_group[group.id] = tuple(found)
-        plan = [_Collection(g.id, g.name, by_group[g.id]) for g in org.groups]
-        if job.people:
-            for person in org.people:
-                groups = org.groups_of(person.id)
-                if groups:
-                    merged = {d.uid: d for g in groups for d in by_group[g.id]}
-                    plan.append(
-                        _Collection(
-                            f"people-{person.id}",
-                            person.name,
-                            tuple(merged[uid] for uid in sorted(merged)),
-                        )
-                    )
-        return plan
-
-    # --- one resource ------------------------------------------------------------------
     def _one(
         self,
         server: _Server,
@@ -212,6 +210,65 @@ class CalDAVPublisher:
             else:
                 changes.append((name, Change.CONFLICT))
         return changes
+
+
+# --- what to publish ------------------------------------------------------------------------
+def _people(org: Organization) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Collection name, display name and group ids of every person in a group."""
+    found = []
+    for person in org.people:
+        groups = tuple(g.id for g in org.groups_of(person.id))
+        if groups:
+            found.append((f"people-{person.id}", person.name, groups))
+    return found
+
+
+def _collections(
+    job: PublishJob, people: Sequence[tuple[str, str, tuple[str, ...]]]
+) -> Iterator[_Collection]:
+    """Every group's collection, then every person's (of ``people``), each built when the
+    publisher asks for it.
+
+    A group's resources are kept after it is published only while a person collection
+    still to come needs them (their UIDs, bytes and hashes; not the calendars), so
+    without ``people`` the resources of one group are held at a time.
+    """
+    needed = Counter(g for _, _, groups in people for g in set(groups))
+    held: dict[str, tuple[_Desired, ...]] = {}
+    for group in job.org.groups:
+        collection = _Collection(group.id, group.name, _group_resources(job, group.id))
+        if needed[group.id]:
+            held[group.id] = collection.resources
+        yield collection
+        del collection  # not held while the next group is built
+    for name, display, groups in people:
+        yield _Collection(name, display, _merged(held, groups))
+        for g in set(groups):
+            needed[g] -= 1
+            if not needed[g]:
+                del held[g]  # no person still to come sits in it
+
+
+def _group_resources(job: PublishJob, group_id: str) -> tuple[_Desired, ...]:
+    """The group's resources, each calendar serialised and let go as soon as it is."""
+    from mgovern.ical import series_resources
+
+    calendars = series_resources(job.org, group_id, job.start, job.end, stamp=job.stamp)
+    calendars.reverse()
+    found = []
+    while calendars:
+        uid, cal = calendars.pop()
+        data, digest = prepare(cal, job.org.id)
+        found.append(_Desired(uid, data, digest))
+    return tuple(found)
+
+
+def _merged(
+    held: Mapping[str, tuple[_Desired, ...]], groups: tuple[str, ...]
+) -> tuple[_Desired, ...]:
+    """The resources of every group in ``groups``, sorted by UID (a person's calendar)."""
+    merged = {d.uid: d for g in groups for d in held[g]}
+    return tuple(merged[uid] for uid in sorted(merged))
 
 
 def _if_match(etag: str | None) -> dict[str, str]:
