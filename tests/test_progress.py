@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,30 +31,24 @@ def run(args: list[str], *, tty: bool, cwd: Path | None = None) -> tuple[int, by
     import pty
 
     leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env=env,
-        cwd=cwd,
-    )
-    os.close(follower)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the last writer closed the terminal
-            break
-        if not chunk:
-            break
-        err += chunk
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    proc.stdout.close()
-    code = proc.wait(timeout=60)
-    os.close(leader)
-    return code, out, err
+    with tempfile.TemporaryFile() as stdout:  # a file: a long output never blocks
+        proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=follower, env=env, cwd=cwd
+        )
+        os.close(follower)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the last writer closed the terminal
+                break
+            if not chunk:
+                break
+            err += chunk
+        code = proc.wait(timeout=60)
+        os.close(leader)
+        stdout.seek(0)
+        return code, stdout.read(), err
 
 
 def lines(err: bytes) -> list[bytes]:
