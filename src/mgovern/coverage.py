@@ -377,7 +377,7 @@ def check(
     refs: dict[tuple[str, str, str], ClauseRef] = {}
     if processes > 1:
         _contexts_of(org), _scope_index(org)  # built once, before a fork shares them
-        parts = fan_out(
+        sent = fan_out(
             _check_category,
             categories,
             here=lambda category: _category_part(org, category, refs),
@@ -387,6 +387,7 @@ def check(
             progress=progress,
             label="checking categories",
         )
+        parts = [one if isinstance(one, _Part) else _received(one, refs) for one in sent]
     else:
         parts = []
         for category in categories:
@@ -434,9 +435,75 @@ def _set_checked(org: Organization) -> None:
     _CHECKED = (org, {})
 
 
-def _check_category(category: str) -> _Part:
+def _check_category(category: str) -> _Part | _Sent:
     assert _CHECKED is not None
-    return _category_part(_CHECKED[0], category, _CHECKED[1])
+    return _send(_category_part(_CHECKED[0], category, _CHECKED[1]))
+
+
+_Key = tuple[str, str, str]  # a ClauseRef as plain data
+#: A part as a worker sends it back: its clause refs as plain tuples, which pickle and
+#: unpickle in C (most of a part's objects are refs, and the receiver has them already).
+_Sent = tuple[
+    tuple[tuple[Any, ...], ...],  # gaps
+    tuple[tuple[Any, ...], ...],  # overlaps
+    tuple[_Key, ...],  # deciding
+    tuple[_Key, ...],  # excluding
+    tuple[tuple[_Key, Matter, "_Key | None"], ...],  # matched elsewhere
+    int,  # cells
+]
+
+
+def _key(ref: ClauseRef) -> _Key:
+    return (ref.group, ref.kind, ref.clause)
+
+
+def _send(part: _Part) -> _Sent:
+    return (
+        tuple(
+            (
+                *(g.category, g.units, g.flags, g.year, g.amounts, g.witness),
+                tuple(map(_key, g.excluded_by)),
+                _key(g.caught_by) if g.caught_by is not None else None,
+            )
+            for g in part.gaps
+        ),
+        tuple(
+            (o.category, o.homes, o.winner, tuple(map(_key, o.clauses)), o.witness, o.cells)
+            for o in part.overlaps
+        ),
+        tuple(map(_key, part.deciding)),
+        tuple(map(_key, part.excluding)),
+        tuple(
+            (_key(ref), witness, _key(instead) if instead is not None else None)
+            for ref, (witness, instead) in part.matched_elsewhere.items()
+        ),
+        part.cells,
+    )
+
+
+def _received(sent: _Sent, refs: dict[_Key, ClauseRef]) -> _Part:
+    """A part as it was before :func:`_send`, its refs those of ``refs``."""
+
+    def ref(key: _Key) -> ClauseRef:
+        found = refs.get(key)
+        if found is None:
+            found = refs[key] = ClauseRef(*key)
+        return found
+
+    gaps, overlaps, deciding, excluding, matched, cells = sent
+    return _Part(
+        gaps=tuple(
+            Gap(c, u, f, y, a, w, tuple(map(ref, x)), ref(by) if by is not None else None)
+            for c, u, f, y, a, w, x, by in gaps
+        ),
+        overlaps=tuple(
+            Overlap(c, h, w, tuple(map(ref, cl)), m, n) for c, h, w, cl, m, n in overlaps
+        ),
+        deciding=frozenset(map(ref, deciding)),
+        excluding=frozenset(map(ref, excluding)),
+        matched_elsewhere={ref(k): (w, ref(i) if i is not None else None) for k, w, i in matched},
+        cells=cells,
+    )
 
 
 def _category_part(
