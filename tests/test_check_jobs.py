@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 import mgovern
-from mgovern import coverage
+from mgovern import coverage, processes
 from mgovern.cli import build_cli
 from mgovern.compare import diff
 from mgovern.config import dumps
@@ -33,12 +33,12 @@ HISTORY = ROOT / "src/mgovern/examples/exploateringskontoret-historik.toml"
 def fanning_out(start_method: str | None = None) -> Iterator[None]:
     """Every organisation counts as large enough to fan out (a plain context manager:
     Hypothesis runs many examples per test function)."""
-    saved = coverage.FAN_OUT_FROM, coverage.START_METHOD
-    coverage.FAN_OUT_FROM, coverage.START_METHOD = 0, start_method
+    saved = coverage.FAN_OUT_FROM, processes.START_METHOD
+    coverage.FAN_OUT_FROM, processes.START_METHOD = 0, start_method
     try:
         yield
     finally:
-        coverage.FAN_OUT_FROM, coverage.START_METHOD = saved
+        coverage.FAN_OUT_FROM, processes.START_METHOD = saved
 
 
 def synthetic(groups: int) -> Organization:

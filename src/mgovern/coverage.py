@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -32,11 +30,11 @@ from attrs import frozen
 
 from mgovern.history import History, in_force
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
+from mgovern.processes import default_processes, pool
 from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
 __all__ = [
     "FAN_OUT_FROM",
-    "START_METHOD",
     "AmountRange",
     "Cell",
     "CellClass",
@@ -259,12 +257,6 @@ def _role(org: Organization, context: _Context, group_id: str) -> tuple[object, 
 #: or more, where the gain is worth that risk (docs/scope.md).
 FAN_OUT_FROM = 8_000
 
-#: How worker processes start: None picks ``"fork"`` where the platform has it (not on
-#: macOS) and no other thread runs (nothing to pickle), else the platform's default.
-#: The organisation pickles, so ``"spawn"`` and ``"forkserver"`` give the same report,
-#: only later.
-START_METHOD: str | None = None
-
 #: ``(label, done, total)``: told how far a long run has come (e.g. categories decided).
 Progress = Callable[[str, int, int], None]
 
@@ -279,15 +271,7 @@ def workers(jobs: int | None, parts: int, size: int) -> int:
     if jobs == 1 or parts < 2 or size < FAN_OUT_FROM:
         return 1
     if jobs is None:
-        try:
-            cpus = len(os.sched_getaffinity(0))
-        except AttributeError:  # not on every platform
-            cpus = os.cpu_count() or 1
-        try:
-            busy = os.getloadavg()[0]
-        except (AttributeError, OSError):  # no load average here: assume idle
-            busy = 0.0
-        jobs = min(cpus, 1 + max(0, int(cpus - busy)))
+        jobs = default_processes()
     return max(1, min(jobs, parts))
 
 
@@ -307,22 +291,11 @@ def fan_out(
     what ``here(p)`` does): the workers take the parts from the front, this process from
     the back, until they meet. The results come in the order of ``parts``, whoever
     computed them; ``progress`` is told (in this thread) how many parts are done."""
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor, wait
+    from concurrent.futures import wait
 
-    method = START_METHOD
-    if method is None and sys.platform != "darwin":  # macOS's libraries break after a fork
-        forkable = "fork" in multiprocessing.get_all_start_methods()
-        method = "fork" if forkable and threading.active_count() == 1 else None
     results: dict[int, _R] = {}
-    with ProcessPoolExecutor(
-        processes - 1,
-        mp_context=multiprocessing.get_context(method),
-        initializer=initializer,
-        initargs=initargs,
-    ) as pool:
-        futures = [pool.submit(work, part) for part in parts]
+    with pool(processes - 1, initializer=initializer, initargs=initargs) as workers:
+        futures = [workers.submit(work, part) for part in parts]
 
         def tell() -> None:
             if progress is not None:

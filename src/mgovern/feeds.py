@@ -19,9 +19,7 @@ the calling process in the same order, so the bytes do not depend on ``jobs``.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -29,9 +27,10 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 from icalendar import Calendar, Component
 
+from mgovern import processes
 from mgovern.cycles import validate_schedule
 from mgovern.exceptions import MgovernError
-from mgovern.files import TrackedWriter, release_inherited_locks
+from mgovern.files import TrackedWriter
 from mgovern.ical import (
     _annual_meetings,
     _event_key,
@@ -49,7 +48,6 @@ if TYPE_CHECKING:
 __all__ = [
     "FeedEvents",
     "calendar_files",
-    "default_jobs",
     "feed_names",
     "group_events",
     "write_calendar_files",
@@ -104,14 +102,6 @@ def feed_names(org: Organization, groups: Sequence[str] | None = None) -> list[s
     people = sorted({p for g in chosen for p in org.group(g).participants})
     names = [f"groups/{g}.ics" for g in chosen] + [f"people/{p}.ics" for p in people]
     return names + ([] if groups else ["all.ics"])
-
-
-def default_jobs() -> int:
-    """The CPU count this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
 
 
 @frozen
@@ -226,7 +216,7 @@ def calendar_files(
     The bytes are those of :func:`mgovern.ical.calendar` for the same file. ``extra``
     gives components to append to a person's calendar (their open actions as VTODOs).
     ``jobs``: worker processes for building and serialising the events; None means
-    :func:`default_jobs` when the organisation has at least
+    :func:`mgovern.processes.default_processes` when the organisation has at least
     :data:`PARALLEL_FROM_GROUPS` groups, else one.
     """
     run = _Run(
@@ -304,7 +294,7 @@ def write_calendar_files(
     _WORK.update(run=run, writer=writer)
     done = 0
     try:
-        with _pool(min(workers, len(shares))) as pool:
+        with processes.pool(min(workers, len(shares))) as pool:
             for share in pool.map(_write_share, shares):
                 writer.merge(share.results, share.staged)
                 sizes.update(share.sizes)
@@ -400,25 +390,17 @@ def _all_group_events(
         _WORK.update(org=org, pm=pm)
     window = (start, end, stamp, validate)
     try:
-        with _pool(min(workers, len(chunks)), org) as pool:
+        with processes.pool(
+            min(workers, len(chunks)),
+            initializer=None if _can_fork() else _receive,
+            initargs=() if _can_fork() else (org,),
+        ) as pool:
             for chunk in pool.map(_serialise_chunk, chunks, [window] * len(chunks)):
                 yield from chunk
     except BrokenProcessPool:
         raise WorkerError(_BROKEN) from None
     finally:
         _WORK.clear()
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _workers(jobs: int | None, groups: int) -> int:
-    if jobs is None:
-        return default_jobs() if groups >= PARALLEL_FROM_GROUPS else 1
-    return max(1, jobs)
 
 
 class WorkerError(MgovernError):
@@ -431,37 +413,19 @@ _BROKEN = (
 )
 
 
-def _pool(workers: int, org: Organization | None = None) -> ProcessPoolExecutor:
-    """Worker processes: forked where the platform can (they inherit what the parent
-    built), else started afresh and sent ``org``."""
-    import multiprocessing
-
-    fork = _can_fork()
-    return ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork" if fork else None),
-        initializer=_worker_start,
-        initargs=(os.getpid(), None if fork else org),
-    )
+def _can_fork() -> bool:
+    """Whether workers are forked, and so inherit what this process built."""
+    return processes.start_method() == "fork"
 
 
-def _worker_start(parent: int, org: Organization | None) -> None:
-    """In each worker: let go of the parent's folder locks (a killed parent frees its
-    folder at once) and end when the parent is gone rather than wait forever."""
-    import threading
-
-    release_inherited_locks()
-    if org is not None:  # pragma: no cover - platforms without fork
-        _WORK.update(org=org, pm=None)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+def _workers(jobs: int | None, groups: int) -> int:
+    if jobs is None:
+        return processes.default_processes() if groups >= PARALLEL_FROM_GROUPS else 1
+    return max(1, jobs)
 
 
-def _watch_parent(parent: int) -> None:
-    import time
-
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+def _receive(org: Organization) -> None:  # pragma: no cover - platforms without fork
+    _WORK.update(org=org, pm=None)
 
 
 def _serialise_chunk(

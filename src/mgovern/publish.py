@@ -107,7 +107,7 @@ class PublishJob:
         default=None, eq=False, repr=False
     )
     #: processes building the feeds (:func:`mgovern.feeds.calendar_files`); None: the
-    #: CPU count when the organisation is large enough to gain
+    #: idle CPUs when the organisation is large enough to gain
     jobs: int | None = 1
 
 

@@ -236,13 +236,14 @@ def quiet_option(func: F) -> F:
 
 
 def jobs_option(func: F) -> F:
-    """``--jobs N``: how many processes may work at once (default: the CPU count, used
-    only when the organisation is large enough to gain)."""
+    """``--jobs N``: how many processes may work at once (default: this one and one more
+    per CPU the load average shows idle, :func:`mgovern.processes.default_processes`,
+    used only when the organisation is large enough to gain)."""
     return click.option(
         "--jobs",
         "-j",
         "jobs",
         type=click.IntRange(1, 256),
         default=None,
-        help="Processes to use (default: the CPU count, when the organisation is large).",
+        help="Processes to use (default: one more per idle CPU, when the organisation is large).",
     )(func)
