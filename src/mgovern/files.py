@@ -180,6 +180,7 @@ class TrackedWriter:
         self._staged: list[str] = []
         self._made: list[Path] = []
         self._lock: int | None = None
+        self._folders: set[Path] = set()  # checked in root, or made in the staging folder
 
     @property
     def results(self) -> list[tuple[str, str]]:
@@ -268,16 +269,22 @@ class TrackedWriter:
         if self.dry_run:
             return
         target = self.root / name
-        for folder in [target, *target.parents]:  # a file where a folder belongs, or a folder
-            if folder == self.root:  # where this file belongs: refused now, not when moving
-                break
-            if folder.is_dir() if folder == target else folder.exists() and not folder.is_dir():
-                kind = "Is a directory" if folder == target else "Not a directory"
-                raise OSError(21 if folder == target else 20, kind, str(folder))
+        if target.is_dir():  # a folder where this file belongs: refused now, not when moving
+            raise OSError(21, "Is a directory", str(target))
+        folder = target.parent
+        if folder not in self._folders:  # a file where a folder belongs, likewise
+            for above in [folder, *folder.parents]:
+                if above == self.root:
+                    break
+                if above.exists() and not above.is_dir():
+                    raise OSError(20, "Not a directory", str(above))
+            self._folders.add(folder)
         if self._staging is None:
             self._staging = _staging_folder(self.root)
         staged = self._staging / name
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        if staged.parent not in self._folders:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(staged.parent)
         staged.write_bytes(data)  # mode 0666 less the umask; synced together when moving
         self._staged.append(name)
 
