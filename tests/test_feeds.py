@@ -494,3 +494,41 @@ def test_a_name_outside_the_folder_is_refused_and_nothing_is_written(
     with pytest.raises(ValueError, match="not a path inside the output folder"):
         write()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_files_written_are_read_by_recurring_ical_events_as_mgovern_computes(
+    tmp_path: Path,
+) -> None:
+    """The cross-check of the plain path, on the files `mgovern calendars` writes now:
+    every group's, every person's and all.ics, expanded by an independent reader."""
+    import recurring_ical_events
+    from click.testing import CliRunner
+    from icalendar import Calendar
+
+    from mgovern.cli import build_cli
+    from mgovern.cycles import occurrences
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        build_cli(),
+        ["calendars", "--out", str(out), "--from", "2026-01-01", "--to", "2026-12-31"],
+    )
+    assert result.exit_code == 0, result.output
+    org = mgovern.example()
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    mine = {
+        g.id: {(o.uid, o.start) for o in occurrences(org, g.id, start, end)} for g in org.groups
+    }
+
+    def read(path: Path) -> set[tuple[str, dt.datetime]]:
+        cal = Calendar.from_ical(path.read_bytes())
+        found = recurring_ical_events.of(cal).between(dt.date(2025, 12, 1), dt.date(2027, 2, 1))
+        return {(str(e["UID"]), e["DTSTART"].dt) for e in found}
+
+    for group in org.groups:
+        assert read(out / "groups" / f"{group.id}.ics") == mine[group.id]
+    assert read(out / "all.ics") == set().union(*mine.values())
+    for person in org.people:
+        if org.groups_of(person.id):
+            expected = set().union(*(mine[g.id] for g in org.groups_of(person.id)))
+            assert read(out / "people" / f"{person.id}.ics") == expected
