@@ -13,9 +13,9 @@ import errno
 import importlib
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -47,6 +47,22 @@ def set_quiet(ctx: click.Context, value: bool) -> None:
     """``--quiet`` before or after the command name: no progress bar."""
     if value:
         ctx.meta[QUIET] = True  # meta is shared by the root and every subcommand
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def quiet_option(func: F) -> F:
+    """``--quiet``/``-q``: no progress bar; on the root (``mgovern --quiet X``) or on a
+    command (``mgovern X --quiet``), the same."""
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        expose_value=False,
+        callback=lambda ctx, _, value: set_quiet(ctx, value),
+        help="No progress bar on the terminal.",
+    )(func)
 
 
 class RootGroup(click.Group):
@@ -98,14 +114,7 @@ class RootGroup(click.Group):
     default=None,
     help="Organisation TOML file for the command (it may also follow the command name).",
 )
-@click.option(
-    "--quiet",
-    "-q",
-    is_flag=True,
-    expose_value=False,
-    callback=lambda ctx, _, value: set_quiet(ctx, value),
-    help="No progress bars on the terminal.",
-)
+@quiet_option
 def cli(org_path: Path | None) -> None:
     """Govern management-group meetings: mandates, routing, agendas, calendars."""
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mgovern.bounds import FIRST_YEAR, LAST_YEAR
-from mgovern.cli.app import fail, set_quiet
+from mgovern.cli.app import fail
+from mgovern.cli.app import quiet_option as quiet_option  # the root has it too
 from mgovern.exceptions import shorten
 
 if TYPE_CHECKING:
@@ -220,18 +221,6 @@ def meeting_options(func: F) -> F:
     )(func)
     return click.option(
         "--group", "group_id", required=True, help="The group whose meeting it is."
-    )(func)
-
-
-def quiet_option(func: F) -> F:
-    """``--quiet``/``-q``: no progress bar (``mgovern --quiet X`` means the same)."""
-    return click.option(
-        "--quiet",
-        "-q",
-        is_flag=True,
-        expose_value=False,
-        callback=lambda ctx, _, value: set_quiet(ctx, value),
-        help="No progress bar on the terminal.",
     )(func)
 
 
