@@ -32,12 +32,12 @@ from mgovern.cycles import validate_schedule
 from mgovern.exceptions import MgovernError
 from mgovern.files import TrackedWriter
 from mgovern.ical import (
-    _annual_meetings,
-    _event_key,
-    _serialise_events,
-    _utc_stamp,
     add_name,
+    annual_meetings,
+    build_group_events,
     calendar_properties,
+    event_order,
+    utc_stamp,
     vtimezone,
 )
 from mgovern.model import Organization
@@ -86,8 +86,8 @@ def group_events(
     group = org.group(group_id)
     if validate:
         validate_schedule(org, start, end, groups=[group.id], pm=pm)
-    events, moments = _serialise_events(org, group, start, end, _utc_stamp(start, stamp), pm)
-    parts = sorted(((_event_key(e), e.to_ical()) for e in events), key=itemgetter(0))
+    events, moments = build_group_events(org, group, start, end, utc_stamp(start, stamp), pm)
+    parts = sorted(((event_order(e), e.to_ical()) for e in events), key=itemgetter(0))
     days = [moment.date() for moment in moments]
     return FeedEvents(
         group.id, tuple(parts), min(days) if days else None, max(days) if days else None
@@ -150,7 +150,7 @@ class _Run:
         needed = {g for f in self.files for g in f.group_ids}
         self.order = [g.id for g in org.groups if g.id in needed]
         self.org, self.start, self.end = org, start, end
-        self.stamp = _utc_stamp(start, stamp)
+        self.stamp = utc_stamp(start, stamp)
         self.extra = extra
         self.events: dict[str, FeedEvents] = {}
         self.zones: dict[tuple[dt.date, dt.date], bytes] = {}
@@ -383,7 +383,7 @@ def _all_group_events(
         for group_id in group_ids:
             yield group_events(org, group_id, start, end, stamp=stamp, pm=pm, validate=validate)
         return
-    _annual_meetings(org, start, end, pm)  # computed once here, inherited by the workers
+    annual_meetings(org, start, end, pm)  # computed once here, inherited by the workers
     size = max(1, len(group_ids) // (workers * 8))
     chunks = [group_ids[i : i + size] for i in range(0, len(group_ids), size)]
     if _can_fork():  # the workers inherit the organisation and plugin manager as they are

@@ -1,4 +1,6 @@
-"""Occurrences -> iCalendar: the only module that knows the icalendar library.
+"""Occurrences -> iCalendar: the components (VEVENT, VTIMEZONE, the calendar's own
+properties), built with the icalendar library; :mod:`mgovern.feeds` assembles the files
+of a run from their text, each serialised once.
 
 What real clients need (see ICALENDAR.md in the project's shared notes), in short: one
 VEVENT with RRULE per regular series, EXDATE (same TZID) for skipped instances, overrides
@@ -36,7 +38,18 @@ from mgovern.model import Group, Organization
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = ["build_calendar", "calendar", "series_resources", "vtimezone"]
+__all__ = [
+    "add_name",
+    "annual_meetings",
+    "build_calendar",
+    "build_group_events",
+    "calendar",
+    "calendar_properties",
+    "event_order",
+    "series_resources",
+    "utc_stamp",
+    "vtimezone",
+]
 
 PRODID = f"-//mgovern//mgovern {__version__}//EN"
 #: The category of a meeting that carries an annual matter (and of its milestones).
@@ -367,7 +380,7 @@ def _series_events(
     return events
 
 
-def _annual_meetings(
+def annual_meetings(
     org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager | None
 ) -> dict[tuple[str, dt.datetime], tuple[str, ...]]:
     """The meetings in the window that carry a stage of an annual matter, by UID and
@@ -393,7 +406,7 @@ def _annual_meetings(
     return cached
 
 
-def _utc_stamp(start: dt.date, stamp: dt.datetime | None) -> dt.datetime:
+def utc_stamp(start: dt.date, stamp: dt.datetime | None) -> dt.datetime:
     """DTSTAMP in UTC: the given moment, else the window's first day (never "now", so the
     same input gives the same bytes)."""
     if stamp is None:
@@ -414,12 +427,12 @@ def _group_events(
     key = ("ical.events", group.id, start, end, stamp, id(pm))
     cached: tuple[list[Event], list[dt.datetime]] | None = org._memo.get(key)
     if cached is None:
-        cached = _serialise_events(org, group, start, end, stamp, pm)
+        cached = build_group_events(org, group, start, end, stamp, pm)
         org._memo[key] = cached
     return cached
 
 
-def _serialise_events(
+def build_group_events(
     org: Organization,
     group: Group,
     start: dt.date,
@@ -427,10 +440,11 @@ def _serialise_events(
     stamp: dt.datetime,
     pm: pluggy.PluginManager | None,
 ) -> tuple[list[Event], list[dt.datetime]]:
-    """A group's VEVENTs for the window (not kept), and every moment they touch."""
+    """A group's VEVENTs for the window, and every moment they touch (for the range of
+    the VTIMEZONE). Not kept: :mod:`mgovern.feeds` serialises each once and drops it."""
     events: list[Event] = []
     moments: list[dt.datetime] = []
-    annual = _annual_meetings(org, start, end, pm)
+    annual = annual_meetings(org, start, end, pm)
     for series in schedule(org, group.id, start, end, pm=pm):
         events.extend(_series_events(org, group, series, stamp, annual))
         moments.extend(o.start for o in series.occurrences)
@@ -473,7 +487,7 @@ def build_calendar(
     pm: pluggy.PluginManager | None = None,
 ) -> Calendar:
     """A calendar of every series of ``groups`` in the window."""
-    stamp = _utc_stamp(start, stamp)
+    stamp = utc_stamp(start, stamp)
     cal = calendar_properties(org, name, method)
     events: list[Event] = []
     used: list[dt.datetime] = []
@@ -485,12 +499,14 @@ def build_calendar(
         first = min(moment.date() for moment in used)
         last = max(moment.date() for moment in used)
         cal.add_component(vtimezone(org.timezone, first, last))
-    for event in sorted(events, key=_event_key):
+    for event in sorted(events, key=event_order):
         cal.add_component(event)
     return cal
 
 
-def _event_key(event: Event) -> tuple[str, str, str]:
+def event_order(event: Event) -> tuple[str, str, str]:
+    """Where an event goes in a calendar: by UID, then RECURRENCE-ID (the master
+    first), then start, so the same events are always written in the same order."""
     recurrence = event.get("recurrence-id")
     return (
         str(event["uid"]),
@@ -545,7 +561,7 @@ def series_resources(
     reject it). Sorted by UID; same input, same bytes.
     """
     chosen = org.group(group)
-    stamp = _utc_stamp(start, stamp)
+    stamp = utc_stamp(start, stamp)
     by_uid: dict[str, list[Event]] = {}
     moments: dict[str, list[dt.datetime]] = {}
     for series in schedule(org, chosen.id, start, end, pm=pm):
@@ -563,7 +579,7 @@ def series_resources(
         cal.add("version", "2.0")
         used = moments.get(uid) or [stamp]
         cal.add_component(vtimezone(org.timezone, min(used).date(), max(used).date()))
-        for event in sorted(by_uid[uid], key=_event_key):
+        for event in sorted(by_uid[uid], key=event_order):
             cal.add_component(event)
         resources.append((uid, cal))
     return resources
