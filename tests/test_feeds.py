@@ -532,3 +532,67 @@ def test_the_files_written_are_read_by_recurring_ical_events_as_mgovern_computes
         if org.groups_of(person.id):
             expected = set().union(*(mine[g.id] for g in org.groups_of(person.id)))
             assert read(out / "people" / f"{person.id}.ics") == expected
+
+
+# --- worker processes: how they start and end ------------------------------------------------
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_calendars_are_the_same_bytes_however_the_workers_start(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spawned workers get the organisation pickled and the default plugins; with the
+    caller's own plugin manager (which does not pickle) the work stays in one process —
+    either way the bytes are those of one process."""
+    from mgovern import processes
+
+    monkeypatch.setattr(processes, "START_METHOD", method)
+    org = synthetic_organization(12, 5)
+    window = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    custom = make_plugin_manager(entry_points=False)
+    one = list(calendar_files(org, *window, stamp=STAMP, jobs=1, pm=custom))
+    assert list(calendar_files(org, *window, stamp=STAMP, jobs=2, pm=custom)) == one
+    default = list(calendar_files(org, *window, stamp=STAMP, jobs=1))
+    assert list(calendar_files(org, *window, stamp=STAMP, jobs=2)) == default
+
+
+def test_workers_are_spawned_not_forked_while_threads_run() -> None:
+    import threading
+
+    from mgovern import processes
+
+    assert processes.start_method() in ("fork", "spawn")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert processes.start_method() == "spawn"  # the platform default would fork
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _die(_: int) -> int:
+    os._exit(9)  # as if killed, or out of memory
+
+
+def test_a_worker_that_dies_is_one_error_not_a_broken_pool() -> None:
+    from mgovern.coverage import fan_out
+    from mgovern.processes import WorkerError
+
+    with pytest.raises(WorkerError, match="a worker process ended unexpectedly"):
+        fan_out(_die, list(range(6)), here=lambda p: p, processes=2, initializer=int, initargs=())
+
+
+def test_a_tracked_writer_is_used_in_one_with_block() -> None:
+    writer = TrackedWriter(Path("never-made"))
+    with pytest.raises(RuntimeError, match="with block"):
+        writer.add("a.ics", b"A")
+    assert not Path("never-made").exists()
+
+
+def test_a_tracked_writer_writes_once(tmp_path: Path) -> None:
+    writer = TrackedWriter(tmp_path / "out")
+    with writer:
+        writer.add("a.ics", b"A")
+    with pytest.raises(RuntimeError, match="writes once"), writer:
+        pass
+    assert (tmp_path / "out" / "a.ics").read_bytes() == b"A"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -30,7 +31,7 @@ from attrs import frozen
 
 from mgovern.history import History, in_force
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
-from mgovern.processes import default_processes, pool
+from mgovern.processes import WorkerError, default_processes, pool
 from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
 __all__ = [
@@ -291,6 +292,22 @@ def fan_out(
     what ``here(p)`` does): the workers take the parts from the front, this process from
     the back, until they meet. The results come in the order of ``parts``, whoever
     computed them; ``progress`` is told (in this thread) how many parts are done."""
+    try:
+        return _fan_out(work, parts, here, processes, initializer, initargs, progress, label)
+    except BrokenProcessPool:
+        raise WorkerError from None
+
+
+def _fan_out(
+    work: Callable[[_T], _R],
+    parts: Sequence[_T],
+    here: Callable[[_T], _R],
+    processes: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+    progress: Progress | None,
+    label: str,
+) -> list[_R]:
     from concurrent.futures import wait
 
     results: dict[int, _R] = {}

@@ -29,7 +29,6 @@ from icalendar import Calendar, Component
 
 from mgovern import processes
 from mgovern.cycles import validate_schedule
-from mgovern.exceptions import MgovernError
 from mgovern.files import TrackedWriter
 from mgovern.ical import (
     add_name,
@@ -302,7 +301,7 @@ def write_calendar_files(
                 if progress is not None:
                     progress("calendars", done, total)
     except BrokenProcessPool:
-        raise WorkerError(_BROKEN) from None
+        raise processes.WorkerError from None
     finally:
         _WORK.clear()
     return sizes
@@ -379,6 +378,8 @@ def _all_group_events(
     """Each group's serialised events, in ``group_ids`` order, from this process or from
     ``jobs`` worker processes."""
     workers = _workers(jobs, len(org.groups))
+    if pm is not None and not _can_fork():
+        workers = 1  # the caller's plugin manager cannot be sent to a spawned worker
     if workers <= 1 or len(group_ids) < 2:
         for group_id in group_ids:
             yield group_events(org, group_id, start, end, stamp=stamp, pm=pm, validate=validate)
@@ -398,19 +399,9 @@ def _all_group_events(
             for chunk in pool.map(_serialise_chunk, chunks, [window] * len(chunks)):
                 yield from chunk
     except BrokenProcessPool:
-        raise WorkerError(_BROKEN) from None
+        raise processes.WorkerError from None
     finally:
         _WORK.clear()
-
-
-class WorkerError(MgovernError):
-    """A worker process ended without an answer (killed, or out of memory)."""
-
-
-_BROKEN = (
-    "a worker process ended unexpectedly (killed, or out of memory?); nothing was written: "
-    "run again, or with --jobs 1"
-)
 
 
 def _can_fork() -> bool:

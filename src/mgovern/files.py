@@ -1,10 +1,13 @@
 """Writing output files so that an error never leaves a half-written file behind.
 
 One file is written atomically (a temporary file beside it, then a rename). Several files
-are written all or nothing, as far as a file system allows: every one is first written
-as a temporary file beside its target, and only when all of them are there is each
-renamed into place; a failure before that (a full disk, a name the file system refuses,
-a folder where a file belongs) removes the temporary files and the folders made for them.
+are written all or nothing, as far as a file system allows: :func:`write_together` writes
+each as a temporary file beside its target and renames them all only when every one is
+there; :class:`TrackedWriter` (behind :func:`write_tracked`, ``mgovern calendars`` and
+``publish file://``) stages files one at a time in a staging folder beside the output,
+so memory does not grow with their number, records a journal of the moves and then makes
+them; a run killed while moving is finished by the next. Files changed by someone else
+since mgovern wrote them are kept (the hashes in ``.mgovern/``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -181,6 +185,7 @@ class TrackedWriter:
         self._made: list[Path] = []
         self._lock: int | None = None
         self._folders: set[Path] = set()  # checked in root, or made in the staging folder
+        self._entered = False
 
     @property
     def results(self) -> list[tuple[str, str]]:
@@ -188,6 +193,9 @@ class TrackedWriter:
         return sorted(self._results)
 
     def __enter__(self) -> TrackedWriter:
+        if self._entered:
+            raise RuntimeError("a TrackedWriter writes once: make a new one for another run")
+        self._entered = True
         if not self.dry_run:
             self._made = _make_folders(self.root)
             try:
@@ -236,6 +244,8 @@ class TrackedWriter:
     def add(self, name: str, data: bytes) -> str:
         """Compare ``data`` with ``root/name`` and stage it when it is to change; what
         will happen to it (created, updated, kept, conflict)."""
+        if not self._entered:
+            raise RuntimeError("use a TrackedWriter in a with block: it writes when it ends")
         what = self._judge(name, data)
         self._results.append((name, what))
         return what
@@ -295,7 +305,7 @@ class TrackedWriter:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
             return
-        os.sync()  # every staged file on disk before the journal says "move them"
+        _sync(self._staging)  # every staged file on disk before the journal says "move them"
         journal = self._staging / _JOURNAL
         temporary = journal.with_suffix(".tmp")
         temporary.write_text(json.dumps(self._staged), encoding="utf-8")
@@ -319,6 +329,26 @@ class TrackedWriter:
             _HELD_LOCKS.discard(self._lock)
             os.close(self._lock)
             self._lock = None
+
+
+def _sync(folder: Path) -> None:
+    """What was written to ``folder``'s file system on disk: ``syncfs`` on Linux (that
+    file system only), else ``sync`` (every one; on macOS it may return before)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+            fd = os.open(folder, os.O_RDONLY)
+        except (OSError, AttributeError):
+            pass
+        else:
+            try:
+                if syncfs(fd) == 0:
+                    return
+            finally:
+                os.close(fd)
+    os.sync()
 
 
 def _make_folders(root: Path) -> list[Path]:

@@ -10,7 +10,7 @@ decides the rest the same way for all of them:
   docs/performance.md);
 - **how they start** (:func:`start_method`): forked where the platform can (they inherit
   what the parent built, nothing is pickled), except on macOS, whose system libraries
-  break after a fork, and when other threads run; else the platform's default;
+  break after a fork, and when other threads run; else spawned;
 - **how they end** (:func:`pool`): each worker lets go of the folder locks it inherited
   (:func:`mgovern.files.release_inherited_locks`) and ends when its parent is gone, so a
   killed run leaves no process behind holding its output folder.
@@ -24,12 +24,33 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-__all__ = ["START_METHOD", "cpus", "default_processes", "pool", "start_method"]
+from mgovern.exceptions import MgovernError
+
+__all__ = [
+    "START_METHOD",
+    "WorkerError",
+    "cpus",
+    "default_processes",
+    "pool",
+    "start_method",
+]
 
 #: How worker processes start: None picks ``"fork"`` where the platform has it (not on
-#: macOS) and no other thread runs, else the platform's default. What mgovern sends to
-#: workers pickles, so ``"spawn"`` and ``"forkserver"`` give the same results, later.
+#: macOS) and no other thread runs, else ``"spawn"``. What mgovern sends to workers
+#: pickles, so ``"spawn"`` and ``"forkserver"`` give the same results, later (a plugin
+#: manager does not pickle: calendars built with one of the caller's stay in one process
+#: unless the workers are forked).
 START_METHOD: str | None = None
+
+
+class WorkerError(MgovernError):
+    """A worker process ended without an answer (killed, or out of memory)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a worker process ended unexpectedly (killed, or out of memory?); nothing was "
+            "written: run again, or with --jobs 1"
+        )
 
 
 def cpus() -> int:
@@ -51,17 +72,19 @@ def default_processes() -> int:
     return min(available, 1 + max(0, int(available - busy)))
 
 
-def start_method() -> str | None:
-    """:data:`START_METHOD`, else ``"fork"`` where it is safe, else None (the default)."""
+def start_method() -> str:
+    """:data:`START_METHOD`, else ``"fork"`` where it is safe, else ``"spawn"`` — named
+    explicitly, because the platform's default on Linux before Python 3.14 is to fork
+    even while threads run."""
     if START_METHOD is not None:
         return START_METHOD
     if sys.platform == "darwin":
-        return None
+        return "spawn"
     import multiprocessing
     import threading
 
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    return "fork" if forkable and threading.active_count() == 1 else None
+    return "fork" if forkable and threading.active_count() == 1 else "spawn"
 
 
 def pool(
