@@ -236,6 +236,35 @@ def phase_cli_calendars(org_file: str, out: str, jobs: int) -> dict[str, Any]:
     }
 
 
+def phase_load(org_file: str) -> dict[str, Any]:
+    """``mgovern validate``: loading and checking the organisation file alone, the part
+    of every command that grows with the organisation and stays in one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mgovern", "validate", "--org", org_file],
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise SystemExit(f"mgovern validate --org {org_file} failed ({status})")
+    return {"seconds": time.perf_counter() - start, "peak_mib": usage.ru_maxrss / 1024}
+
+
+def load_only(size: int) -> dict[str, Any]:
+    import shutil
+    import tempfile
+
+    import mgovern
+
+    folder = Path(tempfile.mkdtemp(prefix="mgovern-bench-"))
+    try:
+        org_file = folder / "org.toml"
+        org_file.write_text(mgovern.dumps(_org(size)), encoding="utf-8")
+        return {**phase_load(str(org_file)), "toml_bytes": org_file.stat().st_size}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def cli_calendars(size: int) -> dict[str, Any]:
     """``--jobs 1`` and ``--jobs 2`` on the same organisation file; same bytes."""
     import shutil
@@ -247,12 +276,18 @@ def cli_calendars(size: int) -> dict[str, Any]:
     try:
         org_file = folder / "org.toml"
         org_file.write_text(mgovern.dumps(_org(size)), encoding="utf-8")
+        load = phase_load(str(org_file))
         one = phase_cli_calendars(str(org_file), str(folder / "one"), 1)
         two = phase_cli_calendars(str(org_file), str(folder / "two"), 2)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     assert one["tree_sha256"] == two["tree_sha256"], "--jobs 2 must write the same bytes"
-    return {"jobs1": one, "jobs2": two, "speedup": one["seconds"] / two["seconds"]}
+    return {
+        "load": load,
+        "jobs1": one,
+        "jobs2": two,
+        "speedup": one["seconds"] / two["seconds"],
+    }
 
 
 def phase_occurrences(size: int) -> dict[str, Any]:
@@ -417,8 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["plan"],
-        help="only this phase, e.g. --only plan --output benchmarks/results/plan.json",
+        choices=["plan", "load"],
+        help="only this phase, e.g. --only plan --output benchmarks/results/plan.json, "
+        "--only load --output benchmarks/results/load.json (loading alone, from 1,000 groups)",
     )
     options = parser.parse_args(argv)
     sizes: tuple[int, ...] = ()
@@ -436,6 +472,18 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": {},
     }
     lines = []
+    began = time.perf_counter()
+    if options.only == "load":
+        results["load"] = {}
+        for size in FULL_SIZES[1:]:
+            load = results["load"][size] = load_only(size)
+            lines.append(
+                f"{size:>6} groups: mgovern validate {load['seconds']:5.1f} s, "
+                f"{load['peak_mib']:5.0f} MiB, TOML {load['toml_bytes'] / 1e6:.1f} MB"
+            )
+        print("\n".join(lines))
+        options.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     for size in sizes:
         row: dict[str, Any] = {}
         print(f"... {size} groups", file=sys.stderr, flush=True)
@@ -546,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{p['moves'] / count:4.1f} moves/item, setup {p['setup_seconds']:.1f} s, "
             f"{p['peak_mib']:.0f} MiB"
         )
+    results["seconds"] = time.perf_counter() - began
     print("\n".join(lines))
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")

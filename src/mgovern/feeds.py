@@ -1,19 +1,20 @@
 """Every calendar file of a run, each event serialised once.
 
 A group's meeting appears in the group's file, in every member's file and in
-``all.ics`` — six or seven times on average in a large organisation. Serialising each
-calendar with :meth:`icalendar.Calendar.to_ical` turns the same VEVENT into text that
-often; here icalendar serialises every VEVENT, every VTIMEZONE and every file's
-calendar-level properties exactly **once**, and each file is assembled from those bytes.
-The result is byte for byte what :func:`mgovern.ical.calendar` gives (a test compares
-them), because a component's text inside a calendar is exactly its own ``to_ical()``:
+``all.ics``: serialising each calendar with :meth:`icalendar.Calendar.to_ical` turns the
+same VEVENT into text that often (five times on average in the benchmark's
+organisations). Here icalendar serialises every VEVENT, every VTIMEZONE and the lines of
+every file's opening exactly **once**, and each file is assembled from those bytes. The
+result is byte for byte what :func:`mgovern.ical.calendar` gives (a test compares them),
+because a component's text inside a calendar is exactly its own ``to_ical()``:
 ``BEGIN:VCALENDAR``, the calendar's properties, each subcomponent, ``END:VCALENDAR``.
 
 Files are produced one at a time (:func:`calendar_files` is a generator), so a caller
 that writes each as it comes (:class:`mgovern.files.TrackedWriter`) holds one file and
 the serialised events at a time, not every file of the run. With ``jobs`` above one the
-groups' events are built and serialised in worker processes; the files are assembled in
-the calling process in the same order, so the bytes do not depend on ``jobs``.
+groups' events are built and serialised in worker processes (:mod:`mgovern.processes`),
+and :func:`write_calendar_files` also has workers assemble, compare and stage a share of
+the files each; the bytes and the writer's results do not depend on ``jobs``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     import pluggy
 
 __all__ = [
+    "PARALLEL_FROM_GROUPS",
     "FeedEvents",
     "calendar_files",
     "feed_names",

@@ -234,5 +234,6 @@ def jobs_option(func: F) -> F:
         "jobs",
         type=click.IntRange(1, 256),
         default=None,
-        help="Processes to use (default: one more per idle CPU, when the organisation is large).",
+        help="Processes to work at once (default, for large organisations only: 1 + the CPUs "
+        "the load average shows idle; 1: no other process).",
     )(func)
