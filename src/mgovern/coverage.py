@@ -291,51 +291,40 @@ def fan_out(
     workers (each set up once by ``initializer(*initargs)``, then ``work(p)`` computes
     what ``here(p)`` does): the workers take the parts from the front, this process from
     the back, until they meet. The results come in the order of ``parts``, whoever
-    computed them; ``progress`` is told (in this thread) how many parts are done."""
-    try:
-        return _fan_out(work, parts, here, processes, initializer, initargs, progress, label)
-    except BrokenProcessPool:
-        raise WorkerError from None
-
-
-def _fan_out(
-    work: Callable[[_T], _R],
-    parts: Sequence[_T],
-    here: Callable[[_T], _R],
-    processes: int,
-    initializer: Callable[..., None],
-    initargs: tuple[Any, ...],
-    progress: Progress | None,
-    label: str,
-) -> list[_R]:
+    computed them; ``progress`` is told (in this thread) how many parts are done. A
+    worker that dies (killed, out of memory) is a :class:`~mgovern.processes.WorkerError`.
+    """
     from concurrent.futures import wait
 
     results: dict[int, _R] = {}
-    with pool(processes - 1, initializer=initializer, initargs=initargs) as workers:
-        futures = [workers.submit(work, part) for part in parts]
+    try:
+        with pool(processes - 1, initializer=initializer, initargs=initargs) as workers:
+            futures = [workers.submit(work, part) for part in parts]
 
-        def tell() -> None:
-            if progress is not None:
-                done = len(results) + sum(1 for f in futures if f.done() and not f.cancelled())
-                progress(label, done, len(parts))
+            def tell() -> None:
+                if progress is not None:
+                    done = len(results) + sum(1 for f in futures if f.done() and not f.cancelled())
+                    progress(label, done, len(parts))
 
-        try:
-            for i in reversed(range(len(parts))):
-                if not futures[i].cancel():
-                    break  # a worker has it, and every part before it
-                results[i] = here(parts[i])
-                tell()
-            pending = {f for f in futures if not f.cancelled()}
-            while pending:
-                _, pending = wait(pending, return_when="FIRST_COMPLETED")
-                tell()
-            for i, future in enumerate(futures):
-                if not future.cancelled():
-                    results[i] = future.result()
-        except BaseException:
-            for future in futures:  # a failure (or Ctrl-C) leaves no queued work behind
-                future.cancel()
-            raise
+            try:
+                for i in reversed(range(len(parts))):
+                    if not futures[i].cancel():
+                        break  # a worker has it, and every part before it
+                    results[i] = here(parts[i])
+                    tell()
+                pending = {f for f in futures if not f.cancelled()}
+                while pending:
+                    _, pending = wait(pending, return_when="FIRST_COMPLETED")
+                    tell()
+                for i, future in enumerate(futures):
+                    if not future.cancelled():
+                        results[i] = future.result()
+            except BaseException:
+                for future in futures:  # a failure (or Ctrl-C) leaves no queued work
+                    future.cancel()
+                raise
+    except BrokenProcessPool:
+        raise WorkerError from None
     return [results[i] for i in range(len(parts))]
 
 

@@ -44,22 +44,9 @@ def _rss_mib() -> float:
 
 def _prepare_twice(cal: Any, org_id: str) -> tuple[bytes, str]:
     """``prepare`` as it was: two whole serialisations."""
-    from mgovern_caldav._resources import _SCHEDULED, HASH, ORG, _addresses, content_hash
+    from mgovern_caldav._resources import HASH, content_hash, mark
 
-    for event in cal.walk():
-        if event.name == "VTIMEZONE" or event.name in ("STANDARD", "DAYLIGHT"):
-            continue
-        for name in _SCHEDULED:
-            if name in event:
-                for address in _addresses(event[name]):
-                    params = getattr(address, "params", None)
-                    if params is not None:
-                        params["SCHEDULE-AGENT"] = "CLIENT"
-    if ORG in cal:
-        del cal[ORG]
-    if HASH in cal:
-        del cal[HASH]
-    cal.add(ORG.lower(), org_id)
+    mark(cal, org_id)
     digest = content_hash(cal.to_ical())
     cal.add(HASH.lower(), digest)
     return cal.to_ical(), digest

@@ -10,12 +10,11 @@ import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mgovern_caldav._resources import (
-    _SCHEDULED,
     HASH,
     ORG,
-    _addresses,
     content_hash,
     inspect,
+    mark,
     prepare,
 )
 
@@ -123,20 +122,7 @@ def test_a_resource_without_marks_or_unreadable_is_not_ours() -> None:
 def prepare_twice(cal: icalendar.Calendar, org_id: str) -> tuple[bytes, str]:
     """prepare as it was before it serialised the events once: ``to_ical()`` of the
     whole calendar to hash it, and again with the hash (the reference to compare with)."""
-    for event in cal.walk():
-        if event.name == "VTIMEZONE" or event.name in ("STANDARD", "DAYLIGHT"):
-            continue
-        for name in _SCHEDULED:
-            if name in event:
-                for address in _addresses(event[name]):
-                    params = getattr(address, "params", None)
-                    if params is not None:
-                        params["SCHEDULE-AGENT"] = "CLIENT"
-    if ORG in cal:
-        del cal[ORG]
-    if HASH in cal:
-        del cal[HASH]
-    cal.add(ORG.lower(), org_id)
+    mark(cal, org_id)
     digest = content_hash(cal.to_ical())
     cal.add(HASH.lower(), digest)
     return cal.to_ical(), digest

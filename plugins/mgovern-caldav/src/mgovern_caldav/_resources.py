@@ -166,18 +166,9 @@ def _addresses(value: object) -> Iterable[object]:
     return value if isinstance(value, list) else [value]
 
 
-def prepare(cal: Calendar, org_id: str) -> tuple[bytes, str]:
-    """The bytes to PUT for one of ``series_resources``' calendars, and their hash.
-
-    Marks the calendar as the organisation's, tells the server not to send invitations
-    for it (``SCHEDULE-AGENT=CLIENT`` on ORGANIZER and ATTENDEE, RFC 6638 §7.1: without
-    it Nextcloud/SabreDAV e-mails every attendee on every change when the account's
-    address is the organizer's) and records the content's hash. Modifies ``cal``.
-
-    The bytes are ``cal.to_ical()``'s, but the subcomponents (the VTIMEZONE and the
-    VEVENTs) are serialised by icalendar once, for the hash and the bytes alike; only the
-    calendar's few property lines are serialised again, with the hash among them.
-    """
+def mark(cal: Calendar, org_id: str) -> None:
+    """Mark ``cal`` as the organisation's (no hash yet) and tell the server not to send
+    invitations for it: ``SCHEDULE-AGENT=CLIENT`` on ORGANIZER and ATTENDEE."""
     for event in cal.walk():
         if event.name == "VTIMEZONE" or event.name in ("STANDARD", "DAYLIGHT"):
             continue
@@ -192,6 +183,21 @@ def prepare(cal: Calendar, org_id: str) -> tuple[bytes, str]:
     if HASH in cal:
         del cal[HASH]
     cal.add(ORG.lower(), org_id)
+
+
+def prepare(cal: Calendar, org_id: str) -> tuple[bytes, str]:
+    """The bytes to PUT for one of ``series_resources``' calendars, and their hash.
+
+    Marks the calendar as the organisation's, tells the server not to send invitations
+    for it (``SCHEDULE-AGENT=CLIENT`` on ORGANIZER and ATTENDEE, RFC 6638 §7.1: without
+    it Nextcloud/SabreDAV e-mails every attendee on every change when the account's
+    address is the organizer's) and records the content's hash. Modifies ``cal``.
+
+    The bytes are ``cal.to_ical()``'s, but the subcomponents (the VTIMEZONE and the
+    VEVENTs) are serialised by icalendar once, for the hash and the bytes alike; only the
+    calendar's few property lines are serialised again, with the hash among them.
+    """
+    mark(cal, org_id)
     # A calendar's text is BEGIN:VCALENDAR and its properties, each subcomponent's own
     # text, END:VCALENDAR (as mgovern.feeds assembles files; a test compares the bytes).
     body = b"".join(component.to_ical() for component in cal.subcomponents)
