@@ -96,6 +96,22 @@ def progress() -> Callable[[str, int, int], None] | None:
     return show
 
 
+def governance_json(events: Any) -> list[dict[str, Any]]:
+    """Governance events (:mod:`mgovern.governance`) as JSON, the same in ``mgovern
+    governance --json`` and ``mgovern check --json``."""
+    return [
+        {
+            "date": e.date.isoformat(),
+            "kind": e.kind,
+            "group": e.group,
+            "subject": e.subject,
+            "message": e.message,
+            "clauses": list(e.clauses),
+        }
+        for e in events
+    ]
+
+
 def change_data(report: Any, dry_run: bool) -> dict[str, Any]:
     """A publishing report as JSON: every change by name, and the summary line."""
     return {

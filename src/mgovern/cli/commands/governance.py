@@ -10,7 +10,7 @@ import click
 
 from mgovern.cli.app import cli
 from mgovern.cli.options import json_option, org_option, resolve_window, window_options
-from mgovern.cli.output import emit_json
+from mgovern.cli.output import emit_json, governance_json
 
 
 @cli.command("governance")
@@ -51,17 +51,7 @@ def governance_command(
             {
                 "from": first.isoformat(),
                 "to": last.isoformat(),
-                "events": [
-                    {
-                        "date": e.date.isoformat(),
-                        "kind": e.kind,
-                        "group": e.group,
-                        "subject": e.subject,
-                        "message": e.message,
-                        "clauses": list(e.clauses),
-                    }
-                    for e in events
-                ],
+                "events": governance_json(events),
             }
         )
         return

@@ -23,7 +23,7 @@ from mgovern.cli.options import (
     resolve_window,
     window_options,
 )
-from mgovern.cli.output import emit_json, matter_json, matter_text, progress
+from mgovern.cli.output import emit_json, governance_json, matter_json, matter_text, progress
 
 if TYPE_CHECKING:
     from mgovern.coverage import Gap, Report
@@ -198,7 +198,7 @@ def check_command(
         emit_json(
             {
                 **_report_json(report),
-                **({"governance": _governance_json(governance)} if governance is not None else {}),
+                **({"governance": governance_json(governance)} if governance is not None else {}),
                 "groups_without_meetings": silent,
                 "late_meetings": [
                     {
@@ -259,20 +259,6 @@ def _governance(path: Path | None, first: Any, last: Any) -> Any:
     if path is None or not is_history_file(path):
         return None
     return governance_events(load_history(path), first, last)
-
-
-def _governance_json(events: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": e.date.isoformat(),
-            "kind": e.kind,
-            "group": e.group,
-            "subject": e.subject,
-            "message": e.message,
-            "clauses": list(e.clauses),
-        }
-        for e in events
-    ]
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
