@@ -46,7 +46,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -267,40 +266,15 @@ def _shown_file(command: Command, folder: Path) -> Path | None:
 @contextmanager
 def _webdav_server(spec: str, folder: Path) -> Iterator[tuple[str, str]]:
     """WsgiDAV on a free port for ``ADDRESS USER:PASSWORD FOLDER/...``: (shown, real)."""
-    from cheroot import wsgi
-    from wsgidav.wsgidav_app import WsgiDAVApp
+    from mgovern.testing.webdav import webdav_server
 
     shown, credentials, *folders = spec.split()
     user, password = credentials.split(":", 1)
     root = folder.parent / f"{folder.name}-webdav"
     for name in folders:
         (root / name).mkdir(parents=True)
-    config = {
-        "host": "127.0.0.1",
-        "port": 0,
-        "provider_mapping": {"/": str(root)},
-        "http_authenticator": {
-            "domain_controller": None,
-            "accept_basic": True,
-            "accept_digest": False,
-            "default_to_digest": False,
-        },
-        "simple_dc": {"user_mapping": {"*": {user: {"password": password}}}},
-        "verbose": 0,
-        "logging": {"enable": False},
-        "dir_browser": {"enable": False},
-        "lock_storage": True,
-        "property_manager": True,
-    }
-    server = wsgi.Server(("127.0.0.1", 0), WsgiDAVApp(config), numthreads=4)
-    server.prepare()  # the operating system picks a free port
-    thread = threading.Thread(target=server.serve, name="console-webdav", daemon=True)
-    thread.start()
-    try:
-        yield shown, f"127.0.0.1:{server.bind_addr[1]}"
-    finally:
-        server.stop()
-        thread.join(timeout=10)
+    with webdav_server({"/": root}, user, password) as (host, port):
+        yield shown, f"{host}:{port}"
 
 
 def run_session(blocks: Sequence[Block], folder: Path) -> dict[str, list[str]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,44 +87,16 @@ class Dav:
 @pytest.fixture(scope="session")
 def dav_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """WsgiDAV on cheroot in a thread, on a free port, stopped at the end of the session."""
-    from cheroot import wsgi
-    from wsgidav.wsgidav_app import WsgiDAVApp
+    from mgovern.testing.webdav import webdav_server
 
     base = tmp_path_factory.mktemp("webdav")
     served = base / "served"
     readonly = base / "readonly"
     served.mkdir()
     readonly.mkdir()
-    config = {
-        "host": "127.0.0.1",
-        "port": 0,
-        "provider_mapping": {
-            "/dav": str(served),
-            "/readonly": {"root": str(readonly), "readonly": True},
-        },
-        "http_authenticator": {
-            "domain_controller": None,  # simple_dc
-            "accept_basic": True,
-            "accept_digest": False,
-            "default_to_digest": False,
-        },
-        "simple_dc": {"user_mapping": {"*": {USER: {"password": PASSWORD}}}},
-        "verbose": 0,
-        "logging": {"enable": False},
-        "dir_browser": {"enable": False},
-        "lock_storage": True,
-        "property_manager": True,
-    }
-    server = wsgi.Server(("127.0.0.1", 0), WsgiDAVApp(config), numthreads=4)
-    server.prepare()  # binds: the operating system picks a free port
-    host, port = server.bind_addr[:2]
-    thread = threading.Thread(target=server.serve, name="wsgidav", daemon=True)
-    thread.start()
-    try:
-        yield Server(str(host), int(port), served, readonly)
-    finally:
-        server.stop()
-        thread.join(timeout=10)
+    shares = {"/dav": served, "/readonly": {"root": str(readonly), "readonly": True}}
+    with webdav_server(shares, USER, PASSWORD) as (host, port):
+        yield Server(host, port, served, readonly)
 
 
 @pytest.fixture

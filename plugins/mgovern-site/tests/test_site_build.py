@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -211,38 +210,12 @@ def webdav(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
     if "webdav" not in publishers():
         pytest.skip("no webdav:// publisher: pip install ./plugins/mgovern-documents")
-    from cheroot import wsgi
-    from wsgidav.wsgidav_app import WsgiDAVApp
+    from mgovern.testing.webdav import webdav_server
 
     served = tmp_path / "served"
     (served / "handbok").mkdir(parents=True)  # the publisher creates folders below the URL's
-    config = {
-        "host": "127.0.0.1",
-        "port": 0,
-        "provider_mapping": {"/dav": str(served)},
-        "http_authenticator": {
-            "domain_controller": None,
-            "accept_basic": True,
-            "accept_digest": False,
-            "default_to_digest": False,
-        },
-        "simple_dc": {"user_mapping": {"*": {"webmaster": {"password": "hemligt-7"}}}},
-        "verbose": 0,
-        "logging": {"enable": False},
-        "dir_browser": {"enable": False},
-        "lock_storage": True,
-        "property_manager": True,
-    }
-    server = wsgi.Server(("127.0.0.1", 0), WsgiDAVApp(config), numthreads=4)
-    server.prepare()
-    host, port = server.bind_addr[:2]
-    thread = threading.Thread(target=server.serve, name="wsgidav", daemon=True)
-    thread.start()
-    try:
+    with webdav_server({"/dav": served}, "webmaster", "hemligt-7") as (host, port):
         yield f"webdav://{host}:{port}/dav/handbok/", served / "handbok"
-    finally:
-        server.stop()
-        thread.join(timeout=10)
 
 
 def test_mgovern_site_publishes_to_webdav_without_rewriting(
