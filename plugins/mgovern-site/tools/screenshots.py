@@ -20,17 +20,9 @@ from mgovern_site._build import build_site
 import mgovern
 from mgovern.files import write_all
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# the same browser, started the same way, as the plugin's browser tests
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from conftest import CHROMIUM, FLAGS
 
 
 def main(out: Path) -> None:
