@@ -381,7 +381,7 @@ def _priority(org: Organization, item: ClassifiedItem) -> tuple[object, ...]:
 
 
 def _texts(org: Organization) -> dict[str, Any]:
-    if org.locale.lower().startswith("sv"):
+    if org.language == "sv":
         return {
             "forwarded": "{why}",
             "late": "Inkom {submitted} efter sista dag {deadline}",

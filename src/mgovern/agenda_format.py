@@ -89,7 +89,7 @@ _LABELS = {
 
 def labels(org: Organization) -> dict[str, Any]:
     """The words agendas and documents use, in the organisation's language."""
-    return _LABELS["sv" if org.locale.lower().startswith("sv") else "en"]
+    return _LABELS[org.language]
 
 
 def long_date(org: Organization, moment: dt.datetime | dt.date) -> str:
@@ -230,7 +230,7 @@ def agenda_markdown(org: Organization, agenda: Agenda) -> str:
         lines.extend(
             [f"## {words[section]}", "", "| Tid | # | Ärende | Min | |", "|---|---|---|---|---|"]
         )
-        if not org.locale.lower().startswith("sv"):
+        if org.language != "sv":
             lines[-2] = "| Time | # | Item | Min | |"
         for entry in entries:
             facts = _facts(org, entry.item) if entry.item is not None else []

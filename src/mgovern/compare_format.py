@@ -105,7 +105,7 @@ _TEXT = {
 
 
 def _t(org: Organization) -> dict[str, Any]:
-    return _TEXT["sv" if org.locale.lower().startswith("sv") else "en"]
+    return _TEXT[org.language]
 
 
 # --- merged lines ------------------------------------------------------------------------

@@ -401,7 +401,7 @@ def _slot(
 
 
 def _month_name(org: Organization, month: int) -> str:
-    names = _MONTHS["sv" if org.locale.lower().startswith("sv") else "en"].split()
+    names = _MONTHS[org.language].split()
     return names[month - 1]
 
 
@@ -414,7 +414,7 @@ def _closure(
     skipped. A holiday closes one day: the cycle's policy may move the meeting.
     """
     if day.month in cycle.skip_months:
-        word = "inga möten i" if org.locale.lower().startswith("sv") else "no meetings in"
+        word = "inga möten i" if org.language == "sv" else "no meetings in"
         return f"{word} {_month_name(org, day.month)}", False
     for blackout in (*cycle.blackouts, *org.blackouts):
         if blackout.covers(day):
@@ -584,7 +584,7 @@ def _move(
     """Where a closed instance goes under its cycle's policy, or the reason it is skipped."""
     reason = inst.closed_reason or ""
     policy = inst.cycle.closed_days
-    sv = org.locale.lower().startswith("sv")
+    sv = org.language == "sv"
     if policy is ClosedDayPolicy.SKIP or not inst.movable:
         return reason
     step = 1 if policy is ClosedDayPolicy.NEXT_WORKING_DAY else -1

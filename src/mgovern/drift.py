@@ -105,7 +105,7 @@ def drift_chart(
     org: Organization, figures: Sequence[MonthFigures], *, title: str | None = None
 ) -> bytes:
     """An SVG chart of operative share per group and month, against each group's limit."""
-    sv = org.locale.lower().startswith("sv")
+    sv = org.language == "sv"
     months = sorted({f.month for f in figures})
     groups = [g for g in org.groups if any(f.group == g.id for f in figures)]
     width = _LEFT + _PANEL_W + 40

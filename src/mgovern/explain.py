@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from mgovern.model import GROUP_DECIDES, AmountUnit, Matter, Organization, ScopeClause
+from mgovern.model import (
+    GROUP_DECIDES,
+    AmountUnit,
+    Matter,
+    Organization,
+    ScopeClause,
+    language,
+)
 
 if TYPE_CHECKING:
     from mgovern.scope import ClauseRef, Routing
@@ -70,14 +77,14 @@ _TEXT = {
 
 
 def _text(org: Organization) -> Mapping[str, Any]:
-    return _TEXT["sv" if org.locale.lower().startswith("sv") else "en"]
+    return _TEXT[org.language]
 
 
 def format_amount(amount: Decimal, currency: str, locale: str) -> str:
     """``3200000`` → ``3 200 000 SEK`` (sv) or ``3,200,000 SEK`` (en); exact, no float."""
     sign = "-" if amount < 0 else ""
     whole, _, frac = f"{abs(amount):f}".partition(".")
-    sep, dec = ("\u00a0", ",") if locale.lower().startswith("sv") else (",", ".")
+    sep, dec = ("\u00a0", ",") if language(locale) == "sv" else (",", ".")
     groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])

@@ -172,7 +172,7 @@ def follow_up_items(
 
     :raises MgovernError: an action whose owner sits in no group and that names none.
     """
-    words = _WORDS["sv" if org.locale.lower().startswith("sv") else "en"]
+    words = _WORDS[org.language]
     zone = zoneinfo.ZoneInfo(org.timezone)
     items = []
     for state in action_list(org, actions, on):
@@ -233,7 +233,7 @@ def action_todos(
     is to be done, ``DUE`` the day (a date), ``STATUS:NEEDS-ACTION`` and a
     ``DESCRIPTION`` naming the action, the meeting and the group that follows it up.
     """
-    words = "sv" if org.locale.lower().startswith("sv") else "en"
+    words = org.language
     todos = []
     for action in sorted(actions, key=lambda a: (a.due, a.id)):
         if action.owner != person or action.status is not ActionStatus.OPEN:

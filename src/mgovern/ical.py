@@ -231,7 +231,7 @@ def _address(org: Organization, person_id: str, role: str | None = None) -> vCal
 
 
 def _texts(org: Organization) -> dict[str, str]:
-    if org.locale.lower().startswith("sv"):
+    if org.language == "sv":
         return {
             "purpose": "Gruppens uppdrag",
             "meeting": "Mötet",

@@ -111,7 +111,7 @@ _SPLIT = re.compile(r"[,;\s]+")
 
 
 def _lang(org: Organization) -> str:
-    return "sv" if org.locale.lower().startswith("sv") else "en"
+    return org.language
 
 
 def field_labels(org: Organization) -> dict[str, str]:

@@ -266,6 +266,12 @@ def _check_timezone(_: Any, attribute: attrs.Attribute[Any], value: str) -> None
         ) from None
 
 
+def language(locale: str) -> str:
+    """The language of generated text for ``locale`` (``sv-SE``, ``en_GB``, …): one of
+    :data:`LOCALES`, Swedish for every Swedish locale and English otherwise."""
+    return "sv" if locale.lower().startswith("sv") else "en"
+
+
 def _check_locale(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     match = _LOCALE.fullmatch(value)
     if match is None or match["language"].lower() not in LOCALES:
@@ -976,6 +982,11 @@ class Organization:
             gid = stack.pop()
             yield gid
             stack.extend(reversed(self.children(gid)))
+
+    @property
+    def language(self) -> str:
+        """The language of the text mgovern generates for it: ``"sv"`` or ``"en"``."""
+        return language(self.locale)
 
     def groups_of(self, person_id: str) -> tuple[Group, ...]:
         """Every group the person takes part in (as chair, secretary or member)."""

@@ -65,7 +65,7 @@ _WORDS = {
 
 def words(org: Organization) -> dict[str, Any]:
     """Document words in the organisation's language (with the agenda's words)."""
-    return _WORDS["sv" if org.locale.lower().startswith("sv") else "en"]
+    return _WORDS[org.language]
 
 
 def document_name(org: Organization, kind: str, fmt: str) -> str:

@@ -82,7 +82,7 @@ _WORDS = {
 
 
 def words(org: Organization) -> dict[str, str]:
-    return _WORDS["sv" if org.locale.lower().startswith("sv") else "en"]
+    return _WORDS[org.language]
 
 
 def title(org: Organization) -> str:

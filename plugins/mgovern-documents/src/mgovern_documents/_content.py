@@ -111,7 +111,7 @@ def language(org: Organization) -> str:
 
 
 def _extra(org: Organization) -> dict[str, str]:
-    return _EXTRA["sv" if org.locale.lower().startswith("sv") else "en"]
+    return _EXTRA[org.language]
 
 
 def _percent(share: Decimal) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mgovern.model import language
+
 TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
         "lang": "sv",
@@ -206,4 +208,4 @@ TEXTS: dict[str, dict[str, Any]] = {
 
 def texts(locale: str) -> dict[str, Any]:
     """The words for ``locale`` (Swedish for ``sv*``, else English)."""
-    return TEXTS["sv" if locale.lower().startswith("sv") else "en"]
+    return TEXTS[language(locale)]
