@@ -24,7 +24,7 @@ import datetime as dt
 import enum
 import netrc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import SplitResult, unquote
@@ -46,7 +46,6 @@ __all__ = [
     "PublishJob",
     "PublishReport",
     "Publisher",
-    "calendar_feeds",
     "calendar_files",
     "credentials_for",
     "publisher_for",
@@ -224,19 +223,17 @@ def credentials_for(
     return None
 
 
-def calendar_feeds(job: PublishJob) -> Iterator[tuple[str, bytes]]:
-    """The feeds one at a time, as ``(relative path, bytes)``: ``groups/<id>.ics`` for
-    every group, ``people/<id>.ics`` for everyone who sits in one, and ``all.ics``; what
-    ``mgovern calendars`` writes (:func:`mgovern.feeds.calendar_files`)."""
+def calendar_files(job: PublishJob) -> dict[str, bytes]:
+    """The feeds as files, by relative path: ``groups/<id>.ics`` for every group,
+    ``people/<id>.ics`` for everyone who sits in one, and ``all.ics``; what ``mgovern
+    calendars`` writes (:func:`mgovern.feeds.calendar_files`, which gives them one at a
+    time), as one mapping for stores that need every name at once (webdav://, which
+    prunes)."""
     from mgovern.feeds import calendar_files as feeds
 
-    return feeds(job.org, job.start, job.end, stamp=job.stamp, jobs=job.jobs, progress=job.progress)
-
-
-def calendar_files(job: PublishJob) -> dict[str, bytes]:
-    """:func:`calendar_feeds` as one mapping, for stores that need every name at once
-    (file-like stores that prune, such as webdav://)."""
-    return dict(calendar_feeds(job))
+    return dict(
+        feeds(job.org, job.start, job.end, stamp=job.stamp, jobs=job.jobs, progress=job.progress)
+    )
 
 
 # --- the built-in file:// publisher -------------------------------------------------------
