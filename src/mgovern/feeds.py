@@ -95,16 +95,6 @@ def group_events(
     )
 
 
-def feed_names(org: Organization, groups: Sequence[str] | None = None) -> list[str]:
-    """The files a run writes, in the order :func:`calendar_files` yields them:
-    ``groups/<id>.ics``, ``people/<id>.ics`` for everyone in one of those groups, and
-    ``all.ics`` when every group is written."""
-    chosen = [org.group(g).id for g in groups] if groups else [g.id for g in org.groups]
-    people = sorted({p for g in chosen for p in org.group(g).participants})
-    names = [f"groups/{g}.ics" for g in chosen] + [f"people/{p}.ics" for p in people]
-    return names + ([] if groups else ["all.ics"])
-
-
 @frozen
 class _File:
     """One file of a run: its path, its calendar's name, whose events it shows, and
@@ -114,6 +104,33 @@ class _File:
     name: str
     group_ids: tuple[str, ...]
     person: str | None = None
+
+
+def _files(
+    org: Organization, groups: Sequence[str] | None, people: bool, everything: bool | None
+) -> list[_File]:
+    """The files of a run, in order: each chosen group's (default: all), each of their
+    participants' (``people``), and ``all.ics`` (``everything``; by default when no
+    groups are chosen)."""
+    chosen = [org.group(g).id for g in groups] if groups else [g.id for g in org.groups]
+    if everything is None:
+        everything = not groups
+    members = sorted({p for g in chosen for p in org.group(g).participants}) if people else []
+    files = [_File(f"groups/{g}.ics", org.group(g).name, (g,)) for g in chosen]
+    files += [
+        _File(f"people/{p}.ics", org.person(p).name, tuple(g.id for g in org.groups_of(p)), p)
+        for p in members
+    ]
+    if everything:
+        files.append(_File("all.ics", org.name, tuple(g.id for g in org.groups)))
+    return files
+
+
+def feed_names(org: Organization, groups: Sequence[str] | None = None) -> list[str]:
+    """The files a run writes, in the order :func:`calendar_files` yields them:
+    ``groups/<id>.ics``, ``people/<id>.ics`` for everyone in one of those groups, and
+    ``all.ics`` when every group is written."""
+    return [file.path for file in _files(org, groups, people=True, everything=None)]
 
 
 class _Run:
@@ -132,22 +149,7 @@ class _Run:
         method: str | None,
         extra: Callable[[str], Iterable[Component]] | None,
     ) -> None:
-        chosen = [org.group(g).id for g in groups] if groups else [g.id for g in org.groups]
-        if everything is None:
-            everything = not groups
-        members = sorted({p for g in chosen for p in org.group(g).participants}) if people else []
-        self.files = [_File(f"groups/{g}.ics", org.group(g).name, (g,)) for g in chosen]
-        self.files += [
-            _File(
-                f"people/{p}.ics",
-                org.person(p).name,
-                tuple(g.id for g in org.groups_of(p)),
-                p,
-            )
-            for p in members
-        ]
-        if everything:
-            self.files.append(_File("all.ics", org.name, tuple(g.id for g in org.groups)))
+        self.files = _files(org, groups, people, everything)
         needed = {g for f in self.files for g in f.group_ids}
         self.order = [g.id for g in org.groups if g.id in needed]
         self.org, self.start, self.end = org, start, end
