@@ -85,18 +85,20 @@ def parse_stamp(_: click.Context, __: click.Parameter, value: str | None) -> dt.
 
 def window_options(func: F) -> F:
     """``--from DAY --to DAY``; see :func:`resolve_window` for the defaults."""
-    func = click.option(
-        "--from",
-        "start",
-        type=click.DateTime(["%Y-%m-%d"]),
-        help="First day (default: 1 January this year).",
+    return described_window(
+        "First day (default: 1 January this year).",
+        "Last day (default: 31 December next year).",
     )(func)
-    return click.option(
-        "--to",
-        "end",
-        type=click.DateTime(["%Y-%m-%d"]),
-        help="Last day (default: 31 December next year).",
-    )(func)
+
+
+def described_window(first: str, last: str) -> Callable[[F], F]:
+    """``--from DAY --to DAY`` with the help texts of a command whose defaults differ."""
+
+    def decorate(func: F) -> F:  # --from listed before --to in the help
+        func = click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help=last)(func)
+        return click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help=first)(func)
+
+    return decorate
 
 
 def resolve_window(

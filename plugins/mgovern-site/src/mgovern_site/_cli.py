@@ -12,6 +12,7 @@ import click
 from mgovern.cli.app import EXIT_FINDINGS, fail
 from mgovern.cli.options import (
     db_option,
+    described_window,
     json_option,
     load_org,
     org_option,
@@ -43,17 +44,9 @@ from mgovern.cli.options import (
     default=None,
     help="The day the site describes (default: today, or SOURCE_DATE_EPOCH's day).",
 )
-@click.option(
-    "--from",
-    "start",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="First day of the meetings shown (default: 1 January of --on's year).",
-)
-@click.option(
-    "--to",
-    "end",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Last day of the meetings shown (default: 31 December the year after).",
+@described_window(
+    "First day of the meetings shown (default: 1 January of --on's year).",
+    "Last day of the meetings shown (default: 31 December the year after).",
 )
 @click.option(
     "--calendars-url",

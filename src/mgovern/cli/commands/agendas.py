@@ -16,6 +16,7 @@ from mgovern.cli.commands.actions import register_actions
 from mgovern.cli.options import (
     db_option,
     default_window,
+    described_window,
     items_option,
     json_option,
     load_org,
@@ -132,17 +133,8 @@ _REPORT_HEADER = (
 @cli.command("report")
 @org_option
 @items_option
-@click.option(
-    "--from",
-    "start",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="First day (default: first submission).",
-)
-@click.option(
-    "--to",
-    "end",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Last day (default: two months after the last).",
+@described_window(
+    "First day (default: first submission).", "Last day (default: two months after the last)."
 )
 @click.option(
     "--chart",
