@@ -153,9 +153,10 @@ def test_april_report_lists_every_delegated_decision_since_the_march_meeting() -
     expected = independent_report(dt.date(2026, 4, 23), dt.date(2026, 3, 19))
     assert {d["id"] for d in listed} == expected
     assert len(listed) == len(expected) == 10
-    # minutes approved a week after and announced two days later; three weeks to appeal
+    # minutes approved a week after and announced two days later (Saturday 2 May, which
+    # runs to Monday 4 May, lag 1930:173); three weeks to appeal
     assert {(d["reported_at"], d["appealable_until"]) for d in listed} == {
-        ("2026-04-23", "2026-05-23")
+        ("2026-04-23", "2026-05-25")
     }
     assert {d["id"] for d in data["recorded_separately"]} == {
         "EXPN-2026-00455",
@@ -185,7 +186,7 @@ def test_the_notice_has_the_standing_item_and_the_same_list(org: mgovern.Organiz
     text = notice_markdown(org, agenda).decode("utf-8")
     for ident in independent_report(dt.date(2026, 4, 23), dt.date(2026, 3, 19)):
         assert ident in text
-    assert "överklagbar till och med 2026-05-23" in text
+    assert "överklagbar till och med 2026-05-25" in text
 
 
 def test_cli_agenda_with_db_has_the_standing_item_and_the_report(tmp_path: Path) -> None:
@@ -199,3 +200,36 @@ def test_cli_agenda_with_db_has_the_standing_item_and_the_report(tmp_path: Path)
     assert listed == independent_report(dt.date(2026, 4, 23), dt.date(2026, 3, 19))
     klg = ["agenda", "--group", "klg", "--date", "2026-03-17", "--items", items, "--db", db]
     assert "delegation_report" not in json.loads(run(*klg, "--json").stdout)
+
+
+def test_a_decision_of_a_higher_body_is_not_the_board_s_delegation_decision(
+    tmp_path: Path,
+) -> None:
+    """A decision recorded for the council (kommunfullmaktige, a body above the board) is
+    not taken under the board's delegation (KL 6 kap. 37, 40 §§): not reported to it."""
+    council = tmp_path / "kf.csv"
+    council.write_text(
+        "id;date;decided_by;decision_maker;category;amount;units;flags;forum;urgent;text\n"
+        "KF-2026-17;2026-04-01;kommunfullmaktige;;fastighetsforsaljning;;;principiell;;;"
+        "Försäljning av Liljeholmen 2:3\n",
+        "utf-8",
+    )
+    db = str(tmp_path / "register.db")
+    for source in (LIST, council):
+        assert run("decisions", "import", str(source), "--db", db).exit_code == 0
+    result = run("decisions", "report", "--db", db, "--group", "namnd", "--date", "2026-04-23")
+    assert result.exit_code == 0, result.output
+    assert "KF-2026-17" not in result.output
+    assert "Kommunfullmäktige" not in result.output
+    data = json.loads(
+        run(
+            "decisions", "report", "--db", db, "--group", "namnd", "--date", "2026-04-23", "--json"
+        ).stdout
+    )
+    listed = {d["id"] for g in data["delegated"] for d in g["decisions"]}
+    listed |= {d["id"] for d in data["urgent"]} | {d["id"] for d in data["recorded_separately"]}
+    assert "KF-2026-17" not in listed
+    # the board's delegates are still all there: the same ten as from the list alone
+    assert listed - {d["id"] for d in data["recorded_separately"]} == independent_report(
+        dt.date(2026, 4, 23), dt.date(2026, 3, 19)
+    )

@@ -538,16 +538,24 @@ def check_with_plugins(
     The plugins are asked for one day's closed days: a plugin raises ConfigError (with a
     path such as ``closed_days.include[1]``) for a name it does not know.
     """
-    if not (org.closed_days.regions or org.closed_days.include):
-        return
     from mgovern.clock import today as clock_today
     from mgovern.cycles import closed_days
 
+    asked = [(org, "")]
+    law = org.legal_periods.closed_days
+    if law != model.LegalPeriods().closed_days:  # the legal periods' own, if not the law's
+        asked.append((attrs.evolve(org, closed_days=law), "legal_periods."))
     today = clock_today()
-    try:
-        closed_days(org, today, today, pm=pm)
-    except ConfigError as exc:
-        raise (exc.located(source) if source and not exc.source else exc) from None
+    for one, prefix in asked:
+        if not (one.closed_days.regions or one.closed_days.include):
+            continue
+        try:
+            closed_days(one, today, today, pm=pm)
+        except ConfigError as exc:
+            where = exc.source or source
+            raise ConfigError(
+                exc.message, path=prefix + exc.path, source=where, line=exc.line
+            ) from None
 
 
 def dumps(org: model.Organization) -> str:

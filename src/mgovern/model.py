@@ -52,6 +52,7 @@ __all__ = [
     "Group",
     "Horizon",
     "Kind",
+    "LegalPeriods",
     "Limits",
     "Mandate",
     "Matter",
@@ -712,15 +713,31 @@ class ReportingSettings:
     """How delegated decisions are reported to the board (kommunallagen 6 kap. 40 §).
 
     ``categories``: the kinds of matter the board asked to have reported (empty: all);
-    the others are recorded separately. ``days_to_announce``: days from a meeting to the
-    announcement of its approved minutes on the notice board (justering + anslag).
-    ``appeal_days``: the appeal period from that announcement (laglighetsprövning,
-    13 kap.: three weeks).
+    the others are recorded separately. When a reported decision can be appealed is
+    counted by :mod:`mgovern.legal_periods` (``[legal_periods]``).
     """
 
     categories: frozenset[str] = field(default=frozenset(), kw_only=True)
-    days_to_announce: int = field(default=16, kw_only=True, validator=_in_range(0, 90))
+
+
+def _law_closed_days() -> ClosedDays:
+    return ClosedDays(regions=("SE",), include=("midsommarafton", "julafton", "nyarsafton"))
+
+
+@frozen
+class LegalPeriods:
+    """The periods the law sets for a meeting's minutes, in days (the law's values by
+    default; see :mod:`mgovern.legal_periods`): ``approval_days`` from the meeting to the
+    approval (justering, kommunallagen 5 kap. 69 §: at most 14), ``announcement_days``
+    from the approval to its announcement on the notice board (8 kap. 12 §: at most 2),
+    ``appeal_days`` from the announcement (13 kap. 5 §: three weeks). ``closed_days``:
+    what the closed-day plugins are asked for besides weekends when a period's last day
+    is moved (lag 1930:173: public holidays, midsommarafton, julafton, nyårsafton)."""
+
+    approval_days: int = field(default=14, kw_only=True, validator=_in_range(0, 14))
+    announcement_days: int = field(default=2, kw_only=True, validator=_in_range(0, 2))
     appeal_days: int = field(default=21, kw_only=True, validator=_in_range(1, 365))
+    closed_days: ClosedDays = field(factory=_law_closed_days, kw_only=True)
 
 
 @frozen
@@ -899,6 +916,7 @@ class Organization:
     agenda: AgendaTemplate = field(factory=AgendaTemplate, kw_only=True)
     documents: DocumentSettings = field(factory=lambda: DocumentSettings(), kw_only=True)
     reporting: ReportingSettings = field(factory=ReportingSettings, kw_only=True)
+    legal_periods: LegalPeriods = field(factory=LegalPeriods, kw_only=True)
     annual: tuple[AnnualMatter, ...] = field(default=(), kw_only=True)
 
     _groups: dict[str, Group] = field(init=False, eq=False, repr=False, hash=False)

@@ -4,7 +4,8 @@ Kommunallagen 6 kap. 40 §: the board decides which decisions taken under its de
 are reported to it; the others are recorded separately (*protokollförs särskilt*).
 6 kap. 39 §: the chair's urgent decisions are reported at the board's next meeting. The
 appeal period (*laglighetsprövning*, 13 kap.) of a reported decision runs from the day
-the approval of the minutes that report it is announced on the notice board.
+the approval of the minutes that report it is announced on the notice board; those
+dates are counted by :mod:`mgovern.legal_periods` (lag 1930:173 included).
 
 For a meeting of a board (a group meeting in a cycle of kind ``board``) on day D whose
 previous meeting was on day P, :func:`board_report` lists:
@@ -12,13 +13,17 @@ previous meeting was on day P, :func:`board_report` lists:
 * every **delegated decision** taken on P..D-1 (on or after the previous meeting's day,
   before this one; so every decision is reported exactly once): a decision not urgent
   and not taken by the board itself as a body, whose forum (if any) lies in the board's
-  subtree, of a category the board asked to have reported (the organisation's
-  ``[reporting] categories``; empty: all), grouped by delegate (role and person);
+  subtree, taken under the board's delegation, of a category the board asked to have
+  reported (the organisation's ``[reporting] categories``; empty: all), grouped by
+  delegate (role and person). *Under the board's delegation* (6 kap. 37 §: a member, an
+  employee, a committee) means by a role someone in the board's subtree holds, or by a
+  group in the subtree as a body; a decision recorded for a body no one there holds
+  (such as ``kommunfullmaktige``, the council above the board) is not the board's;
 * every **urgent decision** taken on P..D-1;
 * the delegated decisions of the other categories, **recorded separately**.
 
-Each reported decision is *reported at* D and *appealable until* the announcement
-(D + ``days_to_announce``) plus ``appeal_days`` (three weeks).
+Each reported decision is *reported at* D and *appealable until* three weeks after the
+minutes of D are announced (:func:`mgovern.legal_periods.minutes_dates`).
 
 The report becomes the standing agenda item "Anmälan av delegationsbeslut" of that
 meeting (:func:`with_report`) and a section of its notice.
@@ -35,6 +40,7 @@ from attrs import frozen
 
 from mgovern.decisions import Decision
 from mgovern.exceptions import MgovernError
+from mgovern.legal_periods import minutes_dates
 from mgovern.model import GROUP_DECIDES, CycleKind, Organization
 
 if TYPE_CHECKING:
@@ -48,6 +54,7 @@ __all__ = [
     "Delegate",
     "ReportedDecision",
     "board_report",
+    "delegate_roles",
     "report_data",
     "report_lines",
     "report_sections",
@@ -167,9 +174,10 @@ def board_report(
     """What is reported at the board ``group``'s meeting on ``meeting`` (see the module)."""
     _, previous = board_meeting(org, group, meeting, pm=pm)
     settings = org.reporting
-    announced = meeting + dt.timedelta(days=settings.days_to_announce)
-    until = announced + dt.timedelta(days=settings.appeal_days)
+    dates = minutes_dates(org, meeting, pm=pm)
+    announced, until = dates.announced, dates.appealable_until
     subtree = set(org.subtree(group))
+    delegates = delegate_roles(org, group)
     delegated: dict[Delegate, list[ReportedDecision]] = {}
     urgent: list[ReportedDecision] = []
     separately: list[Decision] = []
@@ -183,6 +191,8 @@ def board_report(
             continue
         if decision.decided_by == GROUP_DECIDES and decision.forum in (None, group):
             continue  # the board's own decision
+        if decision.decided_by != GROUP_DECIDES and decision.decided_by not in delegates:
+            continue  # not under the board's delegation: a body above it, such as the council
         if settings.categories and decision.matter.category not in settings.categories:
             separately.append(decision)
             continue
@@ -202,6 +212,13 @@ def board_report(
         tuple(urgent),
         tuple(separately),
     )
+
+
+def delegate_roles(org: Organization, group: str) -> frozenset[str]:
+    """The roles the board ``group`` can delegate to: those held by the people who sit
+    in a group of its subtree (its members, the chair, the officials below it)."""
+    people = {p for g in org.subtree(group) for p in org.group(g).participants}
+    return frozenset(role for p in sorted(people) for role in org.person(p).roles)
 
 
 def _name(org: Organization, person: str | None) -> str:
