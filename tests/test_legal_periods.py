@@ -230,3 +230,25 @@ def test_bad_legal_periods_are_exit_2_with_the_key(
     assert str(org) in lines[0]
     assert expected in lines[0]
     assert "Traceback" not in result.output
+
+
+# --- the minutes ------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_board_s_minutes_state_its_legal_dates(tmp_path: Path, fmt: str) -> None:
+    items = str(EXAMPLES / "agenda-items.toml")
+    out = tmp_path / "out"
+    for group, day in (("namnd", "2026-04-23"), ("klg", "2026-03-17")):
+        result = run(
+            "documents", "--group", group, "--date", day, "--items", items,
+            "--kind", "minutes", "--format", fmt, "--to", out.as_uri(),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    board = (out / "namnd" / "2026-04-23" / f"motesanteckningar.{fmt}").read_text("utf-8")
+    text = re.sub(r"<[^>]+>|\*\*", " ", board)
+    approved, announced, until = oracle_dates(dt.date(2026, 4, 23), approval=7)
+    assert re.search(rf"Justeras senast:?\s+{approved}", text)
+    assert re.search(rf"tillkännages på anslagstavlan senast:?\s+{announced}", text)
+    assert re.search(rf"Överklagbar till och med:?\s+{until}", text)
+    # a management group's notes are not announced: no legal dates
+    notes = (out / "klg" / "2026-03-17" / f"motesanteckningar.{fmt}").read_text("utf-8")
+    assert "Justeras senast" not in notes

@@ -20,7 +20,15 @@ from mgovern.model import Organization
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = ["KINDS", "Renderer", "document_name", "minutes_markdown", "notice_markdown", "renderers"]
+__all__ = [
+    "KINDS",
+    "Renderer",
+    "document_name",
+    "legal_facts",
+    "minutes_markdown",
+    "notice_markdown",
+    "renderers",
+]
 
 KINDS = ("notice", "minutes")
 Renderer = Callable[[Organization, Agenda, "Path | None"], bytes]
@@ -41,6 +49,9 @@ _WORDS = {
         "who": "Vem",
         "by": "Klart senast",
         "present": "Närvarande",
+        "approved": "Justeras senast",
+        "announced": "Justeringen tillkännages på anslagstavlan senast",
+        "appealable": "Överklagbar till och med",
         "file": {"notice": "kallelse", "minutes": "motesanteckningar"},
     },
     "en": {
@@ -58,6 +69,9 @@ _WORDS = {
         "who": "Who",
         "by": "By when",
         "present": "Present",
+        "approved": "Approved by",
+        "announced": "Approval announced on the notice board by",
+        "appealable": "Appealable until",
         "file": {"notice": "notice", "minutes": "minutes"},
     },
 }
@@ -79,6 +93,26 @@ def _people(org: Organization, ids: tuple[str, ...]) -> str:
     return ", ".join(org.person(p).name for p in ids)
 
 
+def legal_facts(org: Organization, agenda: Agenda) -> tuple[tuple[str, str], ...]:
+    """The legal dates a board meeting's minutes state, as (label, date) pairs: when
+    they are approved, when that is announced and until when its decisions can be
+    appealed (:func:`mgovern.legal_periods.minutes_dates`); none for other meetings,
+    whose notes are not announced."""
+    from mgovern.legal_periods import minutes_dates
+    from mgovern.model import CycleKind
+
+    cycle = org.group(agenda.group).cycle(agenda.meeting.cycle)
+    if cycle.kind is not CycleKind.BOARD:
+        return ()
+    w = words(org)
+    dates = minutes_dates(org, agenda.meeting.start.date())
+    return (
+        (w["approved"], dates.approved.isoformat()),
+        (w["announced"], dates.announced.isoformat()),
+        (w["appealable"], dates.appealable_until.isoformat()),
+    )
+
+
 def _header(org: Organization, agenda: Agenda, kind: str) -> list[str]:
     w = words(org)
     group = org.group(agenda.group)
@@ -96,6 +130,10 @@ def _header(org: Organization, agenda: Agenda, kind: str) -> list[str]:
     lines.append(
         f"**{w['to'] if kind == 'notice' else w['present']}:** {_people(org, group.participants)}"
     )
+    if kind == "minutes":
+        lines[-1] += "  "
+        lines.extend(f"**{label}:** {value}  " for label, value in legal_facts(org, agenda))
+        lines[-1] = lines[-1].rstrip()
     lines.append("")
     return lines
 

@@ -15,7 +15,7 @@ from typing import Any
 from mgovern.agenda import Agenda, Move
 from mgovern.agenda_format import labels, long_date
 from mgovern.model import Organization
-from mgovern.render import words
+from mgovern.render import legal_facts, words
 
 __all__ = ["Document", "Row", "document"]
 
@@ -163,6 +163,8 @@ def document(org: Organization, agenda: Agenda, kind: str) -> Document:
     facts.append((w["to"] if kind == "notice" else w["present"], people))
     if kind == "notice" and meeting.agenda_deadline is not None:
         facts.append((agenda_words["deadline"], f"{meeting.agenda_deadline:%Y-%m-%d %H:%M}"))
+    if kind == "minutes":  # a board's minutes: approval, announcement, appeal
+        facts.extend(legal_facts(org, agenda))
 
     rows = []
     for entry in agenda.entries:
