@@ -152,6 +152,24 @@ def test_the_periods_are_settings(
     assert (got.approved, got.announced, got.appealable_until) == expected
 
 
+def test_the_organisation_s_own_closures_do_not_move_the_law_s_clock(
+    law_org: mgovern.Organization,
+) -> None:
+    # 15 May 2026 is a bridge day (klämdag) and in a blackout: closed for meetings, not
+    # for the law; the approval 14 days after 1 May falls on it and stays there
+    from mgovern.cycles import closed_days
+    from mgovern.model import Blackout, ClosedDays
+
+    closing = attrs.evolve(
+        law_org,
+        closed_days=ClosedDays(regions=("SE",), include=("klamdagar",)),
+        blackouts=(Blackout("Vår", dt.date(2026, 5, 11), dt.date(2026, 5, 22)),),
+    )
+    assert dt.date(2026, 5, 15) in closed_days(closing, dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+    dates = minutes_dates(closing, dt.date(2026, 5, 1))
+    assert dates.approved == dt.date(2026, 5, 15) == oracle_dates(dt.date(2026, 5, 1))[0]
+
+
 def test_without_a_closed_day_plugin_the_periods_refuse(law_org: mgovern.Organization) -> None:
     with pytest.raises(mgovern.MgovernError, match="install mgovern-holidays"):
         minutes_dates(law_org, FIRST, pm=make_plugin_manager(entry_points=False))
