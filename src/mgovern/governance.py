@@ -18,7 +18,7 @@ from mgovern.exceptions import UnknownReferenceError
 from mgovern.history import History
 from mgovern.model import GROUP_DECIDES, Organization
 
-__all__ = ["GovernanceEvent", "governance_calendar", "governance_events"]
+__all__ = ["GovernanceEvent", "governance_calendar", "governance_events", "vacancies"]
 
 _NAMESPACE = uuid.UUID("0f6f1c55-3a7e-4f0e-9a57-9c1d2b7a4e21")
 
@@ -118,6 +118,20 @@ def _vacancy_events(history: History, start: dt.date, end: dt.date) -> list[Gove
                     found.append(_vacant(org, gid, role, clauses, day))
                 now[key] = holder
     return found
+
+
+def vacancies(
+    org: Organization, day: dt.date, seats: frozenset[str]
+) -> tuple[GovernanceEvent, ...]:
+    """The offices (among ``seats``, see :func:`mgovern.scope.offices`) that decide a
+    group's clauses and that no participant of the group holds in ``org`` (the
+    organisation in force on ``day``)."""
+    found = []
+    for group in org.groups:
+        for role, clauses in _clause_roles(org, group.id, seats).items():
+            if not any(role in org.person(p).roles for p in group.participants):
+                found.append(_vacant(org, group.id, role, clauses, day))
+    return tuple(found)
 
 
 def _ids(org: Organization) -> list[str]:

@@ -98,6 +98,7 @@ class History:
     _by_group: dict[str, tuple[Seat, ...]] = attrs.field(init=False, eq=False, repr=False)
     _by_person: dict[str, tuple[Seat, ...]] = attrs.field(init=False, eq=False, repr=False)
     _effective: tuple[dt.date, ...] = attrs.field(init=False, eq=False, repr=False)
+    _offices: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         mine: dict[Seat, list[tuple[int, Appointment]]] = {}
@@ -113,6 +114,8 @@ class History:
         set_(self, "_by_group", {k: tuple(v) for k, v in by_group.items()})
         set_(self, "_by_person", {k: tuple(v) for k, v in by_person.items()})
         set_(self, "_effective", tuple(r.effective or dt.date.min for r in self.revisions))
+        held = {r for rev in self.revisions for p in rev.organization.people for r in p.roles}
+        set_(self, "_offices", frozenset(held | {a.role for a in self.appointments if a.role}))
 
     @classmethod
     def from_organization(cls, org: Organization) -> History:
@@ -152,8 +155,7 @@ class History:
         """The roles that are seats people hold: a role some person holds in a revision
         or an appointment gives. A role no one ever holds (the example's
         ``kommunfullmaktige``) names a body outside the organisation, never vacant."""
-        held = {r for rev in self.revisions for p in rev.organization.people for r in p.roles}
-        return frozenset(held | {a.role for a in self.appointments if a.role is not None})
+        return self._offices
 
     def changes(self) -> tuple[dt.date, ...]:
         """Every day on which something changes: revisions taking effect, appointments
