@@ -288,16 +288,17 @@ def _with_roles(person: Person, history: History, day: dt.date) -> Person:
 _MISSING: Any = object()
 
 
-def merge(base: Any, patch: Any, path: str = "") -> Any:
+def merge(base: Any, patch: Any, path: str = "", owner: str = "") -> Any:
     """``patch`` applied to ``base`` (plain TOML data); see the module docstring. ``path``
-    (the patch's key path) names the place in the errors."""
+    (the patch's key path) and ``owner`` (the element it is in) name the place in errors."""
     if isinstance(patch, dict) and (base is _MISSING or isinstance(base, dict)):
         merged = {} if base is _MISSING else dict(base)
         for key, value in patch.items():
-            merged[key] = merge(merged.get(key, _MISSING), value, f"{path}.{key}".lstrip("."))
+            where = f"{path}.{key}".lstrip(".")
+            merged[key] = merge(merged.get(key, _MISSING), value, where, owner)
         return merged
     if _tables_by_id(base, patch):
-        return _merge_by_id([] if base is _MISSING else base, patch, path)
+        return _merge_by_id([] if base is _MISSING else base, patch, path, owner)
     return patch
 
 
@@ -311,7 +312,7 @@ def _tables_by_id(base: Any, patch: Any) -> bool:
     return _tables_with_ids(base)
 
 
-def _merge_by_id(base: list[Any], patch: list[dict[str, Any]], path: str) -> list[Any]:
+def _merge_by_id(base: list[Any], patch: list[dict[str, Any]], path: str, owner: str) -> list[Any]:
     """An array of tables merged by id: ``add = true`` adds an element, ``remove = true``
     drops one, an element with neither changes the one with its id, which must exist."""
     out = list(base)
@@ -342,24 +343,27 @@ def _merge_by_id(base: list[Any], patch: list[dict[str, Any]], path: str) -> lis
             position[ident] = len(out)
             out.append(rest)
         elif i is None or i in removed:
-            raise ConfigError(
-                _unknown(ident, path, [k for k, j in position.items() if j not in removed], remove),
-                path=where,
-            )
+            known = [k for k, j in position.items() if j not in removed]
+            raise ConfigError(_unknown(ident, path, owner, known, remove), path=where)
         elif remove:
             removed.add(i)
         else:
-            out[i] = merge(out[i], rest, where)
+            out[i] = merge(out[i], rest, where, f"{path.rsplit('.', 1)[-1]} {ident!r}")
     return [item for i, item in enumerate(out) if i not in removed]
 
 
-def _unknown(ident: str, path: str, known: list[str], remove: bool) -> str:
+def _unknown(ident: str, path: str, owner: str, known: list[str], remove: bool) -> str:
     """Why an element naming an id that does not exist is refused, with the nearest ids."""
-    what = path.rsplit(".", 1)[-1] or "elements"
+    what = ".".join(path.split(".")[-2 if owner else -1 :]) or "elements"
+    what += f" of {owner}" if owner else ""
     near = difflib.get_close_matches(ident, known, n=3, cutoff=0.6)
-    hint = f"nearest: {', '.join(near)}" if near else f"there are {len(known)}"
-    if not near and known:
-        hint += f": {', '.join(sorted(known)[:5])}{', …' if len(known) > 5 else ''}"
+    if near:
+        hint = f"nearest: {', '.join(near)}"
+    elif known:
+        hint = f"there are {len(known)}: {', '.join(sorted(known)[:3])}"
+        hint += ", …" if len(known) > 3 else ""
+    else:
+        hint = "there are none: check the key's spelling"
     verb = "removes" if remove else "changes"
     return (
         f"{verb} {ident!r}, but there is no such id among the {what} ({hint}); "

@@ -450,6 +450,23 @@ def _holder(org: Organization, group_id: str, role: str | None) -> str | None:
     return None
 
 
+def bodies_of_officials(org: Organization) -> tuple[ClauseRef, ...]:
+    """The ``handles`` clauses decided by the group as a body in a group of officials: one
+    below another group (a division or unit, or the office's management group) that has
+    no meetings of kind ``board``. Under Kommunallagen officials do not decide as a body:
+    one named delegate decides after consultation in the group (docs/scope.md)."""
+    from mgovern.model import CycleKind
+
+    found = []
+    for group in org.groups:
+        if group.parent is None or any(c.kind is CycleKind.BOARD for c in group.cycles):
+            continue
+        for clause in group.mandate.handles:
+            if clause.decided_by == GROUP_DECIDES:
+                found.append(ClauseRef(group.id, "handles", clause.id))
+    return tuple(found)
+
+
 def offices(org: Organization | History) -> frozenset[str]:
     """The roles that are seats people hold: in a history, a role some person holds in a
     revision or an appointment gives; in an organisation, a role some person holds. A role
