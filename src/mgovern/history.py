@@ -348,14 +348,14 @@ def _merge_by_id(base: list[Any], patch: list[dict[str, Any]], path: str, owner:
         elif remove:
             removed.add(i)
         else:
-            out[i] = merge(out[i], rest, where, f"{path.rsplit('.', 1)[-1]} {ident!r}")
+            kind = path.rsplit(".", 1)[-1].split("[")[0]
+            out[i] = merge(out[i], rest, where, f"{kind} {ident!r}")
     return [item for i, item in enumerate(out) if i not in removed]
 
 
 def _unknown(ident: str, path: str, owner: str, known: list[str], remove: bool) -> str:
     """Why an element naming an id that does not exist is refused, with the nearest ids."""
-    what = ".".join(path.split(".")[-2 if owner else -1 :]) or "elements"
-    what += f" of {owner}" if owner else ""
+    what = (path.rsplit(".", 1)[-1].split("[")[0] or "elements") + (f" of {owner}" if owner else "")
     near = difflib.get_close_matches(ident, known, n=3, cutoff=0.6)
     if near:
         hint = f"nearest: {', '.join(near)}"
