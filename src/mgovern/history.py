@@ -365,10 +365,7 @@ def _unknown(ident: str, path: str, owner: str, known: list[str], remove: bool) 
     else:
         hint = "there are none: check the key's spelling"
     verb = "removes" if remove else "changes"
-    return (
-        f"{verb} {ident!r}, but there is no such id among the {what} ({hint}); "
-        "fix the id, or write add = true to add a new one"
-    )
+    return f"{verb} {ident!r}, which the {what} lack ({hint}); fix it, or add = true adds one"
 
 
 def _tables_with_ids(value: Any) -> bool:
@@ -461,7 +458,7 @@ def loads_history(data: dict[str, Any], base: dict[str, Any], *, source: str) ->
             )
         title = raw.get("title", "")
         if not isinstance(title, str):
-            raise ConfigError("title must be a string", path=f"{where}.title", source=source)
+            raise ConfigError("must be a string", path=f"{where}.title", source=source)
         try:
             current = merge(
                 current, {k: v for k, v in raw.items() if k not in _REVISION_KEYS}, where
