@@ -17,8 +17,13 @@ On disk a history is one TOML file beside the organisation file it starts from::
     [[revisions.groups]]                         # only what changes, matched by id
     id = "mv"
     [[revisions.groups.mandate.handles]]
-    id = "fastighet-liten"
+    id = "fastighet-liten"                       # changes this clause: it must exist
     amount_max = 150
+    [[revisions.groups.mandate.handles]]
+    id = "mark-ny"
+    add = true                                   # a new clause says so
+    categories = ["upplatelse"]
+    decided_by = "avdelningschef"
 
     [[appointments]]                             # a person in a group for a while
     person = "sara-lind"
@@ -28,8 +33,15 @@ On disk a history is one TOML file beside the organisation file it starts from::
     from = 2026-09-01                            # optional; "to" is the last day
 
 Each revision is a patch on the one before: tables are merged key by key, arrays of
-tables are merged element by element by their ``id`` (``remove = true`` drops one, a new
-id is added), anything else is replaced. See docs/revisions.md for why.
+tables are merged element by element by their ``id`` (an element changes the one with its
+id, which must exist; ``add = true`` adds one, ``remove = true`` drops one; an id that is
+not there is refused with the nearest ones), anything else is replaced.
+
+An appointment changes one **seat** from its date and nothing else: a group's chair, its
+secretary, one person's membership of it, or (with ``role``) one person's role. Before a
+seat's first appointment starts the revision in force says who holds it; from then on the
+appointment in force that started last (on the same day: the later in the file) holds
+it, and none in force is a vacancy. See docs/revisions.md for why.
 """
 
 from __future__ import annotations
