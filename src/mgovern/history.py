@@ -415,7 +415,10 @@ def is_history_file(path: str | Path) -> bool:
     try:
         if not path.is_file():
             return False
-        data = read_toml(read_file(path).decode("utf-8-sig"), source=str(path))
+        text = read_file(path).decode("utf-8-sig")
+        if "based_on" not in text:  # no need to parse what cannot be one
+            return False
+        data = read_toml(text, source=str(path))
     except (ConfigError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     return "based_on" in data
