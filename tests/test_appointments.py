@@ -179,7 +179,7 @@ def _oracle_seat(
     return drawn[last].person
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(appointments(), max_size=8))
 def test_each_seat_is_held_by_the_last_appointment_in_force(drawn: list[Appointment]) -> None:
     org = mgovern.example()
@@ -213,3 +213,60 @@ def test_each_seat_is_held_by_the_last_appointment_in_force(drawn: list[Appointm
                 listed = person.id if role in person.roles else None
                 expected_role = _oracle_seat(drawn, mine, listed, day) is not None
                 assert (role in roles) is expected_role, (person.id, role, day)
+
+
+@st.composite
+def heads(draw: st.DrawFn) -> Appointment:
+    """Appointments that move the seats deciding clauses: the KLG's and M&V's chairs and
+    members, with the director's or a head of division's role."""
+    a = draw(appointments())
+    return Appointment(
+        a.person,
+        a.group,
+        draw(st.sampled_from(("chair", "member"))),
+        draw(st.sampled_from(ROLES[1:])),
+        a.start,
+        a.end,
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(heads(), min_size=1, max_size=6), st.integers(-3, 30))
+def test_governance_names_each_vacancy_once_as_it_arises(
+    drawn: list[Appointment], first: int
+) -> None:
+    """Against the organisation built afresh on every day: a vacancy event on the window's
+    first day for every office nobody holds then, and one on each later day an office
+    someone held the day before falls vacant; nothing else."""
+    from mgovern.governance import governance_events
+
+    org = mgovern.example()
+    h = History(History.from_organization(org).revisions, tuple(drawn))
+    seats = h.offices()
+    start = BASE + dt.timedelta(days=first)
+    end = start + dt.timedelta(days=45)
+
+    def unheld(day: dt.date) -> set[tuple[str, str]]:
+        now = h.as_of(day)
+        out = set()
+        for group in now.groups:
+            for clause in group.mandate.handles:
+                role = clause.decided_by
+                if role in seats and not any(
+                    role in now.person(p).roles for p in group.participants
+                ):
+                    out.add((group.id, role))
+        return out
+
+    expected = set()
+    before = unheld(start)
+    expected |= {(start, g, r) for g, r in before}
+    for offset in range(1, 46):
+        day = start + dt.timedelta(days=offset)
+        now = unheld(day)
+        expected |= {(day, g, r) for g, r in now - before}
+        before = now
+    events = governance_events(h, start, end, meetings=False)
+    found = [(e.date, e.group, e.subject) for e in events if e.kind == "vacant"]
+    assert sorted(found) == sorted(expected)
+    assert len(found) == len(set(found))
