@@ -94,7 +94,7 @@ def test_a_plain_file_is_a_history_with_one_version(tmp_path: Path) -> None:
 
 def test_merge_by_id_removes_and_adds() -> None:
     base = {"groups": [{"id": "a", "x": 1, "c": [{"id": "k", "v": 1}]}, {"id": "b"}]}
-    patch = {"groups": [{"id": "a", "c": [{"id": "k", "remove": True}, {"id": "n"}]}]}
+    patch = {"groups": [{"id": "a", "c": [{"id": "k", "remove": True}, {"id": "n", "add": True}]}]}
     assert merge(base, patch) == {"groups": [{"id": "a", "x": 1, "c": [{"id": "n"}]}, {"id": "b"}]}
 
 

@@ -87,6 +87,7 @@ def test_every_reporting_command_prints_one_json_document(tmp_path: Path, comman
             "groups": 10,
             "people": 49,
             "cycles": data["cycles"],
+            "warnings": [],
         }
     if command == "check":
         assert data["gaps"] == []

@@ -36,6 +36,7 @@ _TEXT = {
         "clause": "Avgörande regel: {ref} ({desc}).",
         "decides_role": "Beslutas av {role}{person} efter beredning och samråd i gruppen.",
         "decides_group": "Gruppen beslutar som organ.",
+        "vacant": "vakant: ingen i gruppen har rollen",
         "path": "Väg: {path}.",
         "others": "Även täckt av {refs}; den lägsta gruppen vinner.",
         "excluded": "Undantaget av {refs}.",
@@ -62,6 +63,7 @@ _TEXT = {
         "clause": "Deciding clause: {ref} ({desc}).",
         "decides_role": "Decided by {role}{person}, prepared and consulted in the group.",
         "decides_group": "The group decides as a body.",
+        "vacant": "vacant: no one in the group holds the role",
         "path": "Path: {path}.",
         "others": "Also covered by {refs}; the lowest group wins.",
         "excluded": "Excluded by {refs}.",
@@ -173,6 +175,8 @@ def explain(org: Organization, routing: Routing) -> str:
                 (r.name for r in org.roles if r.id == routing.decided_by), routing.decided_by
             )
             person = f" ({routing.decision_maker})" if routing.decision_maker else ""
+            if routing.vacant:
+                person = f" ({t['vacant']})"
             lines.append(str(t["decides_role"]).format(role=role, person=person))
     if len(routing.path) > 1:
         lines.append(str(t["path"]).format(path=" → ".join(routing.path)))

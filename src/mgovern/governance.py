@@ -14,10 +14,11 @@ import uuid
 from attrs import frozen
 from icalendar import Calendar, Event
 
+from mgovern.exceptions import UnknownReferenceError
 from mgovern.history import History
 from mgovern.model import GROUP_DECIDES, Organization
 
-__all__ = ["GovernanceEvent", "governance_calendar", "governance_events"]
+__all__ = ["GovernanceEvent", "governance_calendar", "governance_events", "vacancies"]
 
 _NAMESPACE = uuid.UUID("0f6f1c55-3a7e-4f0e-9a57-9c1d2b7a4e21")
 
@@ -39,7 +40,12 @@ class GovernanceEvent:
 def governance_events(
     history: History, start: dt.date, end: dt.date, *, meetings: bool = True
 ) -> tuple[GovernanceEvent, ...]:
-    """Every governance event in ``[start, end]``, by date."""
+    """Every governance event in ``[start, end]``, by date. A role vacant on ``start``
+    is reported on ``start``; one that falls vacant later, on that day.
+
+    Near-linear in the appointments: the organisation is built in full on ``start`` and
+    on each revision's day; on the other days only the groups whose seats change (or
+    whose participants' roles do) are looked at again."""
     found: list[GovernanceEvent] = []
     for revision in history.revisions:
         if revision.effective is not None and start <= revision.effective <= end:
@@ -49,63 +55,123 @@ def governance_events(
                     revision.effective, "revision", None, title, f"{title} takes effect"
                 )
             )
+    ending: dict[tuple[dt.date, str, str], list[str]] = {}
     for a in history.appointments:
         if a.end is not None and start <= a.end <= end:
-            org = history.as_of(a.end)
             what = a.position + (f", {a.role}" if a.role else "")
-            found.append(
-                GovernanceEvent(
-                    a.end,
-                    "term-ends",
-                    a.group,
-                    a.person,
-                    f"{_person(org, a.person)} ends as {what} in {_group(org, a.group)}",
-                )
+            ending.setdefault((a.end, a.group, a.person), []).append(what)
+    for (day, gid, pid), seats in ending.items():  # one event a person, group and day
+        org = history.revision(day).organization  # names do not hang on seats
+        what = " and ".join(dict.fromkeys(seats))
+        found.append(
+            GovernanceEvent(
+                day,
+                "term-ends",
+                gid,
+                pid,
+                f"{_person(org, pid)} ends as {what} in {_group(org, gid)}",
             )
-    days = [start, *(d for d in history.changes() if start < d <= end)]
-    previous = history.as_of(start - dt.timedelta(days=1))  # what falls vacant from then
-    for day in days:
-        org = history.as_of(day)
-        found.extend(_vacancies(org, previous, day))
-        previous = org
+        )
+    found.extend(_vacancy_events(history, start, end))
     if meetings:
         found.extend(_meetings_without(history, start, end))
     return tuple(sorted(found))
 
 
-def _holders(org: Organization) -> dict[tuple[str, str], tuple[str | None, tuple[str, ...]]]:
-    from mgovern.compare import holder
+def _vacancy_events(history: History, start: dt.date, end: dt.date) -> list[GovernanceEvent]:
+    """The roles vacant on ``start`` and those falling vacant later in the window."""
+    offices = history.offices()
+    changing = history.seats_changing()
+    revision_days = {r.effective for r in history.revisions if r.effective is not None}
+    days = sorted({start, *(d for d in (*changing, *revision_days) if start < d <= end)})
+    found: list[GovernanceEvent] = []
+    now: dict[tuple[str, str], str | None] = {}
+    org: Organization | None = None
+    for day in days:
+        if org is None or day in revision_days:
+            org = history.as_of(day)
+            involved = {gid: _clause_roles(org, gid, offices) for gid in _ids(org)}
+            held = {p.id: set(p.roles) for p in org.people}
+            where = _participation(org, history)
+            groups = {gid: org.group(gid) for gid in involved}
+            looked_at = set(involved)
+        else:
+            seats = changing.get(day, ())
+            looked_at = set()
+            for kind, first, _ in seats:
+                if kind == "role":
+                    try:
+                        held[first] = set(history.person_as_of(first, day).roles)
+                    except UnknownReferenceError:  # not among this revision's people
+                        held[first] = set()
+                    looked_at |= where.get(first, set())
+                else:
+                    looked_at.add(first)
+            for gid in looked_at & groups.keys():
+                groups[gid] = history.group_as_of(gid, day)
+        for gid in sorted(looked_at & involved.keys()):
+            group = groups[gid]
+            for role, clauses in involved[gid].items():
+                holder = next((p for p in group.participants if role in held.get(p, ())), None)
+                key = (gid, role)
+                if holder is None and (day == start or now.get(key) is not None):
+                    found.append(_vacant(org, gid, role, clauses, day))
+                now[key] = holder
+    return found
 
-    out: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+
+def vacancies(
+    org: Organization, day: dt.date, seats: frozenset[str]
+) -> tuple[GovernanceEvent, ...]:
+    """The offices (among ``seats``, see :func:`mgovern.scope.offices`) that decide a
+    group's clauses and that no participant of the group holds in ``org`` (the
+    organisation in force on ``day``)."""
+    found = []
     for group in org.groups:
-        for clause in group.mandate.handles:
-            if clause.decided_by == GROUP_DECIDES:
-                continue
-            key = (group.id, clause.decided_by)
-            person, clauses = out.get(key, (holder(org, group.id, clause.decided_by), ()))
-            out[key] = (person, (*clauses, f"{group.id}/handles/{clause.id}"))
+        for role, clauses in _clause_roles(org, group.id, seats).items():
+            if not any(role in org.person(p).roles for p in group.participants):
+                found.append(_vacant(org, group.id, role, clauses, day))
+    return tuple(found)
+
+
+def _ids(org: Organization) -> list[str]:
+    return [g.id for g in org.groups]
+
+
+def _clause_roles(
+    org: Organization, gid: str, offices: frozenset[str]
+) -> dict[str, tuple[str, ...]]:
+    """The offices that decide a group's clauses, each with the clauses it decides."""
+    out: dict[str, tuple[str, ...]] = {}
+    for clause in org.group(gid).mandate.handles:
+        if clause.decided_by != GROUP_DECIDES and clause.decided_by in offices:
+            out[clause.decided_by] = (*out.get(clause.decided_by, ()), f"{gid}/handles/{clause.id}")
     return out
 
 
-def _vacancies(org: Organization, before: Organization, day: dt.date) -> list[GovernanceEvent]:
-    """The roles nobody holds on ``day`` that someone held the day before."""
-    now, then = _holders(org), _holders(before)
-    found = []
-    for (gid, role), (person, clauses) in now.items():
-        if person is None and then.get((gid, role), (None, ()))[0] is not None:
-            name = next((r.name for r in org.roles if r.id == role), role)
-            found.append(
-                GovernanceEvent(
-                    day,
-                    "vacant",
-                    gid,
-                    role,
-                    f"{name} in {_group(org, gid)} is vacant: {len(clauses)} clause(s) "
-                    "have no decision-maker",
-                    clauses,
-                )
-            )
-    return found
+def _participation(org: Organization, history: History) -> dict[str, set[str]]:
+    """The groups each person may sit in: by the revision, or by an appointment."""
+    out: dict[str, set[str]] = {}
+    for group in org.groups:
+        for person in group.participants:
+            out.setdefault(person, set()).add(group.id)
+    for a in history.appointments:
+        out.setdefault(a.person, set()).add(a.group)
+    return out
+
+
+def _vacant(
+    org: Organization, gid: str, role: str, clauses: tuple[str, ...], day: dt.date
+) -> GovernanceEvent:
+    name = next((r.name for r in org.roles if r.id == role), role)
+    return GovernanceEvent(
+        day,
+        "vacant",
+        gid,
+        role,
+        f"{name} in {_group(org, gid)} is vacant: {len(clauses)} clause(s) have no decision-maker",
+        clauses,
+    )
 
 
 def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[GovernanceEvent]:
@@ -119,7 +185,9 @@ def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[Go
             continue
         days = sorted({m.start.date() for m in occurrences(org, group.id, start, end)})
         for day in days:
-            there = history.as_of(day).group(group.id)
+            if not history.revision(day).organization.has_group(group.id):
+                continue
+            there = history.group_as_of(group.id, day)
             missing = [p for p in ("chair", "secretary") if getattr(there, p) is None]
             if missing:
                 found.append(

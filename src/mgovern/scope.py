@@ -112,6 +112,8 @@ class Routing:
     reasons: tuple[ClauseRef, ...]
     fallback: bool  # decided by a fallback clause: no regular clause covers the matter
     _org: Organization = attrs.field(eq=False, repr=False, alias="org")
+    #: ``decided_by`` is an office nobody in the home holds that day (see :func:`vacant`).
+    vacant: bool = attrs.field(default=False, kw_only=True)
 
     @functools.cached_property
     def explanation(self) -> str:
@@ -448,6 +450,44 @@ def _holder(org: Organization, group_id: str, role: str | None) -> str | None:
     return None
 
 
+def bodies_of_officials(org: Organization) -> tuple[ClauseRef, ...]:
+    """The ``handles`` clauses decided by the group as a body in a group of officials: one
+    below another group (a division or unit, or the office's management group) that has
+    no meetings of kind ``board``. Under Kommunallagen officials do not decide as a body:
+    one named delegate decides after consultation in the group (docs/scope.md)."""
+    from mgovern.model import CycleKind
+
+    found = []
+    for group in org.groups:
+        if group.parent is None or any(c.kind is CycleKind.BOARD for c in group.cycles):
+            continue
+        for clause in group.mandate.handles:
+            if clause.decided_by == GROUP_DECIDES:
+                found.append(ClauseRef(group.id, "handles", clause.id))
+    return tuple(found)
+
+
+def offices(org: Organization | History) -> frozenset[str]:
+    """The roles that are seats people hold: in a history, a role some person holds in a
+    revision or an appointment gives; in an organisation, a role some person holds. A role
+    nobody holds (the example's ``kommunfullmaktige``) names a body outside the
+    organisation: it is never vacant."""
+    if isinstance(org, Organization):
+        held: frozenset[str] | None = org._memo.get("scope.offices")
+        if held is None:
+            held = org._memo["scope.offices"] = frozenset(r for p in org.people for r in p.roles)
+        return held
+    return org.offices()
+
+
+def vacant(org: Organization, group_id: str, role: str | None, seats: frozenset[str]) -> bool:
+    """Whether ``role`` (an office among ``seats``, see :func:`offices`) decides in the
+    group and no participant of the group holds it."""
+    if role is None or role == GROUP_DECIDES or role not in seats:
+        return False
+    return _holder(org, group_id, role) is None
+
+
 def route(
     org: Organization | History, matter: Matter, *, raised_in: str, on: dt.date | None = None
 ) -> Routing:
@@ -456,6 +496,7 @@ def route(
     ``org`` may be a :class:`~mgovern.history.History`: the rules and people in force
     ``on`` that day (default today) decide; a plain organisation is in force every day.
     """
+    seats = offices(org)
     org = in_force(org, on)
     validate_matter(org, matter)
     org.group(raised_in)
@@ -494,4 +535,5 @@ def route(
         reasons=reasons,
         fallback=fallback,
         org=org,
+        vacant=home is not None and vacant(org, home, decided_by, seats),
     )

@@ -20,6 +20,7 @@ from mgovern.cli.app import quiet_option as quiet_option  # the root has it too
 from mgovern.exceptions import shorten
 
 if TYPE_CHECKING:
+    from mgovern.history import History
     from mgovern.model import Organization
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,6 +147,17 @@ def load_org(path: Path | None, *, on: dt.date | None = None) -> Organization:
     if is_history_file(path):
         return in_force(load_history(path), on)
     return load(path)
+
+
+def load_source(path: Path | None) -> Organization | History:
+    """What ``--org`` names as it is: a history file as its :class:`History` (for what
+    needs more than one day of it, such as which roles are seats people hold), else the
+    organisation (the embedded example without ``--org``, said on stderr)."""
+    from mgovern.history import is_history_file, load_history
+
+    if path is not None and is_history_file(path):
+        return load_history(path)
+    return load_org(path)
 
 
 def parse_day(_: click.Context, __: click.Parameter, value: str | None) -> dt.date | None:

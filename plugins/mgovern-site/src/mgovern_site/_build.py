@@ -283,9 +283,15 @@ def _role_name(org: Organization, role: str | None, words: Mapping[str, Any]) ->
 
 
 def _clause_sentence(
-    org: Organization, group_name: str, clause: Any, words: Mapping[str, Any]
+    org: Organization,
+    group_name: str,
+    clause: Any,
+    words: Mapping[str, Any],
+    vacant: bool = False,
 ) -> str:
     decider = _role_name(org, clause.decided_by, words)
+    if vacant:  # an office nobody in the group holds on the site's day
+        decider += f" ({words['vacant']})"
     sentence = f"{group_name} {words['handles_verb']} {describe_clause(org, clause)}; "
     sentence += (
         decider if clause.decided_by == GROUP_DECIDES else f"{words['decision']}: {decider.lower()}"
@@ -322,10 +328,16 @@ def _group_page(
     subscribe: str,
     words: Mapping[str, Any],
     meetings: Sequence[Occurrence],
+    offices: frozenset[str],
 ) -> dict[str, Any]:
+    from mgovern.scope import vacant
+
     group = org.group(group_id)
     mandate = group.mandate
-    handles = [_clause_sentence(org, group.name, c, words) for c in mandate.handles]
+    handles = [
+        _clause_sentence(org, group.name, c, words, vacant(org, group_id, c.decided_by, offices))
+        for c in mandate.handles
+    ]
     excludes = []
     for clause in mandate.excludes:
         homes = sorted(
@@ -587,6 +599,7 @@ def build_site(
     db: Path | None = None,
     report: Report | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    offices: frozenset[str] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the site by its path relative to the site's folder (sorted).
 
@@ -596,9 +609,16 @@ def build_site(
     become ``webcal://`` there); else each group's .ics is in the site. ``db``: a decision
     register whose latest decisions get a page. ``report``: :func:`mgovern.check`'s, if
     already computed. ``progress``: told ``(label, done, total)`` as the categories'
-    partitions, the report and calendars, and the pages are done.
+    partitions, the report and calendars, and the pages are done. ``offices``: the roles
+    that are seats people hold (:func:`mgovern.scope.offices` of the history the site is
+    drawn from; default: the roles someone holds in ``org``); a clause whose office nobody
+    in its group holds is marked vacant.
     """
     import jinja2
+
+    from mgovern.scope import offices as offices_of
+
+    seats = offices if offices is not None else offices_of(org)
 
     words = texts(org.locale)
     year = year_class(org, on)
@@ -682,6 +702,7 @@ def build_site(
             subscribe=_subscribe(calendars_url, group.id),
             words=words,
             meetings=meetings[group.id],
+            offices=seats,
         )
         page(
             f"groups/{group.id}.html",

@@ -14,7 +14,7 @@ from mgovern.cli.options import (
     db_option,
     described_window,
     json_option,
-    load_org,
+    load_source,
     org_option,
     parse_day,
     quiet_option,
@@ -89,8 +89,12 @@ def site_command(
         target = publisher_for(url)  # a bad URL is refused before the work starts
     if db_path is not None and not db_path.is_file():
         fail(f"{db_path}: no such register; run 'mgovern decisions import' first")
+    from mgovern.history import in_force
+    from mgovern.scope import offices
+
     day = on or today()
-    org = load_org(org_path, on=day)  # a history file: the rules and people of that day
+    source = load_source(org_path)
+    org = in_force(source, day)  # a history file: the rules and people of that day
     first, last = resolve_window(
         start, end, (dt.date(day.year, 1, 1), dt.date(day.year + 1, 12, 31))
     )
@@ -102,6 +106,7 @@ def site_command(
         calendars_url=calendars_url,
         db=db_path,
         progress=progress(),
+        offices=offices(source),
     )
     if target is not None:
         publisher, parts = target

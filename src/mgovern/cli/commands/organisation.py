@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import cli
-from mgovern.cli.options import json_option, load_org, org_option
+from mgovern.cli.options import json_option, load_org, load_source, org_option
 from mgovern.cli.output import emit_json
 
 if TYPE_CHECKING:
@@ -22,11 +22,33 @@ def validate(org_path: Path | None, as_json: bool) -> None:
     """Check that an organisation file is valid (including what plugins read from it)."""
     import datetime as dt
 
+    from mgovern.cli.output import warn
     from mgovern.clock import today
     from mgovern.cycles import closed_days
     from mgovern.exceptions import ConfigError
+    from mgovern.history import History, in_force
+    from mgovern.scope import bodies_of_officials
 
-    org = load_org(org_path)
+    source = load_source(org_path)
+    org = in_force(source, None)
+    versions = (
+        [(r.title or str(r.effective), r.organization) for r in source.revisions]
+        if isinstance(source, History)
+        else [("", org)]
+    )
+    warnings = []
+    for title, version in versions:
+        for ref in dict.fromkeys(bodies_of_officials(version)):
+            text = (
+                f"{org_path or '<embedded example>'}: {ref}"
+                + (f" ({title})" if title and len(versions) > 1 else "")
+                + ": decided by the group as a body in a group of officials; officials do "
+                "not decide as a body (docs/scope.md): name the delegate's role in "
+                "decided_by, or give the group a cycle of kind 'board' if it is a board"
+            )
+            if text not in warnings:
+                warnings.append(text)
+                warn(text)
     year = today().year
     try:  # holiday regions and names are the plugins' to judge
         closed_days(org, dt.date(year, 1, 1), dt.date(year, 12, 31))
@@ -40,7 +62,7 @@ def validate(org_path: Path | None, as_json: bool) -> None:
         "cycles": sum(len(g.cycles) for g in org.groups),
     }
     if as_json:
-        emit_json({"valid": True, "id": org.id, "name": org.name, **counts})
+        emit_json({"valid": True, "id": org.id, "name": org.name, **counts, "warnings": warnings})
         return
     click.echo(
         f"{org.name}: valid ({counts['groups']} groups, {counts['people']} people, "

@@ -15,7 +15,7 @@ from mgovern.cli.app import EXIT_FINDINGS, cli
 from mgovern.cli.options import (
     jobs_option,
     json_option,
-    load_org,
+    load_source,
     on_option,
     org_option,
     parse_amount,
@@ -61,15 +61,17 @@ def route_command(
     as_json: bool,
 ) -> None:
     """Route a matter to its home group and explain why (exit 1 when it has none)."""
+    from mgovern.history import in_force
     from mgovern.horizons import horizon
     from mgovern.model import Kind, Matter
     from mgovern.scope import route
 
-    org = load_org(org_path, on=on)
+    source = load_source(org_path)  # a history: its offices as well as the day's rules
+    org = in_force(source, on)
     matter = Matter(
         category, amount=amount, units=units, flags=frozenset(flags), kind=Kind(kind), year=year
     )
-    routing = route(org, matter, raised_in=raised_in)
+    routing = route(source, matter, raised_in=raised_in, on=on)
     level = horizon(org, matter)
     if as_json:
         emit_json(
@@ -78,6 +80,7 @@ def route_command(
                 "home": routing.home,
                 "decided_by": routing.decided_by,
                 "decision_maker": routing.decision_maker,
+                "vacant": routing.vacant,
                 "clause": str(routing.clause) if routing.clause else None,
                 "path": list(routing.path),
                 "homes": list(routing.homes),
@@ -94,6 +97,8 @@ def route_command(
         maker = routing.decided_by or "-"
         if routing.decision_maker:
             maker += f" ({routing.decision_maker})"
+        elif routing.vacant:
+            maker += " (vacant: no one in the group holds the role)"
         click.echo(f"decided by: {maker}")
         click.echo(f"clause:     {routing.clause or '-'}")
         click.echo(f"horizon:    {level}")
@@ -177,15 +182,22 @@ def check_command(
     Exit 1 when a matter has no home or (with resolution "strict", or across branches)
     several, or when a meeting's local time is in a DST gap or fold or it runs across a
     change of offset (calendar readers differ there), or when an annual matter's chain
-    does not fit the meetings or crowds one past its length (docs/arshjul.md). The
+    does not fit the meetings or crowds one past its length (docs/arshjul.md), or when
+    a role that decides a group's clauses is vacant on --on (VACANT). The
     cascade is reported, not fatal. A large organisation's matter space is decided in
     several processes (--jobs), with a progress bar on a terminal (--quiet: none).
     """
     from mgovern.cascade import cascade, unfed
+    from mgovern.clock import today
     from mgovern.coverage import check
     from mgovern.dst import dst_findings
+    from mgovern.governance import vacancies
+    from mgovern.history import in_force
+    from mgovern.scope import offices
 
-    org = load_org(org_path, on=on)
+    source = load_source(org_path)  # a history: its offices as well as the day's rules
+    org = in_force(source, on)
+    vacant = vacancies(org, on or today(), offices(source))
     first, last = resolve_window(start, end)
     report = check(org, jobs=jobs, progress=progress())
     late = cascade(org, first, last)
@@ -193,12 +205,13 @@ def check_command(
     dst = dst_findings(org, first, last)
     wheel = _annual(org, first, last)
     silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
-    governance = _governance(org_path, first, last)
+    governance = _governance(source, first, last)
     if as_json:
         emit_json(
             {
                 **_report_json(report),
                 **({"governance": governance_json(governance)} if governance is not None else {}),
+                "vacancies": governance_json(vacant),
                 "groups_without_meetings": silent,
                 "late_meetings": [
                     {
@@ -244,21 +257,23 @@ def check_command(
         _print_annual(org, wheel, first, last)
         for event in governance or ():
             click.echo(f"GOVERNANCE {event.date} {event.kind}: {event.message}")
+        for event in vacant:
+            click.echo(f"VACANT {event.date}: {event.message} ({', '.join(event.clauses)})")
     unheld = [e for e in governance or () if e.kind in ("vacant", "meeting-without")]
-    if not report.ok or dst or wheel.not_fitting or wheel.crowded or unheld:
+    if not report.ok or dst or wheel.not_fitting or wheel.crowded or unheld or vacant:
         sys.exit(EXIT_FINDINGS)
 
 
-def _governance(path: Path | None, first: Any, last: Any) -> Any:
+def _governance(source: Any, first: Any, last: Any) -> Any:
     """A history's governance calendar in the window (None for a plain organisation):
     revisions taking effect, terms ending, roles falling vacant, meetings without a chair
     or secretary (docs/revisions.md)."""
     from mgovern.governance import governance_events
-    from mgovern.history import is_history_file, load_history
+    from mgovern.history import History
 
-    if path is None or not is_history_file(path):
+    if not isinstance(source, History):
         return None
-    return governance_events(load_history(path), first, last)
+    return governance_events(source, first, last)
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
