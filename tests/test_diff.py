@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ import mgovern
 from mgovern import model
 from mgovern.audit import FindingKind, audit_decision
 from mgovern.cli import build_cli
-from mgovern.compare import Decided, Diff, OutcomeChange, diff, holder
+from mgovern.compare import Decided, Diff, OutcomeChange, diff, holder, joint_contexts
 from mgovern.coverage import cells, check
 from mgovern.decisions import Decision
 from mgovern.history import History, load_history, merge
@@ -320,3 +321,191 @@ def test_cli_diff_of_two_plain_files(tmp_path: Path) -> None:
     same = CliRunner().invoke(build_cli(), ["diff", str(old), str(old)])
     assert same.exit_code == 0, same.output
     assert "old.toml → old.toml" in same.output
+
+
+# --- groups that move (issue 21, C) ------------------------------------------------------
+def _meets(org: model.Organization, units: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """Where ``units`` meet and how, from the parent links alone (the oracle, written
+    from the rule in docs/scope.md, not with mgovern.scope): the lowest group holding
+    every unit, "own" when the units are that group or lie in one branch below it,
+    "multi" when they lie in two or more; (None, None) when no group holds them all
+    (none named, or in two trees), which no own or multi clause can match."""
+    parent = {g.id: g.parent for g in org.groups}
+
+    def up(unit: str | None) -> list[str]:
+        chain = []
+        while unit is not None:
+            chain.append(unit)
+            unit = parent[unit]
+        return chain
+
+    chains = [up(u) for u in units]
+    common = [g for g in chains[0] if all(g in c for c in chains)] if chains else []
+    if not common:
+        return None, None
+    low = common[0]
+    branches = {c[c.index(low) - 1] for c in chains if c[0] != low}
+    return low, "multi" if len(branches) >= 2 else "own"
+
+
+def _span_text(span: model.Span | None) -> str | None:
+    return str(span) if span is not None else None
+
+
+def _in_change(
+    c: OutcomeChange, old: model.Organization, new: model.Organization, matter: model.Matter
+) -> bool:
+    """Whether ``c`` describes ``matter``, its unit contexts found by :func:`_meets`."""
+    if _meets(old, matter.units) != (c.where, _span_text(c.span)):
+        return False
+    if _meets(new, matter.units) != (c.where_after, _span_text(c.span_after)):
+        return False
+    if c.category != matter.category or (c.year is not None and c.year != matter.year):
+        return False
+    if matter.flags & c.mentioned != c.flags:
+        return False
+    for r in c.amounts:
+        if r.none and matter.amount is None:
+            return True
+        if r.none or matter.amount is None or r.low is None:
+            continue
+        if matter.amount >= r.low and (r.high is None or matter.amount < r.high):
+            return True
+    return False
+
+
+def _without(org: model.Organization, gid: str) -> model.Organization:
+    """``org`` without group ``gid``; its children go to its parent."""
+    gone = org.group(gid)
+    groups = tuple(
+        attrs.evolve(g, parent=gone.parent) if g.parent == gid else g
+        for g in org.groups
+        if g.id != gid
+    )
+    return attrs.evolve(org, groups=groups)
+
+
+@st.composite
+def _regrouped(draw: st.DrawFn) -> tuple[model.Organization, model.Organization]:
+    """An organisation and a revision that moves its groups: one re-parented (under a
+    group outside its subtree, or made a root), the first or second child of a group
+    deleted (its children taken over by its parent), the groups reordered in the file,
+    or a flag added that a clause requires or forbids; with or without one of
+    :func:`_revised`'s edits to the rules or people beside it."""
+    old, edited = draw(_revised())
+    new = draw(st.sampled_from([old, edited]))
+    how = draw(st.sampled_from(["reparent", "delete-first", "delete-second", "reorder", "flag"]))
+    if how == "reparent":
+        gid = draw(st.sampled_from([g.id for g in new.groups]))
+        below = {gid, *new.subtree(gid)}
+        parent = draw(st.sampled_from([None, *(g.id for g in new.groups if g.id not in below)]))
+        groups = tuple(attrs.evolve(g, parent=parent) if g.id == gid else g for g in new.groups)
+        return old, attrs.evolve(new, groups=groups)
+    if how.startswith("delete"):
+        nth = 0 if how == "delete-first" else 1
+        parents = [g.id for g in new.groups if len(new.children(g.id)) > nth]
+        if not parents:
+            return old, new
+        return old, _without(new, new.children(draw(st.sampled_from(parents)))[nth])
+    if how == "reorder":
+        order = draw(st.permutations(new.groups))
+        return old, attrs.evolve(new, groups=tuple(order))
+    flags = (*new.flags, model.Flag("fnew", "New"))
+    clauses = [(g.id, i) for g in new.groups for i in range(len(g.mandate.handles))]
+    if not clauses:
+        return old, attrs.evolve(new, flags=flags)
+    gid, index = draw(st.sampled_from(clauses))
+    which = draw(st.sampled_from(["flags_required", "flags_forbidden"]))
+
+    def flagged(group: model.Group) -> model.Group:
+        handles = list(group.mandate.handles)
+        clause = handles[index]
+        handles[index] = attrs.evolve(clause, **{which: getattr(clause, which) | {"fnew"}})
+        return attrs.evolve(group, mandate=attrs.evolve(group.mandate, handles=tuple(handles)))
+
+    groups = tuple(flagged(g) if g.id == gid else g for g in new.groups)
+    return old, attrs.evolve(new, flags=flags, groups=groups)
+
+
+def _unit_sets(old: model.Organization, new: model.Organization) -> list[tuple[str, ...]]:
+    """Every set of units that are groups of both versions."""
+    ids = sorted({g.id for g in old.groups} & {g.id for g in new.groups})
+    return [c for n in range(len(ids) + 1) for c in itertools.combinations(ids, n)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_regrouped())
+def test_the_compared_unit_contexts_are_every_pair_some_units_fall_in(
+    pair: tuple[model.Organization, model.Organization],
+) -> None:
+    old, new = pair
+    found = joint_contexts(old, new)
+    pairs = {((a, _span_text(s)), (b, _span_text(t))) for (a, s), (b, t), _ in found}
+    assert len(pairs) == len(found)
+    brute = {(_meets(old, units), _meets(new, units)) for units in _unit_sets(old, new)}
+    assert pairs == brute
+    for (a, s), (b, t), units in found:
+        assert len(units) <= 4
+        assert (_meets(old, units), _meets(new, units)) == ((a, _span_text(s)), (b, _span_text(t)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_regrouped())
+def test_moved_groups_every_change_is_confirmed_by_routing_its_witness(
+    pair: tuple[model.Organization, model.Organization],
+) -> None:
+    """Soundness: each witness routes as the change says in both versions (``route``
+    refuses a flag or unit the version lacks), and its units meet where it says."""
+    old, new = pair
+    d = diff(old, new)
+    _confirmed(d)
+    both = {f.id for f in old.flags} & {f.id for f in new.flags}
+    for c in d.changes:
+        assert _in_change(c, old, new, c.witness), c
+        assert c.mentioned <= both, c  # a flag of one version is a structural change
+
+
+@settings(max_examples=60, deadline=None)
+@given(_regrouped(), st.data())
+def test_moved_groups_every_matter_routed_differently_lies_in_a_reported_change(
+    pair: tuple[model.Organization, model.Organization], data: st.DataObject
+) -> None:
+    """Completeness: matters of every set of units (groups of both versions), with drawn
+    categories, amounts, years and flags (those of both versions), routed in both by
+    ``route``; each decided differently lies in a reported change."""
+    old, new = pair
+    d = diff(old, new)
+    flags = sorted({f.id for f in old.flags} & {f.id for f in new.flags})
+    listed = sorted(b.year for b in old.base_amounts)
+    for _ in range(6):
+        drawn = data.draw(matters(old))
+        matter = attrs.evolve(drawn, flags=frozenset(f for f in drawn.flags if f in flags))
+        if listed:
+            matter = attrs.evolve(matter, year=matter.year if matter.year in listed else listed[-1])
+        for units in _unit_sets(old, new):
+            one = attrs.evolve(matter, units=units)
+            if _decided(old, one) != _decided(new, one):
+                assert any(_in_change(c, old, new, one) for c in d.changes), one
+
+
+@settings(max_examples=40, deadline=None)
+@given(_regrouped())
+def test_moved_groups_diff_both_ways_are_mirror_images(
+    pair: tuple[model.Organization, model.Organization],
+) -> None:
+    old, new = pair
+    assert not diff(new, new).changed
+    forward, backward = diff(old, new), diff(new, old)
+    assert backward.changes == forward.mirrored().changes
+    assert set(backward.structure) == set(forward.mirrored().structure)
+    assert (backward.cells, backward.contexts) == (forward.cells, forward.contexts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(organizations(max_groups=6, max_flags=3, with_cycles=False, edges=False), st.data())
+def test_the_order_of_the_groups_changes_nothing(
+    org: model.Organization, data: st.DataObject
+) -> None:
+    reordered = attrs.evolve(org, groups=tuple(data.draw(st.permutations(org.groups))))
+    d = diff(org, reordered)
+    assert (d.changes, d.structure, d.cells) == ((), (), 0)

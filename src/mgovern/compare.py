@@ -302,8 +302,8 @@ def joint_contexts(old: Organization, new: Organization) -> tuple[JointContext, 
     if _shape(old) > _shape(new):
         return tuple((b, a, units) for a, b, units in joint_contexts(new, old))
     ids = {g.id for g in new.groups}
-    chains = {
-        g.id: ([g.id, *old.ancestors(g.id)], [g.id, *new.ancestors(g.id)])
+    chains = {  # up to a root above the roots (units in two trees: as if no units)
+        g.id: ([g.id, *old.ancestors(g.id), _ABOVE], [g.id, *new.ancestors(g.id), _ABOVE])
         for g in old.groups
         if g.id in ids
     }
@@ -319,8 +319,20 @@ def joint_contexts(old: Organization, new: Organization) -> tuple[JointContext, 
                 meeting.units.append((unit, below_a, up_new[j - 1] if j else None))
     found: list[JointContext] = [((None, None), (None, None), ())]
     for meeting in meetings.values():
-        found.extend(meeting.pairs())
+        for before, after, units in meeting.pairs():
+            pair = (_nowhere(before), _nowhere(after), units)
+            if pair[:2] != ((None, None), (None, None)):  # that one names no units
+                found.append(pair)
     return tuple(sorted(found, key=_pair_order))
+
+
+#: Above every root: units that lie in two trees (no group holds them all) route as a
+#: matter that names no units does (no own or multi clause can match).
+_ABOVE = ""
+
+
+def _nowhere(context: Context) -> Context:
+    return (None, None) if context[0] == _ABOVE else context
 
 
 def _shape(org: Organization) -> tuple[tuple[str, str], ...]:
