@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -509,3 +511,192 @@ def test_the_order_of_the_groups_changes_nothing(
     reordered = attrs.evolve(org, groups=tuple(data.draw(st.permutations(org.groups))))
     d = diff(org, reordered)
     assert (d.changes, d.structure, d.cells) == ((), (), 0)
+
+
+# --- the command line, for groups that move and flags of one version ---------------------
+def _write(tmp_path: Path, name: str, org: model.Organization) -> Path:
+    path = tmp_path / name
+    path.write_text(mgovern.dumps(org), encoding="utf-8")
+    return path
+
+
+def _regroup(org: model.Organization, gid: str, **changes: Any) -> model.Organization:
+    groups = tuple(attrs.evolve(g, **changes) if g.id == gid else g for g in org.groups)
+    return attrs.evolve(org, groups=groups)
+
+
+def _handles(
+    org: model.Organization, gid: str, clause_id: str, **changes: Any
+) -> model.Organization:
+    """``org`` with ``gid``'s handles clause ``clause_id`` changed."""
+    mandate = org.group(gid).mandate
+    handles = tuple(attrs.evolve(c, **changes) if c.id == clause_id else c for c in mandate.handles)
+    return _regroup(org, gid, mandate=attrs.evolve(mandate, handles=handles))
+
+
+def _diff_json(old: Path, new: Path) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(build_cli(), ["diff", str(old), str(new), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.output)
+
+
+def _routed_by_the_cli(path: Path, change: dict[str, Any], side: str) -> None:
+    """``mgovern route`` decides the change's witness in ``path`` as its ``side`` says."""
+    w = change["witness"]
+    args = ["route", "--org", str(path), "--raised-in", "klg", "--category", w["category"]]
+    args += [a for u in w["units"] for a in ("--unit", u)]
+    args += [a for f in w["flags"] for a in ("--flag", f)]
+    args += ["--amount", w["amount"]] if w["amount"] is not None else []
+    args += ["--year", str(w["year"])] if w["year"] is not None else []
+    result = CliRunner().invoke(build_cli(), [*args, "--json"])
+    assert result.exit_code in (0, 1), (path.name, change, result.output)  # 2: refused
+    routed = json.loads(result.output)
+    expected = change[side]
+    assert routed["home"] == expected["home"], (path.name, change, routed)
+    assert routed["decided_by"] == expected["decided_by"], (path.name, change, routed)
+
+
+def test_cli_diff_reports_the_matters_a_moved_group_takes_along(tmp_path: Path) -> None:
+    """Issue 21 (7): sok moved from klg to mv; personal matters of mv and sok went to
+    klg (several of its branches) and go to mv now (its own level and one branch)."""
+    org = mgovern.example()
+    old = _write(tmp_path, "old.toml", org)
+    new = _write(tmp_path, "new.toml", _regroup(org, "sok", parent="mv"))
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert "överordnad grupp sok: klg → mv" in text.output
+    assert (
+        "Personalärenden, oavsett belopp, utan flaggor avvikelse, namndarende, principiell, "
+        "strategisk-risk, flera grenar under Kontorsledningsgruppen (nu: enheter i Mark och "
+        "värdering): Kontorsledningsgruppen (Exploateringsdirektör, Magnus Forsberg) → Mark "
+        "och värdering (Avdelningschef, Henrik Blom)"
+    ) in text.output
+    code, found = _diff_json(old, new)
+    assert code == 1
+    assert found["changed"]
+    personal = [
+        c for c in found["changes"] if c["category"] == "personal" and c["units"] == ["mv", "sok"]
+    ]
+    assert personal
+    assert {(c["where"], c["span"], c["where_after"], c["span_after"]) for c in personal} == {
+        ("klg", "multi", "mv", "own")
+    }
+    assert {(c["old"]["home"], c["new"]["home"]) for c in personal} == {("klg", "mv")}
+    for change in found["changes"]:
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+
+
+def test_cli_diff_of_groups_reordered_in_the_file_says_nothing_changes(tmp_path: Path) -> None:
+    """Issue 21 (8): the order of the groups decides nothing; with a change to the
+    clause for matters in several branches, that change is reported still."""
+    org = mgovern.example()
+    old = _write(tmp_path, "old.toml", org)
+    reordered = attrs.evolve(org, groups=tuple(reversed(org.groups)))
+    same = CliRunner().invoke(
+        build_cli(), ["diff", str(old), str(_write(tmp_path, "r.toml", reordered))]
+    )
+    assert same.exit_code == 0, same.output
+    assert same.output.splitlines() == [
+        "old.toml → r.toml",
+        "Inga ärenden byter hemvist, beslutsfattare eller utfall.",
+    ]
+    across = _handles(reordered, "klg", "tvargaende", decided_by=model.GROUP_DECIDES)
+    new = _write(tmp_path, "new.toml", across)
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert (
+        "flera grenar under Kontorsledningsgruppen: Kontorsledningsgruppen "
+        "(Exploateringsdirektör, Magnus Forsberg) → Kontorsledningsgruppen (gruppen" in text.output
+    )
+    clause = 'regel klg/handles/tvargaende: decided_by = "direktor" → decided_by = "group"'
+    assert clause in text.output
+    _, found = _diff_json(old, new)
+    assert found["changes"]
+    assert {
+        (c["where"], c["span"], c["where_after"], c["span_after"]) for c in found["changes"]
+    } == {("klg", "multi", "klg", "multi")}
+    for change in found["changes"]:
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+
+
+def _board() -> model.Organization:
+    """A board over three offices a, b and c (in that order); matters of two offices go
+    to the board's chair, each office's own to the office."""
+    office = model.ScopeClause("own", span=model.Span.OWN, decided_by="chef")
+    across = model.ScopeClause("across", span=model.Span.MULTI, decided_by="chef")
+    return model.Organization(
+        "x",
+        "X",
+        locale="en",
+        categories=(model.Category("a", "Matters"),),
+        roles=(model.Role("chef", "Head"),),
+        people=(model.Person("p", "Pat", roles=("chef",)), model.Person("q", "Quinn")),
+        groups=(
+            model.Group("klg", "Board", chair="p", mandate=model.Mandate(handles=(across,))),
+            *(
+                model.Group(
+                    g, g.upper(), parent="klg", chair="p", mandate=model.Mandate(handles=(office,))
+                )
+                for g in ("a", "b", "c")
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize("deleted", ["a", "b"])
+def test_cli_diff_after_deleting_a_first_or_second_child(tmp_path: Path, deleted: str) -> None:
+    """Issue 21 (8): with the first (or second) office deleted, matters of the two
+    offices left are still compared: the board now decides them as a body."""
+    org = _board()
+    new_org = _handles(_without(org, deleted), "klg", "across", decided_by=model.GROUP_DECIDES)
+    old, new = _write(tmp_path, "old.toml", org), _write(tmp_path, "new.toml", new_org)
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert (
+        "Matters, any amount, several branches under Board: Board (Head, Pat) → Board (the group)"
+        in text.output
+    )
+    assert f"group {deleted}: removed ({deleted.upper()})" in text.output
+    _, found = _diff_json(old, new)
+    left = [g for g in ("a", "b", "c") if g != deleted]
+    assert {tuple(c["units"]) for c in found["changes"]} == {tuple(left)}
+    for change in found["changes"]:
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+
+
+def test_cli_diff_draws_no_witness_with_a_flag_of_one_version(tmp_path: Path) -> None:
+    """Issue 21 (9): the new version adds the flag brads (urgent personal matters go to
+    klg's director) and hands the divisions' personal matters to a unit head. The flag is
+    a structural change; no witness carries it, so `route` takes every witness in both."""
+    org = mgovern.example()
+    urgent = model.ScopeClause(
+        "brads", categories=frozenset({"personal"}), flags_required=frozenset({"brads"}),
+        decided_by="direktor",
+    )  # fmt: skip
+    klg = org.group("klg").mandate
+    new_org = attrs.evolve(org, flags=(*org.flags, model.Flag("brads", "Brådskande")))
+    new_org = _regroup(new_org, "klg", mandate=attrs.evolve(klg, handles=(urgent, *klg.handles)))
+    new_org = _handles(new_org, "mv", "avdelningens-fragor", decided_by="enhetschef")
+    old, new = _write(tmp_path, "old.toml", org), _write(tmp_path, "new.toml", new_org)
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert "flagga brads: tillkommer (Brådskande)" in text.output
+    assert "brads" not in "".join(
+        line for line in text.output.splitlines() if "→" in line and "regel" not in line
+    )
+    code, found = _diff_json(old, new)
+    assert code == 1
+    assert found["changes"]
+    assert {"kind": "flag", "subject": "brads", "old": None, "new": "Brådskande"} in found[
+        "structure"
+    ]
+    for change in found["changes"]:
+        assert "brads" not in change["mentioned"]
+        assert "brads" not in change["witness"]["flags"]
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+    backward = CliRunner().invoke(build_cli(), ["diff", str(new), str(old), "--json"])
+    assert "brads" not in json.dumps(json.loads(backward.output)["changes"])

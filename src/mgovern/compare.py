@@ -693,10 +693,12 @@ def _clause_texts(
     if a is not None and b is not None:
         keys = [k for k in keys if a.get(k) != b.get(k)]
 
+    defaults = {f.name: f.default for f in attrs.fields(ScopeClause)}  # the file omits them
+
     def text(data: dict[str, Any] | None) -> str | None:
         if data is None:
             return None
-        return ", ".join(f"{k} = {_toml_value(data.get(k))}" for k in keys)
+        return ", ".join(f"{k} = {_toml_value(data.get(k, defaults[k]))}" for k in keys)
 
     return text(a), text(b)
 
@@ -706,8 +708,10 @@ def _toml_value(value: Any) -> str:
         return "(none)"
     if isinstance(value, str):
         return f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, list | frozenset):
+        return "[" + ", ".join(_toml_value(v) for v in sorted(value)) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
     return str(value)
 
 
