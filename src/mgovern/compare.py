@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -43,11 +43,10 @@ from mgovern.coverage import (
     Progress,
     cell_classes,
     fan_out,
-    renamed,
     workers,
 )
 from mgovern.model import GROUP_DECIDES, Matter, Organization, ScopeClause, Span
-from mgovern.scope import ClauseRef
+from mgovern.scope import ClauseRef, _positions
 
 __all__ = ["Decided", "Diff", "OutcomeChange", "StructuralChange", "diff", "joint_contexts"]
 
@@ -174,16 +173,18 @@ def diff(
     among processes when there is enough of them to gain; the result is the same).
     """
     common = [c.id for c in old.categories if c.id in {n.id for n in new.categories}]
-    same_tree = _tree(old) == _tree(new)
+    same_rules = _amounts(old) == _amounts(new)
+    moved = _moved(old, new)
     pairs = joint_contexts(old, new)
     parts: list[_Part] = []
     for category in common:
         changed = _changed_groups(old, new, category)
-        if same_tree and not changed:
+        if same_rules and not changed and not moved:
             continue  # the same clauses in the same tree, the same people: the same outcomes
         # A unit context is decided by the groups on its chain and the groups with
-        # clauses for any units; when none of them changed, neither did its outcomes.
-        parts.append((category, None if not same_tree else frozenset(changed)))
+        # clauses for any units (and where they sit in the tree); when none of them
+        # changed or moved, neither did its outcomes.
+        parts.append((category, frozenset(changed | moved) if same_rules else None))
     memo: dict[Any, Decided] = {}
     size = (len(old.groups) + len(new.groups)) * len(parts)
     processes = workers(jobs, len(parts), size)
@@ -210,7 +211,8 @@ def diff(
     return Diff(old, new, tuple(found), structure, count, len(pairs))
 
 
-#: One category to compare, and the groups that changed in it (None: the tree did).
+#: One category to compare, and the groups that changed in it or moved (None: every
+#: matter may have changed: the resolution or the base amounts did).
 _Part = tuple[str, frozenset[str] | None]
 
 
@@ -221,23 +223,36 @@ def _compare_category(
     part: _Part,
     memo: dict[Any, Decided],
 ) -> tuple[int, list[OutcomeChange]]:
-    """The refined cells of one category decided in both versions, and the changes."""
+    """The refined cells of one category decided in both versions, and the changes:
+    in every pair of unit contexts that pairs two different contexts, or whose chain of
+    groups, or the groups with clauses for any units, meet the ``affected`` ones."""
     category, affected = part
     reach = _functional(old, category) | _functional(new, category)
-    old_cells = _cells(old, category, affected, reach)
-    new_cells = _cells(new, category, affected, reach)
+    everywhere = affected is None or bool(affected & reach)
+    compared = []
+    for before, after, units in pairs:
+        if not everywhere and before == after:
+            assert affected is not None
+            if not affected & _chain(old, before[0]) and not affected & _chain(new, after[0]):
+                continue
+        compared.append((before, after, units))
+    old_cells = _Cells(old, category, {before for before, _, _ in compared})
+    new_cells = _Cells(new, category, {after for _, after, _ in compared})
     flags = frozenset(f.id for f in old.flags) & frozenset(f.id for f in new.flags)
     count = 0
     found: list[OutcomeChange] = []
-    for before, after, units in pairs:
-        if before in old_cells and after in new_cells:
-            n, changes = _compare(
-                old, new, (category, before, after, units), old_cells[before],
-                new_cells[after], flags, memo,
-            )  # fmt: skip
-            count += n
-            found.extend(changes)
+    for before, after, units in compared:
+        n, changes = _compare(
+            (old_cells.side(before), new_cells.side(after)),
+            (category, before, after, units), flags, memo,
+        )  # fmt: skip
+        count += n
+        found.extend(changes)
     return count, found
+
+
+def _chain(org: Organization, where: str | None) -> set[str]:
+    return {where, *org.ancestors(where)} if where is not None else set()
 
 
 _COMPARED: tuple[Organization, Organization, tuple[JointContext, ...], dict[Any, Decided]] | None
@@ -255,22 +270,27 @@ def _compare_worker(part: _Part) -> tuple[int, list[OutcomeChange]]:
     return _compare_category(old, new, pairs, part, memo)
 
 
-def _cells(
-    org: Organization, category: str, affected: frozenset[str] | None, reach: set[str]
-) -> dict[Context, list[Cell]]:
-    """The category's cells of every unit context whose chain or ``reach`` meets
-    ``affected`` (None: every context), by context."""
-    hit = affected is not None and bool(affected & reach)
-    out: dict[Context, list[Cell]] = {}
-    for found in cell_classes(org, categories=frozenset({category})):
-        for i, context in enumerate(found.contexts):
-            where, span = context[0], context[1]
-            if affected is not None and not hit:
-                chain = {where, *org.ancestors(where)} if where is not None else set()
-                if not affected & chain:
-                    continue
-            out[(where, span)] = [c if i == 0 else renamed(org, c, context) for c in found.cells]
-    return out
+class _Cells:
+    """A category's cells of the unit contexts ``where`` of one version: for each, its
+    class's cells (decided for the class's first context) and how to rename their groups
+    for this one (:attr:`mgovern.coverage.CellClass.contexts`)."""
+
+    def __init__(self, org: Organization, category: str, where: set[Context]) -> None:
+        self.org = org
+        self.classes: dict[Context, tuple[int, dict[str, str]]] = {}
+        self.cells: list[tuple[Cell, ...]] = []
+        self.sides: dict[int, _Side] = {}
+        for found in cell_classes(org, categories=frozenset({category}), where=where):
+            for context in found.contexts:
+                self.classes[(context[0], context[1])] = (len(self.cells), dict(context[3]))
+            self.cells.append(found.cells)
+
+    def side(self, key: Context) -> tuple[_Side, dict[str, str]]:
+        i, rename = self.classes[key]
+        side = self.sides.get(i)
+        if side is None:
+            side = self.sides[i] = _Side.of(self.org, self.cells[i])
+        return side, rename
 
 
 # --- which unit contexts meet --------------------------------------------------------------
@@ -438,13 +458,21 @@ def _rule(clause: ScopeClause) -> ScopeClause:
     return attrs.evolve(clause, note="")  # a note changes no outcome
 
 
-def _tree(org: Organization) -> tuple[Any, ...]:
-    """What decides routing beside the clauses (not the order of the groups in the file)."""
-    return (
-        org.resolution,
-        _shape(org),
-        tuple(sorted((b.year, b.amount) for b in org.base_amounts)),
-    )
+def _amounts(org: Organization) -> tuple[Any, ...]:
+    """What decides every outcome beside the clauses and the tree."""
+    return (org.resolution, tuple(sorted((b.year, b.amount) for b in org.base_amounts)))
+
+
+def _moved(old: Organization, new: Organization) -> frozenset[str]:
+    """The groups of one version only, and those whose chain of parents differs (not
+    their order in the file)."""
+    ids = {g.id for g in old.groups} ^ {g.id for g in new.groups}
+    for group in old.groups:
+        if new.has_group(group.id) and list(old.ancestors(group.id)) != list(
+            new.ancestors(group.id)
+        ):
+            ids.add(group.id)
+    return frozenset(ids)
 
 
 def _holders(org: Organization) -> dict[tuple[str, str], str | None]:
@@ -509,7 +537,7 @@ class _Side:
     mentioned: frozenset[str]
 
     @classmethod
-    def of(cls, org: Organization, found: list[Cell]) -> _Side:
+    def of(cls, org: Organization, found: Sequence[Cell]) -> _Side:
         none: dict[tuple[int | None, frozenset[str]], Cell] = {}
         lows: dict[tuple[int | None, frozenset[str]], tuple[list[Decimal], list[Cell]]] = {}
         for cell in found:
@@ -544,39 +572,51 @@ class _Side:
         return members[bisect.bisect_right(points, low) - 1]
 
 
-def _decided(org: Organization, cell: Cell, memo: dict[Any, Decided], side: int) -> Decided:
-    key = (side, cell.home, cell.clause, cell.homes)
+def _decided(
+    org: Organization, cell: Cell, rename: dict[str, str], memo: dict[Any, Decided], side: int
+) -> Decided:
+    """How ``cell`` (of its class's first context) is decided in a context whose groups
+    are its groups renamed by ``rename``."""
+    home = rename.get(cell.home, cell.home) if cell.home is not None else None
+    clause = cell.clause
+    if clause is not None and clause.group in rename:
+        clause = ClauseRef(rename[clause.group], clause.kind, clause.clause)
+    homes = tuple(rename.get(h, h) for h in cell.homes)
+    key = (side, home, clause, homes)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _decide(org, cell)
+        found = memo[key] = _decide(org, home, clause, homes)
     return found
 
 
-def _decide(org: Organization, cell: Cell) -> Decided:
-    if cell.home is None:
-        status = "ambiguous" if len(cell.homes) > 1 else "gap"
-        return Decided(status, None, None, None, cell.homes, None)
+def _decide(
+    org: Organization, home: str | None, clause: ClauseRef | None, homes: tuple[str, ...]
+) -> Decided:
+    order = _positions(org)
+    homes = tuple(sorted(homes, key=order.__getitem__))
+    if home is None:
+        status = "ambiguous" if len(homes) > 1 else "gap"
+        return Decided(status, None, None, None, homes, None)
     role = None
-    if cell.clause is not None:
-        group = org.group(cell.clause.group)
-        role = next(c.decided_by for c in group.mandate.handles if c.id == cell.clause.clause)
-    return Decided("home", cell.home, role, holder(org, cell.home, role), cell.homes, cell.clause)
+    if clause is not None:
+        group = org.group(clause.group)
+        role = next(c.decided_by for c in group.mandate.handles if c.id == clause.clause)
+    return Decided("home", home, role, holder(org, home, role), homes, clause)
 
 
 def _compare(
-    old: Organization,
-    new: Organization,
+    sides: tuple[tuple[_Side, dict[str, str]], tuple[_Side, dict[str, str]]],
     key: tuple[str, Context, Context, tuple[str, ...]],
-    before: list[Cell],
-    after: list[Cell],
     known: frozenset[str],
     memo: dict[Any, Decided],
 ) -> tuple[int, list[OutcomeChange]]:
-    """The refined cells of one category in one pair of unit contexts; the flags are
-    those ``known`` to both versions (a matter with another flag cannot be routed in the
+    """The refined cells of one category in one pair of unit contexts (each version's
+    cells, and the renaming of their groups for this context); the flags are those
+    ``known`` to both versions (a matter with another flag cannot be routed in the
     version that lacks it: that flag is a structural change)."""
     category, (where, span), (where_after, span_after), units = key
-    a, b = _Side.of(old, before), _Side.of(new, after)
+    (a, rename_a), (b, rename_b) = sides
+    old, new = a.org, b.org
     if a.years == [None] and b.years == [None]:
         years: list[int | None] = [None]
     else:
@@ -594,8 +634,8 @@ def _compare(
             run: OutcomeChange | None = None
             for amount in amounts:
                 count += 1
-                was = _decided(old, a.cell(year, flags, amount.low), memo, 0)
-                now = _decided(new, b.cell(year, flags, amount.low), memo, 1)
+                was = _decided(old, a.cell(year, flags, amount.low), rename_a, memo, 0)
+                now = _decided(new, b.cell(year, flags, amount.low), rename_b, memo, 1)
                 if was == now:
                     run = None
                     continue
