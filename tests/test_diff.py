@@ -389,44 +389,44 @@ def _without(org: model.Organization, gid: str) -> model.Organization:
 
 @st.composite
 def _regrouped(draw: st.DrawFn) -> tuple[model.Organization, model.Organization]:
-    """An organisation and a revision that moves its groups: one re-parented (under a
-    group outside its subtree, or made a root), the first or second child of a group
-    deleted (its children taken over by its parent), the groups reordered in the file,
-    or a flag added that a clause requires or forbids; with or without one of
-    :func:`_revised`'s edits to the rules or people beside it."""
+    """An organisation and a revision that moves its groups, once or twice: one
+    re-parented (under a group outside its subtree, or made a root), the first or second
+    child of a group deleted (its children taken over by its parent), the groups
+    reordered in the file, or a flag added that a clause requires or forbids; with or
+    without one of :func:`_revised`'s edits to the rules or people beside it."""
     old, edited = draw(_revised())
     new = draw(st.sampled_from([old, edited]))
+    for _ in range(draw(st.integers(1, 2))):
+        new = draw(_regroup_once(new))
+    return old, new
+
+
+@st.composite
+def _regroup_once(draw: st.DrawFn, new: model.Organization) -> model.Organization:
     how = draw(st.sampled_from(["reparent", "delete-first", "delete-second", "reorder", "flag"]))
     if how == "reparent":
         gid = draw(st.sampled_from([g.id for g in new.groups]))
         below = {gid, *new.subtree(gid)}
         parent = draw(st.sampled_from([None, *(g.id for g in new.groups if g.id not in below)]))
-        groups = tuple(attrs.evolve(g, parent=parent) if g.id == gid else g for g in new.groups)
-        return old, attrs.evolve(new, groups=groups)
+        return _regroup(new, gid, parent=parent)
     if how.startswith("delete"):
         nth = 0 if how == "delete-first" else 1
         parents = [g.id for g in new.groups if len(new.children(g.id)) > nth]
         if not parents:
-            return old, new
-        return old, _without(new, new.children(draw(st.sampled_from(parents)))[nth])
+            return new
+        return _without(new, new.children(draw(st.sampled_from(parents)))[nth])
     if how == "reorder":
-        order = draw(st.permutations(new.groups))
-        return old, attrs.evolve(new, groups=tuple(order))
-    flags = (*new.flags, model.Flag("fnew", "New"))
-    clauses = [(g.id, i) for g in new.groups for i in range(len(g.mandate.handles))]
+        return attrs.evolve(new, groups=tuple(draw(st.permutations(new.groups))))
+    flag = f"fnew{len(new.flags)}"
+    flagged = attrs.evolve(new, flags=(*new.flags, model.Flag(flag, "New")))
+    clauses = [(g.id, c.id) for g in new.groups for c in g.mandate.handles]
     if not clauses:
-        return old, attrs.evolve(new, flags=flags)
-    gid, index = draw(st.sampled_from(clauses))
+        return flagged
+    gid, clause_id = draw(st.sampled_from(clauses))
+    clause = new.group(gid).mandate.handles
     which = draw(st.sampled_from(["flags_required", "flags_forbidden"]))
-
-    def flagged(group: model.Group) -> model.Group:
-        handles = list(group.mandate.handles)
-        clause = handles[index]
-        handles[index] = attrs.evolve(clause, **{which: getattr(clause, which) | {"fnew"}})
-        return attrs.evolve(group, mandate=attrs.evolve(group.mandate, handles=tuple(handles)))
-
-    groups = tuple(flagged(g) if g.id == gid else g for g in new.groups)
-    return old, attrs.evolve(new, flags=flags, groups=groups)
+    before = getattr(next(c for c in clause if c.id == clause_id), which)
+    return _handles(flagged, gid, clause_id, **{which: before | {flag}})
 
 
 def _unit_sets(old: model.Organization, new: model.Organization) -> list[tuple[str, ...]]:
