@@ -198,3 +198,17 @@ def test_the_public_check_and_diff_take_jobs(mgovern_example: Organization) -> N
     # a small organisation never fans out, whatever jobs says
     assert mgovern.check(mgovern_example, jobs=None) == mgovern.check(mgovern_example)
     assert not mgovern.diff(mgovern_example, mgovern_example, jobs=None).changed
+
+
+def test_a_moved_group_diffs_the_same_in_two_processes(mgovern_example: Organization) -> None:
+    # the pairs of unit contexts (sok's matters meet at mv now) reach the workers too
+    groups = tuple(
+        attrs.evolve(g, parent="mv") if g.id == "sok" else g for g in mgovern_example.groups
+    )
+    new = attrs.evolve(mgovern_example, groups=groups)
+    single = diff(mgovern_example, new)
+    assert any(c.moved for c in single.changes)
+    with fanning_out():
+        several = diff(mgovern_example, new, jobs=2)
+    assert several == single
+    assert several.cells == single.cells

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -17,7 +20,7 @@ import mgovern
 from mgovern import model
 from mgovern.audit import FindingKind, audit_decision
 from mgovern.cli import build_cli
-from mgovern.compare import Decided, Diff, OutcomeChange, diff, holder
+from mgovern.compare import Decided, Diff, OutcomeChange, diff, holder, joint_contexts
 from mgovern.coverage import cells, check
 from mgovern.decisions import Decision
 from mgovern.history import History, load_history, merge
@@ -320,3 +323,380 @@ def test_cli_diff_of_two_plain_files(tmp_path: Path) -> None:
     same = CliRunner().invoke(build_cli(), ["diff", str(old), str(old)])
     assert same.exit_code == 0, same.output
     assert "old.toml → old.toml" in same.output
+
+
+# --- groups that move (issue 21, C) ------------------------------------------------------
+def _meets(org: model.Organization, units: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """Where ``units`` meet and how, from the parent links alone (the oracle, written
+    from the rule in docs/scope.md, not with mgovern.scope): the lowest group holding
+    every unit, "own" when the units are that group or lie in one branch below it,
+    "multi" when they lie in two or more; (None, None) when no group holds them all
+    (none named, or in two trees), which no own or multi clause can match."""
+    parent = {g.id: g.parent for g in org.groups}
+
+    def up(unit: str | None) -> list[str]:
+        chain = []
+        while unit is not None:
+            chain.append(unit)
+            unit = parent[unit]
+        return chain
+
+    chains = [up(u) for u in units]
+    common = [g for g in chains[0] if all(g in c for c in chains)] if chains else []
+    if not common:
+        return None, None
+    low = common[0]
+    branches = {c[c.index(low) - 1] for c in chains if c[0] != low}
+    return low, "multi" if len(branches) >= 2 else "own"
+
+
+def _span_text(span: model.Span | None) -> str | None:
+    return str(span) if span is not None else None
+
+
+def _in_change(
+    c: OutcomeChange, old: model.Organization, new: model.Organization, matter: model.Matter
+) -> bool:
+    """Whether ``c`` describes ``matter``, its unit contexts found by :func:`_meets`."""
+    if _meets(old, matter.units) != (c.where, _span_text(c.span)):
+        return False
+    if _meets(new, matter.units) != (c.where_after, _span_text(c.span_after)):
+        return False
+    if c.category != matter.category or (c.year is not None and c.year != matter.year):
+        return False
+    if matter.flags & c.mentioned != c.flags:
+        return False
+    for r in c.amounts:
+        if r.none and matter.amount is None:
+            return True
+        if r.none or matter.amount is None or r.low is None:
+            continue
+        if matter.amount >= r.low and (r.high is None or matter.amount < r.high):
+            return True
+    return False
+
+
+def _without(org: model.Organization, gid: str) -> model.Organization:
+    """``org`` without group ``gid``; its children go to its parent."""
+    gone = org.group(gid)
+    groups = tuple(
+        attrs.evolve(g, parent=gone.parent) if g.parent == gid else g
+        for g in org.groups
+        if g.id != gid
+    )
+    return attrs.evolve(org, groups=groups)
+
+
+@st.composite
+def _regrouped(draw: st.DrawFn) -> tuple[model.Organization, model.Organization]:
+    """An organisation and a revision that moves its groups, once or twice: one
+    re-parented (under a group outside its subtree, or made a root), the first or second
+    child of a group deleted (its children taken over by its parent), the groups
+    reordered in the file, or a flag added that a clause requires or forbids; with or
+    without one of :func:`_revised`'s edits to the rules or people beside it."""
+    old, edited = draw(_revised())
+    new = draw(st.sampled_from([old, edited]))
+    for _ in range(draw(st.integers(1, 2))):
+        new = draw(_regroup_once(new))
+    return old, new
+
+
+@st.composite
+def _regroup_once(draw: st.DrawFn, new: model.Organization) -> model.Organization:
+    how = draw(st.sampled_from(["reparent", "delete-first", "delete-second", "reorder", "flag"]))
+    if how == "reparent":
+        gid = draw(st.sampled_from([g.id for g in new.groups]))
+        below = {gid, *new.subtree(gid)}
+        parent = draw(st.sampled_from([None, *(g.id for g in new.groups if g.id not in below)]))
+        return _regroup(new, gid, parent=parent)
+    if how.startswith("delete"):
+        nth = 0 if how == "delete-first" else 1
+        parents = [g.id for g in new.groups if len(new.children(g.id)) > nth]
+        if not parents:
+            return new
+        return _without(new, new.children(draw(st.sampled_from(parents)))[nth])
+    if how == "reorder":
+        return attrs.evolve(new, groups=tuple(draw(st.permutations(new.groups))))
+    flag = f"fnew{len(new.flags)}"
+    flagged = attrs.evolve(new, flags=(*new.flags, model.Flag(flag, "New")))
+    clauses = [(g.id, c.id) for g in new.groups for c in g.mandate.handles]
+    if not clauses:
+        return flagged
+    gid, clause_id = draw(st.sampled_from(clauses))
+    clause = new.group(gid).mandate.handles
+    which = draw(st.sampled_from(["flags_required", "flags_forbidden"]))
+    before = getattr(next(c for c in clause if c.id == clause_id), which)
+    return _handles(flagged, gid, clause_id, **{which: before | {flag}})
+
+
+def _unit_sets(old: model.Organization, new: model.Organization) -> list[tuple[str, ...]]:
+    """Every set of units that are groups of both versions."""
+    ids = sorted({g.id for g in old.groups} & {g.id for g in new.groups})
+    return [c for n in range(len(ids) + 1) for c in itertools.combinations(ids, n)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_regrouped())
+def test_the_compared_unit_contexts_are_every_pair_some_units_fall_in(
+    pair: tuple[model.Organization, model.Organization],
+) -> None:
+    old, new = pair
+    found = joint_contexts(old, new)
+    pairs = {((a, _span_text(s)), (b, _span_text(t))) for (a, s), (b, t), _ in found}
+    assert len(pairs) == len(found)
+    brute = {(_meets(old, units), _meets(new, units)) for units in _unit_sets(old, new)}
+    assert pairs == brute
+    for (a, s), (b, t), units in found:
+        assert len(units) <= 4
+        assert (_meets(old, units), _meets(new, units)) == ((a, _span_text(s)), (b, _span_text(t)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_regrouped())
+def test_moved_groups_every_change_is_confirmed_by_routing_its_witness(
+    pair: tuple[model.Organization, model.Organization],
+) -> None:
+    """Soundness: each witness routes as the change says in both versions (``route``
+    refuses a flag or unit the version lacks), and its units meet where it says."""
+    old, new = pair
+    d = diff(old, new)
+    _confirmed(d)
+    both = {f.id for f in old.flags} & {f.id for f in new.flags}
+    for c in d.changes:
+        assert _in_change(c, old, new, c.witness), c
+        assert c.mentioned <= both, c  # a flag of one version is a structural change
+
+
+@settings(max_examples=60, deadline=None)
+@given(_regrouped(), st.data())
+def test_moved_groups_every_matter_routed_differently_lies_in_a_reported_change(
+    pair: tuple[model.Organization, model.Organization], data: st.DataObject
+) -> None:
+    """Completeness: matters of every set of units (groups of both versions), with drawn
+    categories, amounts, years and flags (those of both versions), routed in both by
+    ``route``; each decided differently lies in a reported change."""
+    old, new = pair
+    d = diff(old, new)
+    flags = sorted({f.id for f in old.flags} & {f.id for f in new.flags})
+    listed = sorted(b.year for b in old.base_amounts)
+    for _ in range(6):
+        drawn = data.draw(matters(old))
+        matter = attrs.evolve(drawn, flags=frozenset(f for f in drawn.flags if f in flags))
+        if listed:
+            matter = attrs.evolve(matter, year=matter.year if matter.year in listed else listed[-1])
+        for units in _unit_sets(old, new):
+            one = attrs.evolve(matter, units=units)
+            if _decided(old, one) != _decided(new, one):
+                assert any(_in_change(c, old, new, one) for c in d.changes), one
+
+
+@settings(max_examples=40, deadline=None)
+@given(_regrouped())
+def test_moved_groups_diff_both_ways_are_mirror_images(
+    pair: tuple[model.Organization, model.Organization],
+) -> None:
+    old, new = pair
+    assert not diff(new, new).changed
+    forward, backward = diff(old, new), diff(new, old)
+    assert backward.changes == forward.mirrored().changes
+    assert set(backward.structure) == set(forward.mirrored().structure)
+    assert (backward.cells, backward.contexts) == (forward.cells, forward.contexts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(organizations(max_groups=6, max_flags=3, with_cycles=False, edges=False), st.data())
+def test_the_order_of_the_groups_changes_nothing(
+    org: model.Organization, data: st.DataObject
+) -> None:
+    reordered = attrs.evolve(org, groups=tuple(data.draw(st.permutations(org.groups))))
+    d = diff(org, reordered)
+    assert (d.changes, d.structure, d.cells) == ((), (), 0)
+
+
+# --- the command line, for groups that move and flags of one version ---------------------
+def _write(tmp_path: Path, name: str, org: model.Organization) -> Path:
+    path = tmp_path / name
+    path.write_text(mgovern.dumps(org), encoding="utf-8")
+    return path
+
+
+def _regroup(org: model.Organization, gid: str, **changes: Any) -> model.Organization:
+    groups = tuple(attrs.evolve(g, **changes) if g.id == gid else g for g in org.groups)
+    return attrs.evolve(org, groups=groups)
+
+
+def _handles(
+    org: model.Organization, gid: str, clause_id: str, **changes: Any
+) -> model.Organization:
+    """``org`` with ``gid``'s handles clause ``clause_id`` changed."""
+    mandate = org.group(gid).mandate
+    handles = tuple(attrs.evolve(c, **changes) if c.id == clause_id else c for c in mandate.handles)
+    return _regroup(org, gid, mandate=attrs.evolve(mandate, handles=handles))
+
+
+def _diff_json(old: Path, new: Path) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(build_cli(), ["diff", str(old), str(new), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.output)
+
+
+def _routed_by_the_cli(path: Path, change: dict[str, Any], side: str) -> None:
+    """``mgovern route`` decides the change's witness in ``path`` as its ``side`` says."""
+    w = change["witness"]
+    args = ["route", "--org", str(path), "--raised-in", "klg", "--category", w["category"]]
+    args += [a for u in w["units"] for a in ("--unit", u)]
+    args += [a for f in w["flags"] for a in ("--flag", f)]
+    args += ["--amount", w["amount"]] if w["amount"] is not None else []
+    args += ["--year", str(w["year"])] if w["year"] is not None else []
+    result = CliRunner().invoke(build_cli(), [*args, "--json"])
+    assert result.exit_code in (0, 1), (path.name, change, result.output)  # 2: refused
+    routed = json.loads(result.output)
+    expected = change[side]
+    assert routed["home"] == expected["home"], (path.name, change, routed)
+    assert routed["decided_by"] == expected["decided_by"], (path.name, change, routed)
+
+
+def test_cli_diff_reports_the_matters_a_moved_group_takes_along(tmp_path: Path) -> None:
+    """Issue 21 (7): sok moved from klg to mv; personal matters of mv and sok went to
+    klg (several of its branches) and go to mv now (its own level and one branch)."""
+    org = mgovern.example()
+    old = _write(tmp_path, "old.toml", org)
+    new = _write(tmp_path, "new.toml", _regroup(org, "sok", parent="mv"))
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert "överordnad grupp sok: klg → mv" in text.output
+    assert (
+        "Personalärenden, oavsett belopp, utan flaggor avvikelse, namndarende, principiell, "
+        "strategisk-risk, flera grenar under Kontorsledningsgruppen (nu: enheter i Mark och "
+        "värdering): Kontorsledningsgruppen (Exploateringsdirektör, Magnus Forsberg) → Mark "
+        "och värdering (Avdelningschef, Henrik Blom)"
+    ) in text.output
+    code, found = _diff_json(old, new)
+    assert code == 1
+    assert found["changed"]
+    personal = [
+        c for c in found["changes"] if c["category"] == "personal" and c["units"] == ["mv", "sok"]
+    ]
+    assert personal
+    assert {(c["where"], c["span"], c["where_after"], c["span_after"]) for c in personal} == {
+        ("klg", "multi", "mv", "own")
+    }
+    assert {(c["old"]["home"], c["new"]["home"]) for c in personal} == {("klg", "mv")}
+    for change in found["changes"]:
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+
+
+def test_cli_diff_of_groups_reordered_in_the_file_says_nothing_changes(tmp_path: Path) -> None:
+    """Issue 21 (8): the order of the groups decides nothing; with a change to the
+    clause for matters in several branches, that change is reported still."""
+    org = mgovern.example()
+    old = _write(tmp_path, "old.toml", org)
+    reordered = attrs.evolve(org, groups=tuple(reversed(org.groups)))
+    same = CliRunner().invoke(
+        build_cli(), ["diff", str(old), str(_write(tmp_path, "r.toml", reordered))]
+    )
+    assert same.exit_code == 0, same.output
+    assert same.output.splitlines() == [
+        "old.toml → r.toml",
+        "Inga ärenden byter hemvist, beslutsfattare eller utfall.",
+    ]
+    across = _handles(reordered, "klg", "tvargaende", decided_by=model.GROUP_DECIDES)
+    new = _write(tmp_path, "new.toml", across)
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert (
+        "flera grenar under Kontorsledningsgruppen: Kontorsledningsgruppen "
+        "(Exploateringsdirektör, Magnus Forsberg) → Kontorsledningsgruppen (gruppen" in text.output
+    )
+    clause = 'regel klg/handles/tvargaende: decided_by = "direktor" → decided_by = "group"'
+    assert clause in text.output
+    _, found = _diff_json(old, new)
+    assert found["changes"]
+    assert {
+        (c["where"], c["span"], c["where_after"], c["span_after"]) for c in found["changes"]
+    } == {("klg", "multi", "klg", "multi")}
+    for change in found["changes"]:
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+
+
+def _board() -> model.Organization:
+    """A board over three offices a, b and c (in that order); matters of two offices go
+    to the board's chair, each office's own to the office."""
+    office = model.ScopeClause("own", span=model.Span.OWN, decided_by="chef")
+    across = model.ScopeClause("across", span=model.Span.MULTI, decided_by="chef")
+    return model.Organization(
+        "x",
+        "X",
+        locale="en",
+        categories=(model.Category("a", "Matters"),),
+        roles=(model.Role("chef", "Head"),),
+        people=(model.Person("p", "Pat", roles=("chef",)), model.Person("q", "Quinn")),
+        groups=(
+            model.Group("klg", "Board", chair="p", mandate=model.Mandate(handles=(across,))),
+            *(
+                model.Group(
+                    g, g.upper(), parent="klg", chair="p", mandate=model.Mandate(handles=(office,))
+                )
+                for g in ("a", "b", "c")
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize("deleted", ["a", "b"])
+def test_cli_diff_after_deleting_a_first_or_second_child(tmp_path: Path, deleted: str) -> None:
+    """Issue 21 (8): with the first (or second) office deleted, matters of the two
+    offices left are still compared: the board now decides them as a body."""
+    org = _board()
+    new_org = _handles(_without(org, deleted), "klg", "across", decided_by=model.GROUP_DECIDES)
+    old, new = _write(tmp_path, "old.toml", org), _write(tmp_path, "new.toml", new_org)
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert (
+        "Matters, any amount, several branches under Board: Board (Head, Pat) → Board (the group)"
+        in text.output
+    )
+    assert f"group {deleted}: removed ({deleted.upper()})" in text.output
+    _, found = _diff_json(old, new)
+    left = [g for g in ("a", "b", "c") if g != deleted]
+    assert {tuple(c["units"]) for c in found["changes"]} == {tuple(left)}
+    for change in found["changes"]:
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+
+
+def test_cli_diff_draws_no_witness_with_a_flag_of_one_version(tmp_path: Path) -> None:
+    """Issue 21 (9): the new version adds the flag brads (urgent personal matters go to
+    klg's director) and hands the divisions' personal matters to a unit head. The flag is
+    a structural change; no witness carries it, so `route` takes every witness in both."""
+    org = mgovern.example()
+    urgent = model.ScopeClause(
+        "brads", categories=frozenset({"personal"}), flags_required=frozenset({"brads"}),
+        decided_by="direktor",
+    )  # fmt: skip
+    klg = org.group("klg").mandate
+    new_org = attrs.evolve(org, flags=(*org.flags, model.Flag("brads", "Brådskande")))
+    new_org = _regroup(new_org, "klg", mandate=attrs.evolve(klg, handles=(urgent, *klg.handles)))
+    new_org = _handles(new_org, "mv", "avdelningens-fragor", decided_by="enhetschef")
+    old, new = _write(tmp_path, "old.toml", org), _write(tmp_path, "new.toml", new_org)
+    text = CliRunner().invoke(build_cli(), ["diff", str(old), str(new)])
+    assert text.exit_code == 1, text.output
+    assert "flagga brads: tillkommer (Brådskande)" in text.output
+    assert "brads" not in "".join(
+        line for line in text.output.splitlines() if "→" in line and "regel" not in line
+    )
+    code, found = _diff_json(old, new)
+    assert code == 1
+    assert found["changes"]
+    assert {"kind": "flag", "subject": "brads", "old": None, "new": "Brådskande"} in found[
+        "structure"
+    ]
+    for change in found["changes"]:
+        assert "brads" not in change["mentioned"]
+        assert "brads" not in change["witness"]["flags"]
+        _routed_by_the_cli(old, change, "old")
+        _routed_by_the_cli(new, change, "new")
+    backward = CliRunner().invoke(build_cli(), ["diff", str(new), str(old), "--json"])
+    assert "brads" not in json.dumps(json.loads(backward.output)["changes"])

@@ -1,21 +1,28 @@
 """What a revision changes (``mgovern.diff``): the exact difference of two versions.
 
 :func:`diff` compares the outcome of every matter in two versions over the partition
-:func:`mgovern.check` uses (:func:`mgovern.coverage.cells`), refined on the union of both
-versions' boundaries: in each category and unit context, the amount intervals cut at
-every bound of either version, each year class either version counts in base amounts,
-and each combination of the flags either version's rules mention. Every refined cell is
-decided in both versions; where the home group, the deciding role, the decision-maker or
-the kind of outcome (a home, a gap, several homes) differ, the cell is a change, and
-neighbouring amount intervals with the same change are merged into one
-:class:`OutcomeChange` with a witness matter that :func:`mgovern.route` decides as
-``old`` in the old version and as ``new`` in the new one. Nothing is sampled.
+:func:`mgovern.check` uses (:func:`mgovern.coverage.cells`), joined and refined on the
+union of both versions' boundaries. A matter's units meet at one group in each version
+(its **unit context** there: where, and whether they span several of its branches), and
+a revision that moves, adds or removes groups can give the same units different
+contexts; so the unit contexts compared are the **pairs** of an old and a new context
+that some set of units (groups of both versions) falls in, each with such a set
+(:func:`joint_contexts`). In each category and context pair, the amount intervals are
+cut at every bound of either version, each year class either version counts in base
+amounts, and each combination of the flags both versions know that either version's
+rules mention. Every refined cell is decided in both versions; where the home group, the
+deciding role, the decision-maker or the kind of outcome (a home, a gap, several homes)
+differ, the cell is a change, and neighbouring amount intervals with the same change are
+merged into one :class:`OutcomeChange` with a witness matter that :func:`mgovern.route`
+decides as ``old`` in the old version and as ``new`` in the new one. Nothing is sampled.
 
 A category whose rules are the same in both versions (the same clauses in the same
 groups of the same tree, the same base amounts and resolution) routes every matter the
-same way, so only its decision-makers are compared. The structural changes (groups,
-people in them, clauses, categories, cycles and the meetings they add or remove in a
-window) are listed beside the outcome changes.
+same way, so only its decision-makers are compared. The order of the groups in the file
+decides nothing. The structural changes (groups, people in them, clauses, categories,
+flags, cycles and the meetings they add or remove in a window) are listed beside the
+outcome changes: a matter that names a category, a unit or a flag of one version only
+cannot be routed in the other, and is that structural change.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -36,13 +43,12 @@ from mgovern.coverage import (
     Progress,
     cell_classes,
     fan_out,
-    renamed,
     workers,
 )
 from mgovern.model import GROUP_DECIDES, Matter, Organization, ScopeClause, Span
-from mgovern.scope import ClauseRef
+from mgovern.scope import ClauseRef, _positions
 
-__all__ = ["Decided", "Diff", "OutcomeChange", "StructuralChange", "diff"]
+__all__ = ["Decided", "Diff", "OutcomeChange", "StructuralChange", "diff", "joint_contexts"]
 
 
 @frozen
@@ -66,14 +72,18 @@ class Decided:
 
 @frozen
 class OutcomeChange:
-    """Matters of ``category`` in one unit context (``where``/``span``/``units`` as in
-    :class:`mgovern.coverage.Cell`), year class ``year``, amount in ``amounts`` and flags
-    ``flags`` among ``mentioned``, decided as ``old`` before and ``new`` after;
-    ``witness`` is one of them."""
+    """Matters of ``category`` whose units meet at ``where`` with ``span`` there in the
+    old version (as in :class:`mgovern.coverage.Cell`; None: no units) and at
+    ``where_after`` with ``span_after`` in the new one (the same unless a group moved),
+    such as ``units``; of year class ``year``, amount in ``amounts`` and flags ``flags``
+    among ``mentioned``: decided as ``old`` before and ``new`` after. ``witness`` is one
+    of them."""
 
     category: str
     where: str | None
     span: Span | None
+    where_after: str | None
+    span_after: Span | None
     units: tuple[str, ...]
     year: int | None
     amounts: tuple[AmountRange, ...]
@@ -83,8 +93,21 @@ class OutcomeChange:
     new: Decided
     witness: Matter
 
+    @property
+    def moved(self) -> bool:
+        """Whether these units meet elsewhere, or span otherwise, after than before."""
+        return (self.where, self.span) != (self.where_after, self.span_after)
+
     def mirrored(self) -> OutcomeChange:
-        return attrs.evolve(self, old=self.new, new=self.old)
+        return attrs.evolve(
+            self,
+            where=self.where_after,
+            span=self.span_after,
+            where_after=self.where,
+            span_after=self.span,
+            old=self.new,
+            new=self.old,
+        )
 
 
 @frozen
@@ -107,13 +130,15 @@ class StructuralChange:
 class Diff:
     """The difference of two versions. ``changes`` are outcome changes (empty: every
     matter is decided as before); ``structure`` the other changes; ``cells`` how many
-    refined cells were decided in both."""
+    refined cells were decided in both; ``contexts`` how many unit contexts (pairs of
+    an old and a new one, see :func:`joint_contexts`) the matter space has."""
 
     old: Organization = attrs.field(eq=False, repr=False)
     new: Organization = attrs.field(eq=False, repr=False)
     changes: tuple[OutcomeChange, ...]
     structure: tuple[StructuralChange, ...]
     cells: int
+    contexts: int
 
     @property
     def changed(self) -> bool:
@@ -128,6 +153,7 @@ class Diff:
             tuple(c.mirrored() for c in self.changes),
             tuple(s.mirrored() for s in self.structure),
             self.cells,
+            self.contexts,
         )
 
 
@@ -147,15 +173,18 @@ def diff(
     among processes when there is enough of them to gain; the result is the same).
     """
     common = [c.id for c in old.categories if c.id in {n.id for n in new.categories}]
-    same_tree = _tree(old) == _tree(new)
+    same_rules = _amounts(old) == _amounts(new)
+    moved = _moved(old, new)
+    pairs = joint_contexts(old, new)
     parts: list[_Part] = []
     for category in common:
         changed = _changed_groups(old, new, category)
-        if same_tree and not changed:
+        if same_rules and not changed and not moved:
             continue  # the same clauses in the same tree, the same people: the same outcomes
         # A unit context is decided by the groups on its chain and the groups with
-        # clauses for any units; when none of them changed, neither did its outcomes.
-        parts.append((category, None if not same_tree else frozenset(changed)))
+        # clauses for any units (and where they sit in the tree); when none of them
+        # changed or moved, neither did its outcomes.
+        parts.append((category, frozenset(changed | moved) if same_rules else None))
     memo: dict[Any, Decided] = {}
     size = (len(old.groups) + len(new.groups)) * len(parts)
     processes = workers(jobs, len(parts), size)
@@ -163,73 +192,250 @@ def diff(
         compared = fan_out(
             _compare_worker,
             parts,
-            here=lambda part: _compare_category(old, new, part, memo),
+            here=lambda part: _compare_category(old, new, pairs, part, memo),
             processes=processes,
             initializer=_set_compared,
-            initargs=(old, new),
+            initargs=(old, new, pairs),
             progress=progress,
             label="comparing categories",
         )
     else:
         compared = []
         for part in parts:
-            compared.append(_compare_category(old, new, part, memo))
+            compared.append(_compare_category(old, new, pairs, part, memo))
             if progress is not None:
                 progress("comparing categories", len(compared), len(parts))
     found = [change for _, changes in compared for change in changes]
     count = sum(n for n, _ in compared)
-    return Diff(old, new, tuple(found), tuple(_structure(old, new, window)), count)
+    structure = tuple(_structure(old, new, window))
+    return Diff(old, new, tuple(found), structure, count, len(pairs))
 
 
-#: One category to compare, and the groups that changed in it (None: the tree did).
+#: One category to compare, and the groups that changed in it or moved (None: every
+#: matter may have changed: the resolution or the base amounts did).
 _Part = tuple[str, frozenset[str] | None]
 
 
 def _compare_category(
-    old: Organization, new: Organization, part: _Part, memo: dict[Any, Decided]
+    old: Organization,
+    new: Organization,
+    pairs: tuple[JointContext, ...],
+    part: _Part,
+    memo: dict[Any, Decided],
 ) -> tuple[int, list[OutcomeChange]]:
-    """The refined cells of one category decided in both versions, and the changes."""
+    """The refined cells of one category decided in both versions, and the changes:
+    in every pair of unit contexts that pairs two different contexts, or whose chain of
+    groups, or the groups with clauses for any units, meet the ``affected`` ones."""
     category, affected = part
     reach = _functional(old, category) | _functional(new, category)
-    old_cells = _by_context(_cells(old, category, affected, reach))
-    new_cells = _by_context(_cells(new, category, affected, reach))
+    everywhere = affected is None or bool(affected & reach)
+    compared = []
+    for before, after, units in pairs:
+        if not everywhere and before == after:
+            assert affected is not None
+            if not affected & _chain(old, before[0]) and not affected & _chain(new, after[0]):
+                continue
+        compared.append((before, after, units))
+    old_cells = _Cells(old, category, {before for before, _, _ in compared})
+    new_cells = _Cells(new, category, {after for _, after, _ in compared})
+    flags = frozenset(f.id for f in old.flags) & frozenset(f.id for f in new.flags)
     count = 0
     found: list[OutcomeChange] = []
-    for key in sorted(old_cells.keys() & new_cells.keys(), key=_order_key):
-        n, changes = _compare(old, new, key, old_cells[key], new_cells[key], memo)
+    for before, after, units in compared:
+        n, changes = _compare(
+            (old_cells.side(before), new_cells.side(after)),
+            (category, before, after, units), flags, memo,
+        )  # fmt: skip
         count += n
         found.extend(changes)
     return count, found
 
 
-_COMPARED: tuple[Organization, Organization, dict[Any, Decided]] | None = None  # a worker's
+def _chain(org: Organization, where: str | None) -> set[str]:
+    return {where, *org.ancestors(where)} if where is not None else set()
 
 
-def _set_compared(old: Organization, new: Organization) -> None:
+_COMPARED: tuple[Organization, Organization, tuple[JointContext, ...], dict[Any, Decided]] | None
+_COMPARED = None  # a worker's
+
+
+def _set_compared(old: Organization, new: Organization, pairs: tuple[JointContext, ...]) -> None:
     global _COMPARED
-    _COMPARED = (old, new, {})
+    _COMPARED = (old, new, pairs, {})
 
 
 def _compare_worker(part: _Part) -> tuple[int, list[OutcomeChange]]:
     assert _COMPARED is not None
-    return _compare_category(*_COMPARED[:2], part, _COMPARED[2])
+    old, new, pairs, memo = _COMPARED
+    return _compare_category(old, new, pairs, part, memo)
 
 
-def _cells(
-    org: Organization, category: str, affected: frozenset[str] | None, reach: set[str]
-) -> Iterator[Cell]:
-    """The category's cells of every unit context whose chain or ``reach`` meets
-    ``affected`` (None: every context)."""
-    hit = affected is not None and bool(affected & reach)
-    for found in cell_classes(org, categories=frozenset({category})):
-        for i, context in enumerate(found.contexts):
-            where = context[0]
-            if affected is not None and not hit:
-                chain = {where, *org.ancestors(where)} if where is not None else set()
-                if not affected & chain:
-                    continue
-            for cell in found.cells:
-                yield cell if i == 0 else renamed(org, cell, context)
+class _Cells:
+    """A category's cells of the unit contexts ``where`` of one version: for each, its
+    class's cells (decided for the class's first context) and how to rename their groups
+    for this one (:attr:`mgovern.coverage.CellClass.contexts`)."""
+
+    def __init__(self, org: Organization, category: str, where: set[Context]) -> None:
+        self.org = org
+        self.classes: dict[Context, tuple[int, dict[str, str]]] = {}
+        self.cells: list[tuple[Cell, ...]] = []
+        self.sides: dict[int, _Side] = {}
+        for found in cell_classes(org, categories=frozenset({category}), where=where):
+            for context in found.contexts:
+                self.classes[(context[0], context[1])] = (len(self.cells), dict(context[3]))
+            self.cells.append(found.cells)
+
+    def side(self, key: Context) -> tuple[_Side, dict[str, str]]:
+        i, rename = self.classes[key]
+        side = self.sides.get(i)
+        if side is None:
+            side = self.sides[i] = _Side.of(self.org, self.cells[i])
+        return side, rename
+
+
+# --- which unit contexts meet --------------------------------------------------------------
+#: A unit context: the group where a matter's units meet, and their span there ("own":
+#: at it or in one branch below it; "multi": in two or more of its branches); (None,
+#: None) for a matter that names no units.
+Context = tuple[str | None, Span | None]
+#: A unit context in the old version, one in the new, and units (groups of both) that
+#: fall in both.
+JointContext = tuple[Context, Context, tuple[str, ...]]
+
+
+def joint_contexts(old: Organization, new: Organization) -> tuple[JointContext, ...]:
+    """Every pair of an old and a new unit context that some set of units falls in
+    (units that are groups of both versions), each with one such set, at most four
+    units. With the same tree every context pairs with itself; a group moved, added or
+    removed can give the same units different contexts (units in two branches of the
+    old parent, at one group of the new), and those pairs are here too.
+
+    A set of units is in context ``(A, own)`` when A is among them and the others lie in
+    one branch below A, and in ``(A, multi)`` when they lie below A in two or more of
+    its branches; a subset that keeps A (own), or keeps two branches (multi), stays in
+    it. So a pair that some set falls in, one of at most four units falls in too, and
+    each is found from the units below A in the old tree and below B in the new one,
+    grouped by the branches they lie in (:class:`_Meeting`). The pairs and their units
+    do not depend on which version is called old (``diff(b, a)`` mirrors ``diff(a,
+    b)``) nor on the order of the groups in the file.
+    """
+    if _shape(old) > _shape(new):
+        return tuple((b, a, units) for a, b, units in joint_contexts(new, old))
+    ids = {g.id for g in new.groups}
+    chains = {  # up to a root above the roots (units in two trees: as if no units)
+        g.id: ([g.id, *old.ancestors(g.id), _ABOVE], [g.id, *new.ancestors(g.id), _ABOVE])
+        for g in old.groups
+        if g.id in ids
+    }
+    meetings: dict[tuple[str, str], _Meeting] = {}
+    for unit in sorted(chains, key=lambda u: (len(chains[u][0]) + len(chains[u][1]), u)):
+        up_old, up_new = chains[unit]
+        for i, a in enumerate(up_old):
+            below_a = up_old[i - 1] if i else None
+            for j, b in enumerate(up_new):
+                meeting = meetings.get((a, b))
+                if meeting is None:
+                    meeting = meetings[(a, b)] = _Meeting(a, b)
+                meeting.units.append((unit, below_a, up_new[j - 1] if j else None))
+    found: list[JointContext] = [((None, None), (None, None), ())]
+    for meeting in meetings.values():
+        for before, after, units in meeting.pairs():
+            pair = (_nowhere(before), _nowhere(after), units)
+            if pair[:2] != ((None, None), (None, None)):  # that one names no units
+                found.append(pair)
+    return tuple(sorted(found, key=_pair_order))
+
+
+#: Above every root: units that lie in two trees (no group holds them all) route as a
+#: matter that names no units does (no own or multi clause can match).
+_ABOVE = ""
+
+
+def _nowhere(context: Context) -> Context:
+    return (None, None) if context[0] == _ABOVE else context
+
+
+def _shape(org: Organization) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((g.id, g.parent or "") for g in org.groups))
+
+
+def _pair_order(pair: JointContext) -> tuple[str, str, str, str]:
+    (a, s), (b, t), _ = pair
+    return (a or "", str(s or ""), b or "", str(t or ""))
+
+
+#: A unit below a meeting's old and new group: its id, and its branch of each (None: it
+#: is that group).
+_Unit = tuple[str, str | None, str | None]
+
+
+@attrs.define
+class _Meeting:
+    """The units that lie below ``a`` (or are ``a``) in the old tree and below ``b`` in
+    the new one: each with the branch of ``a`` and of ``b`` it lies in (None: it is
+    ``a``, or ``b``), in the order they were met."""
+
+    a: str
+    b: str
+    units: list[_Unit] = attrs.Factory(list)
+
+    def pairs(self) -> Iterator[JointContext]:
+        a, b, units = self.a, self.b, self.units
+        at_a = next((u for u in units if u[0] == a), None)
+        at_b = next((u for u in units if u[0] == b), None)
+        if at_a is not None and at_b is not None:  # a above b before, b above a after
+            yield (a, Span.OWN), (b, Span.OWN), tuple(sorted({a, b}))
+        olds = _spread(units, 1)
+        news = _spread(units, 2)
+        if len(olds) >= 2 and len(news) >= 2:
+            yield (a, Span.MULTI), (b, Span.MULTI), _covering([], units, (1, 2))
+        if at_a is not None:  # a, and units in one of its old branches: in two new ones
+            for inside in _by_branch(units, 1).values():
+                if len(_spread([at_a, *inside], 2)) >= 2:
+                    yield (a, Span.OWN), (b, Span.MULTI), _covering([at_a], inside, (2,))
+                    break
+        if at_b is not None:
+            for inside in _by_branch(units, 2).values():
+                if len(_spread([at_b, *inside], 1)) >= 2:
+                    yield (a, Span.MULTI), (b, Span.OWN), _covering([at_b], inside, (1,))
+                    break
+
+
+def _by_branch(units: list[_Unit], side: int) -> dict[str, list[_Unit]]:
+    out: dict[str, list[_Unit]] = {}
+    for unit in units:
+        branch = unit[side]
+        if branch is not None:
+            out.setdefault(branch, []).append(unit)
+    return out
+
+
+def _spread(units: list[_Unit], side: int) -> dict[str, str]:
+    """The branches (old: ``side`` 1, new: 2) the units lie in, each with its first unit."""
+    out: dict[str, str] = {}
+    for unit in units:
+        branch = unit[side]
+        if branch is not None and branch not in out:
+            out[branch] = unit[0]
+    return out
+
+
+def _covering(
+    start: list[_Unit],
+    units: list[_Unit],
+    sides: tuple[int, ...],
+) -> tuple[str, ...]:
+    """``start`` and the first of ``units`` that make them lie in two branches on each
+    of ``sides`` (1: the old tree's, 2: the new one's)."""
+    chosen = list(start)
+    for side in sides:
+        for unit in units:
+            reached = _spread(chosen, side)
+            if len(reached) >= 2:
+                break
+            if unit[side] is not None and unit[side] not in reached:
+                chosen.append(unit)
+    return tuple(sorted({u[0] for u in chosen}))
 
 
 # --- which categories need their cells ---------------------------------------------------
@@ -252,12 +458,21 @@ def _rule(clause: ScopeClause) -> ScopeClause:
     return attrs.evolve(clause, note="")  # a note changes no outcome
 
 
-def _tree(org: Organization) -> tuple[Any, ...]:
-    return (
-        org.resolution,
-        tuple((g.id, g.parent) for g in org.groups),
-        tuple(sorted((b.year, b.amount) for b in org.base_amounts)),
-    )
+def _amounts(org: Organization) -> tuple[Any, ...]:
+    """What decides every outcome beside the clauses and the tree."""
+    return (org.resolution, tuple(sorted((b.year, b.amount) for b in org.base_amounts)))
+
+
+def _moved(old: Organization, new: Organization) -> frozenset[str]:
+    """The groups of one version only, and those whose chain of parents differs (not
+    their order in the file)."""
+    ids = {g.id for g in old.groups} ^ {g.id for g in new.groups}
+    for group in old.groups:
+        if new.has_group(group.id) and list(old.ancestors(group.id)) != list(
+            new.ancestors(group.id)
+        ):
+            ids.add(group.id)
+    return frozenset(ids)
 
 
 def _holders(org: Organization) -> dict[tuple[str, str], str | None]:
@@ -311,22 +526,6 @@ def _functional(org: Organization, category: str) -> set[str]:
 
 
 # --- the refined partition ---------------------------------------------------------------
-_Key = tuple[str, str | None, Span | None, tuple[str, ...]]
-
-
-def _order_key(key: _Key) -> tuple[str, str, str, tuple[str, ...]]:
-    category, where, span, units = key
-    return (category, where or "", str(span or ""), units)
-
-
-def _by_context(found: Iterable[Cell]) -> dict[_Key, list[Cell]]:
-    out: dict[_Key, list[Cell]] = {}
-    for cell in found:
-        key = (cell.category, cell.where, cell.span, cell.witness.units)
-        out.setdefault(key, []).append(cell)
-    return out
-
-
 @attrs.define
 class _Side:
     """One version's cells of one context, indexed for lookups."""
@@ -338,7 +537,7 @@ class _Side:
     mentioned: frozenset[str]
 
     @classmethod
-    def of(cls, org: Organization, found: list[Cell]) -> _Side:
+    def of(cls, org: Organization, found: Sequence[Cell]) -> _Side:
         none: dict[tuple[int | None, frozenset[str]], Cell] = {}
         lows: dict[tuple[int | None, frozenset[str]], tuple[list[Decimal], list[Cell]]] = {}
         for cell in found:
@@ -373,40 +572,56 @@ class _Side:
         return members[bisect.bisect_right(points, low) - 1]
 
 
-def _decided(org: Organization, cell: Cell, memo: dict[Any, Decided], side: int) -> Decided:
-    key = (side, cell.home, cell.clause, cell.homes)
+def _decided(
+    org: Organization, cell: Cell, rename: dict[str, str], memo: dict[Any, Decided], side: int
+) -> Decided:
+    """How ``cell`` (of its class's first context) is decided in a context whose groups
+    are its groups renamed by ``rename``."""
+    home = rename.get(cell.home, cell.home) if cell.home is not None else None
+    clause = cell.clause
+    if clause is not None and clause.group in rename:
+        clause = ClauseRef(rename[clause.group], clause.kind, clause.clause)
+    homes = tuple(rename.get(h, h) for h in cell.homes)
+    key = (side, home, clause, homes)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _decide(org, cell)
+        found = memo[key] = _decide(org, home, clause, homes)
     return found
 
 
-def _decide(org: Organization, cell: Cell) -> Decided:
-    if cell.home is None:
-        status = "ambiguous" if len(cell.homes) > 1 else "gap"
-        return Decided(status, None, None, None, cell.homes, None)
+def _decide(
+    org: Organization, home: str | None, clause: ClauseRef | None, homes: tuple[str, ...]
+) -> Decided:
+    order = _positions(org)
+    homes = tuple(sorted(homes, key=order.__getitem__))
+    if home is None:
+        status = "ambiguous" if len(homes) > 1 else "gap"
+        return Decided(status, None, None, None, homes, None)
     role = None
-    if cell.clause is not None:
-        group = org.group(cell.clause.group)
-        role = next(c.decided_by for c in group.mandate.handles if c.id == cell.clause.clause)
-    return Decided("home", cell.home, role, holder(org, cell.home, role), cell.homes, cell.clause)
+    if clause is not None:
+        group = org.group(clause.group)
+        role = next(c.decided_by for c in group.mandate.handles if c.id == clause.clause)
+    return Decided("home", home, role, holder(org, home, role), homes, clause)
 
 
 def _compare(
-    old: Organization,
-    new: Organization,
-    key: _Key,
-    before: list[Cell],
-    after: list[Cell],
+    sides: tuple[tuple[_Side, dict[str, str]], tuple[_Side, dict[str, str]]],
+    key: tuple[str, Context, Context, tuple[str, ...]],
+    known: frozenset[str],
     memo: dict[Any, Decided],
 ) -> tuple[int, list[OutcomeChange]]:
-    category, where, span, units = key
-    a, b = _Side.of(old, before), _Side.of(new, after)
+    """The refined cells of one category in one pair of unit contexts (each version's
+    cells, and the renaming of their groups for this context); the flags are those
+    ``known`` to both versions (a matter with another flag cannot be routed in the
+    version that lacks it: that flag is a structural change)."""
+    category, (where, span), (where_after, span_after), units = key
+    (a, rename_a), (b, rename_b) = sides
+    old, new = a.org, b.org
     if a.years == [None] and b.years == [None]:
         years: list[int | None] = [None]
     else:
         years = [*sorted({y for y in (*a.years, *b.years) if y is not None})]
-    mentioned = a.mentioned | b.mentioned
+    mentioned = (a.mentioned | b.mentioned) & known
     count = 0
     out: list[OutcomeChange] = []
     for year in years:
@@ -419,8 +634,8 @@ def _compare(
             run: OutcomeChange | None = None
             for amount in amounts:
                 count += 1
-                was = _decided(old, a.cell(year, flags, amount.low), memo, 0)
-                now = _decided(new, b.cell(year, flags, amount.low), memo, 1)
+                was = _decided(old, a.cell(year, flags, amount.low), rename_a, memo, 0)
+                now = _decided(new, b.cell(year, flags, amount.low), rename_b, memo, 1)
                 if was == now:
                     run = None
                     continue
@@ -437,8 +652,8 @@ def _compare(
                     continue
                 witness = Matter(category, amount=amount.low, units=units, flags=flags, year=year)
                 run = OutcomeChange(
-                    category, where, span, units, year, (amount,), flags, mentioned, was, now,
-                    witness,
+                    category, where, span, where_after, span_after, units, year, (amount,),
+                    flags, mentioned, was, now, witness,
                 )  # fmt: skip
                 out.append(run)
     return count, out
@@ -518,10 +733,12 @@ def _clause_texts(
     if a is not None and b is not None:
         keys = [k for k in keys if a.get(k) != b.get(k)]
 
+    defaults = {f.name: f.default for f in attrs.fields(ScopeClause)}  # the file omits them
+
     def text(data: dict[str, Any] | None) -> str | None:
         if data is None:
             return None
-        return ", ".join(f"{k} = {_toml_value(data.get(k))}" for k in keys)
+        return ", ".join(f"{k} = {_toml_value(data.get(k, defaults[k]))}" for k in keys)
 
     return text(a), text(b)
 
@@ -531,8 +748,10 @@ def _toml_value(value: Any) -> str:
         return "(none)"
     if isinstance(value, str):
         return f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, list | frozenset):
+        return "[" + ", ".join(_toml_value(v) for v in sorted(value)) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
     return str(value)
 
 

@@ -27,6 +27,7 @@ _TEXT = {
         "no_units": "utan enheter",
         "own": "enheter i {g}",
         "multi": "flera grenar under {g}",
+        "now": "{before} (nu: {after})",
         "any_amount": "oavsett belopp",
         "with_amount": "med belopp",
         "no_amount": "utan belopp",
@@ -68,6 +69,7 @@ _TEXT = {
         "no_units": "no units",
         "own": "units in {g}",
         "multi": "several branches under {g}",
+        "now": "{before} (now: {after})",
         "any_amount": "any amount",
         "with_amount": "with an amount",
         "no_amount": "no amount",
@@ -109,10 +111,6 @@ def _t(org: Organization) -> dict[str, Any]:
 
 
 # --- merged lines ------------------------------------------------------------------------
-def _contexts(org: Organization) -> int:
-    return 1 + len(org.groups) + sum(1 for g in org.groups if len(org.children(g.id)) >= 2)
-
-
 def _range(org: Organization, low: Decimal | None, high: Decimal | None, unit: str) -> str:
     t = _t(org)
 
@@ -184,6 +182,15 @@ def _where(org: Organization, where: str | None, span: Span | None) -> str:
     return str(t["multi" if span is Span.MULTI else "own"].format(g=_group(org, where)))
 
 
+def _context(d: Diff, context: _Context) -> str:
+    """Where the units meet before, and after when a group moved."""
+    where, span, where_after, span_after, _ = context
+    before = _where(d.old, where, span)
+    if (where, span) == (where_after, span_after):
+        return before
+    return str(_t(d.new)["now"].format(before=before, after=_where(d.new, where_after, span_after)))
+
+
 def _flags(org: Organization, sets: set[frozenset[str]], mentioned: frozenset[str]) -> list[str]:
     """The flag sets as few phrases, each "with a, b; without c" over the mentioned flags."""
     t = _t(org)
@@ -253,7 +260,7 @@ def _person(org: Organization, pid: str) -> str:
 
 
 Row = tuple[str, str, str, str, str]
-_Context = tuple[str | None, Span | None, tuple[str, ...]]
+_Context = tuple[str | None, Span | None, str | None, Span | None, tuple[str, ...]]
 
 
 def _rows(d: Diff) -> list[Row]:
@@ -262,7 +269,8 @@ def _rows(d: Diff) -> list[Row]:
     old, new = d.old, d.new
     per: dict[tuple[Any, ...], dict[int | None, list[AmountRange]]] = {}
     for c in d.changes:
-        key = (c.category, (c.where, c.span, c.units), c.old, c.new, c.flags, c.mentioned)
+        context = (c.where, c.span, c.where_after, c.span_after, c.units)
+        key = (c.category, context, c.old, c.new, c.flags, c.mentioned)
         per.setdefault(key, {}).setdefault(c.year, []).extend(c.amounts)
     contexts: dict[tuple[Any, ...], list[_Context]] = {}
     for (category, context, was, now, flags, mentioned), years in per.items():
@@ -273,14 +281,14 @@ def _rows(d: Diff) -> list[Row]:
         flag_sets.setdefault((category, was, now, mentioned, amount, tuple(where)), set()).add(
             flags
         )
-    total = _contexts(new)
+    total = d.contexts
     names = {c.id: c.name for c in new.categories}
     out: list[Row] = []
     for (category, was, now, mentioned, amount, where), sets in flag_sets.items():
         if len(where) == total:
             units = str(_t(new)["any_units"])
         else:
-            units = "; ".join(_where(new, w, span) for w, span, _ in where)
+            units = "; ".join(_context(d, context) for context in where)
         for phrase in _flags(new, sets, mentioned):
             label = f"{amount}, {phrase}" if phrase else amount
             out.append(
@@ -387,6 +395,8 @@ def _change_json(c: OutcomeChange, matter_json: Any) -> dict[str, Any]:
         "category": c.category,
         "where": c.where,
         "span": str(c.span) if c.span else None,
+        "where_after": c.where_after,
+        "span_after": str(c.span_after) if c.span_after else None,
         "units": list(c.units),
         "year": c.year,
         "amounts": [_range_json(r) for r in c.amounts],

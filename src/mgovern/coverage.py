@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -185,6 +185,12 @@ def _contexts(org: Organization) -> Iterator[_Context]:
             spans = dict.fromkeys(chain, Span.OWN)
             spans[group.id] = Span.MULTI
             yield _Context(children[:2], chain, spans)
+
+
+def _where_span(context: _Context) -> tuple[str | None, Span | None]:
+    """Where the context's units meet, and their span there (None, None: no units)."""
+    where = context.chain[0] if context.chain else None
+    return where, context.spans.get(where) if where is not None else None
 
 
 def _contexts_of(org: Organization) -> list[_Context]:
@@ -795,15 +801,19 @@ def cell_classes(
     *,
     years: tuple[int, ...] | None = None,
     categories: frozenset[str] | None = None,
+    where: Collection[tuple[str | None, Span | None]] | None = None,
 ) -> Iterator[CellClass]:
     """:func:`check`'s partition, decided once per class of unit contexts (as ``check``
     decides it). ``years``: only these year classes (listed base-amount years);
-    ``categories``: only these categories (default all)."""
+    ``categories``: only these categories (default all); ``where``: only the unit
+    contexts whose ``(where, span)`` is among these (default all)."""
     index = _scope_index(org)
     position = {g.id: i for i, g in enumerate(org.groups)}
     listed = sorted((b.year for b in org.base_amounts), reverse=True)
     wanted = [y for y in listed if years is None or y in years]
-    contexts = list(_contexts(org))
+    contexts = _contexts_of(org)
+    if where is not None:
+        contexts = [c for c in contexts if _where_span(c) in where]
     for category in org.categories:
         if categories is not None and category.id not in categories:
             continue
@@ -840,9 +850,7 @@ def cell_classes(
             described = []
             for context, member_roles in members:
                 rename = tuple(sorted((first_roles[r], g) for r, g in member_roles.items()))
-                where = context.chain[0] if context.chain else None
-                span = context.spans.get(where) if where is not None else None
-                described.append((where, span, context.units, rename))
+                described.append((*_where_span(context), context.units, rename))
             yield CellClass(category.id, decided, tuple(described))
 
 
