@@ -48,6 +48,7 @@ __all__ = [
     "as_written",
     "dst_findings",
     "exact_length",
+    "latest_reading",
     "local_kind",
     "series_reads_exactly",
     "writes_exact_end",
@@ -99,6 +100,13 @@ def series_reads_exactly(start: dt.datetime, end: dt.datetime) -> bool:
         and local_kind(zone, _wall(end)) is None
         and not _spans(start, end)
     )
+
+
+def latest_reading(moment: dt.datetime) -> dt.datetime:
+    """The latest instant (UTC) a reader may take the local time of ``moment`` for: the
+    second of a time that exists twice (ical.js), the offset before a gap (RFC 5545).
+    A series' ``UNTIL`` is that of its last instance, so that no reader loses it."""
+    return max(moment.replace(fold=0).astimezone(dt.UTC), moment.replace(fold=1).astimezone(dt.UTC))
 
 
 def _real(moment: dt.datetime) -> dt.datetime:
@@ -186,9 +194,15 @@ class DstFinding:
             return f"{said}; the instance does not take place (EXDATE)"
         written, _ = as_written(self.start, self.end)
         form = " in UTC" if written.tzinfo is dt.UTC else ""
+        if form:
+            return (
+                f"{said}; the calendars give its start and end in UTC, the only form that "
+                "names them: ical.js shows it exactly, recurring_ical_events (3.8), which "
+                "reads UTC in the file's X-WR-TIMEZONE and counts on the clock, may not"
+            )
         return (
-            f"{said}; the calendars give this meeting its own start and end{form}, "
-            "so every reader shows it so"
+            f"{said}; the calendars give this meeting its own start and end, so every "
+            "reader shows it so"
         )
 
 

@@ -32,7 +32,13 @@ from icalendar.prop import vRecur
 
 from mgovern import __version__, timezones
 from mgovern.cycles import Occurrence, Series, meeting_end, schedule
-from mgovern.dst import as_written, exact_length, series_reads_exactly, writes_exact_end
+from mgovern.dst import (
+    as_written,
+    exact_length,
+    latest_reading,
+    series_reads_exactly,
+    writes_exact_end,
+)
 from mgovern.model import Group, Organization
 
 if TYPE_CHECKING:
@@ -347,7 +353,9 @@ def _series_events(
         end = meeting_end(series.dtstart, series.cycle.duration)
         master = _event(org, group, series, series.uid, series.dtstart, end, stamp, None)
         recur = vRecur.from_ical(series.rrule)
-        recur["UNTIL"] = [series.until.astimezone(dt.UTC)]
+        # the last instance in every reading of its local time (a reader that takes the
+        # second of a time that exists twice must not find it after UNTIL)
+        recur["UNTIL"] = [latest_reading(series.until)]
         master.add("rrule", recur)
         if series.skipped:
             master.add("exdate", [s.original for s in series.skipped])
