@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import mgovern
 from mgovern import model, timezones
 from mgovern.cli import build_cli
-from mgovern.cycles import Occurrence, occurrences, schedule
+from mgovern.cycles import occurrences, schedule
 from mgovern.feeds import calendar_files
 from mgovern.ical import calendar, series_resources
 from mgovern.plugins import make_plugin_manager
@@ -34,12 +34,12 @@ from mgovern.recurrence import WEEKDAY_CODES
 from mgovern.testing.readers import (
     IcalJs,
     Instant,
+    assert_readers_show,
     occurrence_instants,
     recurring_ical_events_instants,
 )
 
 UTC = dt.UTC
-HOUR = dt.timedelta(hours=1)
 
 #: The tactical meeting crosses both changes of 2026 (01:30 + 120 min on the last
 #: Sunday of March and of October); the night meeting starts in the spring gap (02:30)
@@ -69,44 +69,6 @@ duration = 60
 """
 
 
-def _clock(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(UTC).astimezone(moment.tzinfo).replace(tzinfo=None)
-
-
-def _twice(moment: dt.datetime) -> bool:
-    """Whether the clock shows the local time of ``moment`` twice that day (the autumn
-    fold): the same wall time an hour (or 30 minutes) earlier or later is another
-    instant with the same clock reading."""
-    clock, zone = _clock(moment), moment.tzinfo
-    return any(
-        _clock((moment.astimezone(UTC) + shift).astimezone(zone)) == clock
-        for shift in (dt.timedelta(minutes=m) for m in (-120, -60, -30, 30, 60, 120))
-    )
-
-
-def _readers_agree(
-    ical_js: IcalJs, data: bytes | icalendar.Calendar, meetings: list[Occurrence]
-) -> None:
-    """ical.js shows every meeting exactly; recurring_ical_events too, except a meeting
-    that starts or ends at a time the clock shows twice. The file gives that one in UTC,
-    the only form that names its instants; recurring_ical_events turns UTC times into
-    the file's X-WR-TIMEZONE and then orders and subtracts them on the wall clock
-    (Python does so for times of one zone, ignoring ``fold``), which may misplace it by
-    the change. `check` names every such meeting."""
-    expected = occurrence_instants(meetings)
-    assert ical_js.instants(data) == expected
-    odd = [(m.uid, m.start.astimezone(UTC)) for m in meetings if _twice(m.start) or _twice(m.end)]
-
-    def plain(instants: set[Instant]) -> set[Instant]:
-        return {
-            i for i in instants if not any(i[0] == u and abs(i[1] - s) < HOUR * 2 for u, s in odd)
-        }
-
-    shown = recurring_ical_events_instants(data)
-    assert plain(shown) == plain(expected)
-    assert len(shown) == len(expected)
-
-
 def test_calendars_show_meetings_at_a_change_exactly(
     tmp_path: Path, mgovern_icaljs: IcalJs
 ) -> None:
@@ -123,7 +85,7 @@ def test_calendars_show_meetings_at_a_change_exactly(
     org = mgovern.load(path)
     meetings = occurrences(org, "klg", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     expected = occurrence_instants(meetings)
-    _readers_agree(mgovern_icaljs, data, meetings)
+    assert_readers_show(mgovern_icaljs, data, meetings)
     # the tactical meeting of 29 March: 01:30 CET to 04:30 CEST, exactly two hours
     assert (
         meetings[0].uid,
@@ -222,7 +184,9 @@ def rfc_instant(zone: str, local: dt.datetime) -> dt.datetime:
     near = local.replace(tzinfo=UTC)
     (change,) = (
         t
-        for t in timezones.transitions(zone, near - dt.timedelta(days=2), near + dt.timedelta(days=2))
+        for t in timezones.transitions(
+            zone, near - dt.timedelta(days=2), near + dt.timedelta(days=2)
+        )
         if t.before < t.after
     )
     return (local - change.before).replace(tzinfo=UTC)
@@ -304,8 +268,12 @@ def test_both_readers_show_every_meeting_at_a_change_exactly(
     org, start, end = drawn
     cycle = org.groups[0].cycles[0]
     plain = make_plugin_manager(entry_points=False)
-    originals = sorted({o.recurrence_id.date() for o in occurrences(org, "klg", start, end, pm=plain)})
-    closed = data.draw(st.sets(st.sampled_from(originals), max_size=2) if originals else st.just(set()))
+    originals = sorted(
+        {o.recurrence_id.date() for o in occurrences(org, "klg", start, end, pm=plain)}
+    )
+    closed = data.draw(
+        st.sets(st.sampled_from(originals), max_size=2) if originals else st.just(set())
+    )
     pm = make_plugin_manager(entry_points=False, extra=[_Closed(closed)])
     meetings = occurrences(org, "klg", start, end, pm=pm)
     expected = occurrence_instants(meetings)
@@ -317,7 +285,7 @@ def test_both_readers_show_every_meeting_at_a_change_exactly(
         assert meeting.end.astimezone(UTC) == begin + dt.timedelta(minutes=cycle.duration)
     # the files and the CalDAV resources, read by both readers
     cal = calendar(org, group="klg", start=start, end=end, pm=pm)
-    _readers_agree(mgovern_icaljs, cal, meetings)
+    assert_readers_show(mgovern_icaljs, cal, meetings)
     files = dict(calendar_files(org, start, end, pm=pm))
     assert files["groups/klg.ics"] == cal.to_ical()  # the feeds' writer: the same bytes
     read: set[Instant] = set()
