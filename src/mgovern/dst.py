@@ -19,7 +19,12 @@ an instance of a series that a reader would place or end otherwise than mgovern 
 an override (``RECURRENCE-ID``, its original local time, as the rule makes it) with its
 own ``DTSTART`` and ``DTEND``, each a local time that exists once (a start in a gap as
 the clock then shows it, 03:30), or both in UTC where one of them exists twice. A
-meeting no rule describes, or a moved one, is written the same way.
+meeting no rule describes, or a moved one, is written the same way; a series' ``UNTIL``
+is the latest instant its last instance's local time may mean (:func:`latest_reading`).
+ical.js and recurring_ical_events then show every meeting exactly, with one known
+exception: recurring_ical_events turns UTC times into the file's ``X-WR-TIMEZONE`` and
+orders and subtracts them on the wall clock, so it may misplace a meeting given in UTC
+(a start or end the clock shows twice); its ``fold`` finding says so.
 
 Moved and skipped instances count by their original local time too: that is the
 ``RECURRENCE-ID`` or ``EXDATE`` a reader must match against the rule.
