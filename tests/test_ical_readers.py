@@ -1,8 +1,9 @@
 """Every calendar written for organisations drawn from the public strategies (fallback-form
 zones, DST-edge times, closed days on every policy, every recurrence form) is read by two
 independent readers, recurring_ical_events and ical.js, as exactly the instants
-mgovern.occurrences computed, except meetings `mgovern check` reports as DST findings;
-and no event ends before it starts, and every meeting lasts exactly its duration."""
+mgovern.occurrences computed, DST findings included (they are written as overrides of
+their own); and no event ends before it starts, and every meeting lasts exactly its
+duration."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ import mgovern
 from mgovern import model
 from mgovern.cli import build_cli
 from mgovern.cycles import occurrences
-from mgovern.dst import DstFinding, DstKind, dst_findings, exact_length
+from mgovern.dst import DstKind, dst_findings, exact_length
 from mgovern.ical import calendar, series_resources
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing.readers import (
     IcalJs,
     Instant,
+    assert_readers_show,
     occurrence_instants,
     recurring_ical_events_instants,
 )
@@ -36,10 +38,6 @@ try:  # holiday regions move meetings when the mgovern-holidays plugin is instal
 except ModuleNotFoundError:  # pragma: no cover - the README's test command installs it
     HOLIDAYS = []
 
-#: How far a reader may place a meeting it reads differently (a DST finding) from where
-#: mgovern does: instances of one series are at least a day apart.
-NEAR = dt.timedelta(hours=3)
-
 
 class _Closed:
     def __init__(self, days: set[dt.date]) -> None:
@@ -50,24 +48,15 @@ class _Closed:
         return [model.ClosedDay(d, "Helgdag") for d in self.days if start <= d <= end]
 
 
-def _unflagged(instants: set[Instant], findings: tuple[DstFinding, ...]) -> set[Instant]:
-    """The instants no DST finding concerns (a reader may misplace those)."""
-    marks = [(f.uid, f.start.astimezone(dt.UTC)) for f in findings]
-    return {
-        (uid, start, end)
-        for uid, start, end in instants
-        if not any(uid == u and abs(start - s) <= NEAR for u, s in marks)
-    }
-
-
 def assert_events_well_formed(cal: icalendar.Calendar) -> None:
-    """No DTEND at or before DTSTART, as instants or as written local times; a DURATION
-    is positive."""
+    """No DTEND at or before DTSTART, as instants or as written times (both local, with
+    one TZID, or both UTC); a DURATION is positive."""
     for event in icalendar.Calendar.from_ical(cal.to_ical()).walk("VEVENT"):
         start = event["DTSTART"].dt
         if "DTEND" in event:
             end = event["DTEND"].dt
             assert end.astimezone(dt.UTC) > start.astimezone(dt.UTC), event["UID"]
+            assert str(end.tzinfo) == str(start.tzinfo), event["UID"]
             assert end.replace(tzinfo=None) > start.replace(tzinfo=None), event["UID"]
         else:
             assert event["DURATION"].dt > dt.timedelta(0), event["UID"]
@@ -102,9 +91,8 @@ def test_generated_calendars_read_alike_in_both_readers(
     meetings = [o for g in org.groups for o in occurrences(org, g.id, start, end, pm=pm)]
     findings = dst_findings(org, start, end, pm=pm)
     cal = calendar(org, start=start, end=end, pm=pm)
-    computed = _unflagged(occurrence_instants(meetings), findings)
-    assert _unflagged(recurring_ical_events_instants(cal), findings) == computed
-    assert _unflagged(mgovern_icaljs.instants(cal), findings) == computed
+    computed = occurrence_instants(meetings)
+    assert_readers_show(mgovern_icaljs, cal, meetings)
     assert_events_well_formed(cal)
     for meeting in meetings:
         cycle = org.group(meeting.group).cycle(meeting.cycle)
@@ -115,7 +103,7 @@ def test_generated_calendars_read_alike_in_both_readers(
         for _, resource in series_resources(org, group.id, start, end, pm=pm):
             assert "METHOD" not in resource
             assert_events_well_formed(resource)
-            read |= _unflagged(mgovern_icaljs.instants(resource), findings)
+            read |= mgovern_icaljs.instants(resource)
         assert read == own
     STATS["examples"] += 1
     STATS["compared"] += len(computed)
@@ -162,7 +150,8 @@ def test_a_meeting_across_the_spring_change_lasts_its_duration() -> None:
 
 def test_a_short_meeting_in_the_autumn_fold_never_ends_before_it_starts() -> None:
     """30 minutes from 02:45 on 2026-10-25 (the first 02:45, CEST) end at 02:15 CET: a
-    DTEND would be written before the DTSTART, so the length is given as DURATION."""
+    local DTEND would be written before the DTSTART, and both exist twice, so the event
+    gives both in UTC."""
     org = _org(
         "Europe/Stockholm",
         model.Cycle("c", "C", dates=(dt.date(2026, 10, 25),), time=dt.time(2, 45), duration=30),
@@ -172,12 +161,14 @@ def test_a_short_meeting_in_the_autumn_fold_never_ends_before_it_starts() -> Non
     (meeting,) = occurrences(org, "klg", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert exact_length(meeting.start, meeting.end) == dt.timedelta(minutes=30)
     assert meeting.end.astimezone(dt.UTC) == dt.datetime(2026, 10, 25, 1, 15, tzinfo=dt.UTC)
+    assert b"DTSTART:20261025T004500Z" in cal.to_ical()
+    assert b"DTEND:20261025T011500Z" in cal.to_ical()
 
 
 def test_series_across_a_change_keep_their_length_in_every_reader(mgovern_icaljs: IcalJs) -> None:
-    """A weekly Saturday 09:00 of 27 hours: the file gives the length so that every
-    instance that does not run across a change is read right; the four that do are DST
-    findings, and mgovern gives them exactly 27 hours."""
+    """A weekly Saturday 09:00 of 27 hours: the four instances that run across a change
+    are overrides with their own DTSTART and DTEND, so every reader gives every instance
+    exactly 27 hours; `check` still names the four."""
     org = _org(
         "Europe/Stockholm",
         model.Cycle("c", "C", rule="every week on saturday", time=dt.time(9), duration=1620),
@@ -187,10 +178,11 @@ def test_series_across_a_change_keep_their_length_in_every_reader(mgovern_icaljs
     meetings = occurrences(org, "klg", start, end)
     findings = dst_findings(org, start, end)
     assert [f.kind for f in findings] == [DstKind.SPANS] * 4
-    computed = _unflagged(occurrence_instants(meetings), findings)
-    assert len(computed) == len(meetings) - 4
-    assert _unflagged(mgovern_icaljs.instants(cal), findings) == computed
-    assert _unflagged(recurring_ical_events_instants(cal), findings) == computed
+    computed = occurrence_instants(meetings)
+    assert mgovern_icaljs.instants(cal) == computed
+    assert recurring_ical_events_instants(cal) == computed
+    overrides = [e for e in cal.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert sorted(e["RECURRENCE-ID"].dt for e in overrides) == [f.start for f in findings]
 
 
 def test_check_reports_dst_findings_with_the_dates(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -205,12 +197,17 @@ def test_check_reports_dst_findings_with_the_dates(tmp_path) -> None:  # type: i
     result = CliRunner().invoke(build_cli(), args)
     assert result.exit_code == 1, result.output
     assert (
-        "  DST klg.taktiskt: 2027-03-28 02:30 does not exist in Europe/Stockholm "
-        "(readers differ: mgovern and RFC 5545 take the offset before the change, "
-        "2027-03-28 03:30 CEST = 01:30 UTC; ical.js/Thunderbird the offset after it, "
-        "2027-03-28 01:30 CET = 00:30 UTC)"
+        "  DST klg.taktiskt: 2027-03-28 02:30 does not exist in Europe/Stockholm: mgovern "
+        "takes the offset before the change (RFC 5545), 2027-03-28 03:30 CEST = 01:30 UTC; "
+        "the calendars give this meeting its own start and end, so every reader shows it so"
     ) in result.stdout
-    assert "  DST klg.taktiskt: 2027-10-31 02:30 exists twice in Europe/Stockholm" in result.stdout
+    assert (
+        "  DST klg.taktiskt: 2027-10-31 02:30 exists twice in Europe/Stockholm: mgovern takes "
+        "the first (RFC 5545), 2027-10-31 02:30 CEST = 00:30 UTC; the calendars give its "
+        "start and end in UTC, the only form that names them: ical.js shows it exactly, "
+        "recurring_ical_events (3.8), which reads UTC in the file's X-WR-TIMEZONE and counts "
+        "on the clock, may not"
+    ) in result.stdout
     as_json = CliRunner().invoke(build_cli(), [*args, "--json"])
     import json
 

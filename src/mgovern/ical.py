@@ -32,7 +32,13 @@ from icalendar.prop import vRecur
 
 from mgovern import __version__, timezones
 from mgovern.cycles import Occurrence, Series, meeting_end, schedule
-from mgovern.dst import exact_length, writes_exact_end
+from mgovern.dst import (
+    as_written,
+    exact_length,
+    latest_reading,
+    series_reads_exactly,
+    writes_exact_end,
+)
 from mgovern.model import Group, Organization
 
 if TYPE_CHECKING:
@@ -46,6 +52,7 @@ __all__ = [
     "calendar",
     "calendar_properties",
     "event_order",
+    "group_events_by_uid",
     "series_resources",
     "utc_stamp",
     "vtimezone",
@@ -296,11 +303,16 @@ def _event(
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("dtstart", start)
-    if writes_exact_end(start, end, series=occurrence is None):
+    if occurrence is not None:  # an event of its own: times every reader reads alike
+        start, end = as_written(start, end)
+        event.add("dtstart", start)
         event.add("dtend", end)
-    else:  # across a change of offset: the exact length (RFC 5545 3.8.5.3)
-        event.add("duration", exact_length(start, end))
+    else:  # a series' master: its length applies to every instance on the wall clock
+        event.add("dtstart", start)
+        if writes_exact_end(start, end, series=True):
+            event.add("dtend", end)
+        else:  # its first meeting runs across a change: the exact length (RFC 5545 3.8.5.3)
+            event.add("duration", exact_length(start, end))
     title = group.short_name or group.name
     event.add("summary", f"{title}: {series.cycle.name}")
     description = _describe(org, group, series, occurrence)
@@ -341,14 +353,18 @@ def _series_events(
         end = meeting_end(series.dtstart, series.cycle.duration)
         master = _event(org, group, series, series.uid, series.dtstart, end, stamp, None)
         recur = vRecur.from_ical(series.rrule)
-        recur["UNTIL"] = [series.until.astimezone(dt.UTC)]
+        # the last instance in every reading of its local time (a reader that takes the
+        # second of a time that exists twice must not find it after UNTIL)
+        recur["UNTIL"] = [latest_reading(series.until)]
         master.add("rrule", recur)
         if series.skipped:
             master.add("exdate", [s.original for s in series.skipped])
         events.append(master)
         for occurrence in series.occurrences:
             matters = carried.get((occurrence.uid, occurrence.recurrence_id), ())
-            if occurrence.status == "moved" or matters:
+            # an instance readers would place or end otherwise gets its own times too
+            exact = series_reads_exactly(occurrence.start, occurrence.end)
+            if occurrence.status == "moved" or matters or not exact:
                 override = _event(
                     org,
                     group,
@@ -444,13 +460,38 @@ def build_group_events(
     the VTIMEZONE). Not kept: :mod:`mgovern.feeds` serialises each once and drops it."""
     events: list[Event] = []
     moments: list[dt.datetime] = []
+    for uid_events, uid_moments in group_events_by_uid(org, group, start, end, stamp, pm).values():
+        events.extend(uid_events)
+        moments.extend(uid_moments)
+    return events, moments
+
+
+def group_events_by_uid(
+    org: Organization,
+    group: Group,
+    start: dt.date,
+    end: dt.date,
+    stamp: dt.datetime,
+    pm: pluggy.PluginManager | None,
+) -> dict[str, tuple[list[Event], list[dt.datetime]]]:
+    """A group's VEVENTs for the window by UID — a series' master and its overrides, or
+    one meeting no rule describes — each with the moments they touch (a skipped meeting
+    no rule describes has moments and no event).
+
+    The one source of the group's events: the calendar files (:func:`build_group_events`)
+    and the CalDAV resources (:func:`series_resources`, one per UID) show exactly these,
+    overrides for moved meetings, for the year wheel's stages and for instances at a
+    change of offset alike. Fresh objects on every call (a publisher marks its copies)."""
+    found: dict[str, tuple[list[Event], list[dt.datetime]]] = {}
     annual = annual_meetings(org, start, end, pm)
     for series in schedule(org, group.id, start, end, pm=pm):
-        events.extend(_series_events(org, group, series, stamp, annual))
-        moments.extend(o.start for o in series.occurrences)
-        moments.extend(o.end for o in series.occurrences)
-        moments.extend(s.original for s in series.skipped)
-    return events, moments
+        for event in _series_events(org, group, series, stamp, annual):
+            found.setdefault(str(event["uid"]), ([], []))[0].append(event)
+        for occurrence in series.occurrences:
+            found.setdefault(occurrence.uid, ([], []))[1].extend((occurrence.start, occurrence.end))
+        for skipped in series.skipped:  # a skipped meeting of its own: a UID without events
+            found.setdefault(skipped.uid, ([], []))[1].append(skipped.original)
+    return found
 
 
 def add_name(cal: Calendar, name: str) -> None:
@@ -562,24 +603,17 @@ def series_resources(
     """
     chosen = org.group(group)
     stamp = utc_stamp(start, stamp)
-    by_uid: dict[str, list[Event]] = {}
-    moments: dict[str, list[dt.datetime]] = {}
-    for series in schedule(org, chosen.id, start, end, pm=pm):
-        for event in _series_events(org, chosen, series, stamp):
-            uid = str(event["uid"])
-            by_uid.setdefault(uid, []).append(event)
-        for occurrence in series.occurrences:
-            moments.setdefault(occurrence.uid, []).extend((occurrence.start, occurrence.end))
-        for skipped in series.skipped:
-            moments.setdefault(skipped.uid, []).append(skipped.original)
+    by_uid = group_events_by_uid(org, chosen, start, end, stamp, pm)
     resources = []
     for uid in sorted(by_uid):
+        events, used = by_uid[uid]
+        if not events:
+            continue
         cal = Calendar()
         cal.add("prodid", PRODID)
         cal.add("version", "2.0")
-        used = moments.get(uid) or [stamp]
         cal.add_component(vtimezone(org.timezone, min(used).date(), max(used).date()))
-        for event in sorted(by_uid[uid], key=event_order):
+        for event in sorted(events, key=event_order):
             cal.add_component(event)
         resources.append((uid, cal))
     return resources

@@ -782,3 +782,80 @@ def test_a_calendar_home_with_an_escaped_at_sign(radicale: Radicale, captured: l
     assert second.returncode == 0, second.stderr
     assert " 0 created, 0 updated, 0 deleted" in " " + second.stdout
     captured.extend([refused.stderr, first.stdout, first.stderr, second.stdout, second.stderr])
+
+
+# --- the same events as the files (issue 21, 12) ------------------------------------------------
+def canonical(
+    event: icalendar.cal.Component,
+) -> tuple[tuple[str, tuple[tuple[str, str], ...], bytes], ...]:
+    """An event as its parsed properties, each with its parameters and value, in order:
+    how two writers (or a server that re-serialises) are compared. SCHEDULE-AGENT is
+    left out: the publisher adds it so that servers send no invitations."""
+    lines = []
+    for name, value in event.property_items(recursive=False, sorted=True):
+        if name in ("BEGIN", "END"):
+            continue
+        params = tuple(
+            sorted(
+                (key.upper(), str(param))
+                for key, param in getattr(value, "params", {}).items()
+                if key.upper() != "SCHEDULE-AGENT"
+            )
+        )
+        raw = value.to_ical() if hasattr(value, "to_ical") else str(value).encode()
+        lines.append((name, params, raw))
+    return tuple(sorted(lines))
+
+
+def events_of(data: bytes | str) -> set[tuple[tuple[str, tuple[tuple[str, str], ...], bytes], ...]]:
+    return {canonical(e) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+
+
+def calendar_files_of_the_example(folder: Path) -> Path:
+    """`mgovern calendars` for the example and the tests' window, into ``folder``."""
+    window = ("--from", START.isoformat(), "--to", END.isoformat())
+    done = run_cli("calendars", "--out", str(folder), *window, env={})
+    assert done.returncode == 0, done.stderr
+    return folder / "groups"
+
+
+def test_caldav_sends_exactly_the_events_of_the_calendar_files(tmp_path: Path) -> None:
+    """Every group's resources as the publisher would PUT them hold exactly the VEVENTs
+    of the group's file from `mgovern calendars`: the year wheel's stages (CATEGORIES
+    and overrides) too, which series_resources used to leave out."""
+    groups = calendar_files_of_the_example(tmp_path)
+    job = make_job(Target("a", "b", "caldav://x/"))
+    stages = 0
+    for collection in _collections(job, []):
+        sent = [events_of(d.data) for d in collection.resources]
+        assert all(len(events) >= 1 for events in sent)
+        union = set().union(*sent)
+        assert sum(len(events) for events in sent) == len(union)  # each event in one resource
+        files = events_of((groups / f"{collection.name}.ics").read_bytes())
+        assert union == files, collection.name
+        for resource in collection.resources:  # one resource per UID, named by it
+            uids = {
+                str(e["UID"]) for e in icalendar.Calendar.from_ical(resource.data).walk("VEVENT")
+            }
+            assert uids == {resource.uid}
+        stages += sum(1 for e in union if any(b"\xc3\x85rshjul" in line[2] for line in e))
+    assert stages > 0  # the window holds stages of annual matters
+
+
+def test_the_server_returns_the_events_of_the_calendar_files(
+    account: Account, tmp_path: Path
+) -> None:
+    """`mgovern publish caldav://` to Radicale, read back with the caldav client: each
+    group's calendar on the server holds the VEVENTs of its file, as parsed components."""
+    groups = calendar_files_of_the_example(tmp_path)
+    env = {"MGOVERN_USERNAME": account.username, "MGOVERN_PASSWORD": account.password}
+    done = run_cli(
+        "publish", account.url, "--from", START.isoformat(), "--to", END.isoformat(), env=env
+    )
+    assert done.returncode == 0, done.stderr
+    stored = read_back(account)
+    for group in ORG.groups:
+        held: set[tuple[tuple[str, tuple[tuple[str, str], ...], bytes], ...]] = set()
+        for item in stored[group.id].values():
+            held |= events_of(item.data)
+        assert held == events_of((groups / f"{group.id}.ics").read_bytes()), group.id

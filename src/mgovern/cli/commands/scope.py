@@ -340,13 +340,11 @@ def _dst_json(finding: Any) -> dict[str, Any]:
 
 
 def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
-    """Meetings at local times a DST change makes readers read differently (mgovern.dst);
+    """Meetings at local times a DST change makes unclear, or across one (mgovern.dst);
     nothing when there are none."""
     if not findings:
         return
-    click.echo(
-        f"meetings readers place differently at a DST change ({first}..{last}): {len(findings)}"
-    )
+    click.echo(f"meetings at a DST change ({first}..{last}): {len(findings)}")
     for finding in findings:
         click.echo(f"  DST {finding.group}.{finding.cycle}: {finding}")
 
