@@ -969,13 +969,13 @@ CSV_CASES: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     (
         "field-1mb",
         "title;raised_in\n" + "x" * 1_000_000 + ";lg\n",
-        ("items.csv:2: a value is longer than 131,072 characters: shorten it",),
+        ("items.csv: row 2: a value is longer than 131,072 characters: shorten it",),
     ),
     ("nul", "title;raised_in\nBud\x00get;lg\n", ("row 2, column title:", "U+0000 NUL")),
     (
         "open-quote",
         'title;raised_in\n"Bud;lg\n',
-        ("row 2, column raised_in: required: the group the item is submitted to",),
+        ("items.csv: row 2: a quoted value is never closed",),
     ),
     ("amount", "title;raised_in;amount\nX;lg;1e999999\n", ("row 2, column amount:",)),
     (
@@ -986,14 +986,14 @@ CSV_CASES: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     ("escape", "title;raised_in\nB\x1bX;lg\n", ("row 2, column title:", "U+001B ESCAPE")),
     ("rlo", "title;raised_in\nB\u202eX;lg\n", ("row 2, column title:", "U+202E")),
     ("minutes", "title;raised_in;minutes\nX;lg;²\n", ("row 2, column minutes: expected a whole",)),
-    ("column", "title;raised_in;belopp\nX;lg;5\n", ("items.csv:1: unknown column 'belopp'",)),
+    ("column", "title;raised_in;belopp\nX;lg;5\n", ("items.csv: row 1: unknown column 'belopp'",)),
     (
         "column-huge",
         "title;raised_in;" + "c" * 100_000 + "\nX;lg;5\n",
-        ("items.csv:1: unknown column", "(100,000 characters)"),
+        ("items.csv: row 1: unknown column", "(100,000 characters)"),
     ),
-    ("more-values", "title;raised_in\nX;lg;5;6\n", ("items.csv:2: more values than columns",)),
-    ("not-text", b"title;raised_in\n\x81\x8d\x8f;lg\n", ("is neither UTF-8 nor Windows-1252",)),
+    ("more-values", "title;raised_in\nX;lg;5;6\n", ("items.csv: row 2: more values than columns",)),
+    ("not-text", b"title;raised_in\n\x81\x8d\x8f;lg\n", ("items.csv: row 2: the byte 0x81 is not UTF-8 text: save it as UTF-8",)),
 ]
 
 
