@@ -993,7 +993,11 @@ CSV_CASES: list[tuple[str, str | bytes, tuple[str, ...]]] = [
         ("items.csv: row 1: unknown column", "(100,000 characters)"),
     ),
     ("more-values", "title;raised_in\nX;lg;5;6\n", ("items.csv: row 2: more values than columns",)),
-    ("not-text", b"title;raised_in\n\x81\x8d\x8f;lg\n", ("items.csv: row 2: the byte 0x81 is not UTF-8 text: save it as UTF-8",)),
+    (
+        "not-text",
+        b"title;raised_in\n\x81\x8d\x8f;lg\n",
+        ("items.csv: row 2: the byte 0x81 is not UTF-8 text: save it as UTF-8",),
+    ),
 ]
 
 
