@@ -96,6 +96,7 @@ def decode(raw: bytes, source: str, encoding: str | None = None, *, hint: str = 
                 "has NUL bytes: UTF-16 without a byte-order mark? "
                 f"{_SAVE_AS}{f' {hint}' if hint else ''}",
                 source=source,
+                path="row 1",
             )
     try:
         return raw.decode(name)
@@ -105,7 +106,11 @@ def decode(raw: bytes, source: str, encoding: str | None = None, *, hint: str = 
         row = len(_BREAK.findall(before)) + 1
         byte = raw[start : start + 1].hex().upper()
         what = "UTF-8" if name == "utf-8-sig" else name
-        advice = f"{_SAVE_AS}{f' {hint}' if hint else ''}" if encoding is None else "check it"
+        advice = (
+            f"{_SAVE_AS}{f' {hint}' if hint else ''}"
+            if encoding is None
+            else f"name the file's own encoding, or {_SAVE_AS}"
+        )
         raise ConfigError(
             f"the byte 0x{byte} is not {what} text: {advice}", source=source, path=f"row {row}"
         ) from None
