@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mgovern.cli import build_cli
+from mgovern.csvfile import escape, unescape
 
 HEADER = ("id", "date", "decided_by", "category", "text")
 
@@ -316,3 +317,11 @@ def _unprefixed(cell: str) -> str:
     return (
         cell[1:] if cell.startswith("'") and rest[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
     )
+
+
+@given(st.text())
+def test_the_escaping_is_exact_and_leaves_no_formula(text: str) -> None:
+    written = escape(text)
+    assert written[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert unescape(written) == text
+    assert written == _prefixed(text)  # the documented rule, written independently

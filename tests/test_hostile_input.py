@@ -993,6 +993,21 @@ CSV_CASES: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     ),
     ("more-values", "title;raised_in\nX;lg;5;6\n", ("items.csv: row 2: more values than columns",)),
     (
+        "meeting-basic-date",
+        "title;raised_in;meeting\nX;lg;20260317\n",
+        ("items.csv: row 2, column meeting: '20260317' is not a date; write e.g. 2026-03-17",),
+    ),
+    (
+        "submitted-week-date",
+        "title;raised_in;submitted\nX;lg;2026-W10-1T09:00\n",
+        ("items.csv: row 2, column submitted: '2026-W10-1T09:00' is not a date-time",),
+    ),
+    (
+        "row-after-quoted-line-breaks",
+        'title;purpose;raised_in\nX;"Två\nrader";lg\nY;;nowhere\n',
+        ("items.csv: row 4, column raised_in: unknown group 'nowhere'",),
+    ),
+    (
         "not-text",
         b"title;raised_in\n\x81\x8d\x8f;lg\n",
         ("items.csv: row 2: the byte 0x81 is not UTF-8 text: save it as UTF-8",),
