@@ -61,7 +61,7 @@ PAGES = [
     *sorted(ROOT.glob("plugins/*/README.md")),
 ]
 TODAY_EPOCH = "1780272000"  # 2026-06-01T00:00Z
-COMMAND_TIMEOUT = 120
+COMMAND_TIMEOUT = 600  # a limit for a busy machine (blocks run in parallel), not a measure
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 DIRECTIVE = re.compile(
@@ -411,7 +411,12 @@ def _mgovern(*args: str, epoch: str | None) -> subprocess.CompletedProcess[str]:
         env["SOURCE_DATE_EPOCH"] = epoch
     script = Path(sys.executable).parent / "mgovern"
     return subprocess.run(
-        [str(script), *args], env=env, capture_output=True, text=True, timeout=60, check=False
+        [str(script), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
     )
 
 

@@ -49,7 +49,7 @@ def test_toml_items(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "csv_format", "expected"),
     [
-        ("title,raised_in,colour\nX,klg,red\n", True, "items.csv:1: unknown column 'colour'"),
+        ("title,raised_in,colour\nX,klg,red\n", True, "items.csv: row 1: unknown column 'colour'"),
         (
             "title,raised_in,amount\nX,klg,lots\n",
             True,

@@ -15,6 +15,9 @@ import pytest
 ROOT = Path(__file__).parent.parent
 HISTORY = ROOT / "src/mgovern/examples/exploateringskontoret-historik.toml"
 EXAMPLE_NOTE = b"mgovern: using the embedded example organisation (give --org FILE)"
+#: How long a run may take before the test fails: a limit for a machine running two suites
+#: on two cores, not a measure (a passing run takes seconds).
+_PATIENCE = 600
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
 
@@ -26,7 +29,7 @@ def run(args: list[str], *, tty: bool, cwd: Path | None = None) -> tuple[int, by
     env.pop("MGOVERN_ORG", None)
     command = [sys.executable, "-m", "mgovern", *args]
     if not tty:
-        done = subprocess.run(command, capture_output=True, env=env, cwd=cwd, timeout=60)
+        done = subprocess.run(command, capture_output=True, env=env, cwd=cwd, timeout=_PATIENCE)
         return done.returncode, done.stdout, done.stderr
     import pty
 
@@ -45,7 +48,7 @@ def run(args: list[str], *, tty: bool, cwd: Path | None = None) -> tuple[int, by
             if not chunk:
                 break
             err += chunk
-        code = proc.wait(timeout=60)
+        code = proc.wait(timeout=_PATIENCE)
         os.close(leader)
         stdout.seek(0)
         return code, stdout.read(), err

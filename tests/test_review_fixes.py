@@ -25,7 +25,7 @@ def run(*args: str):  # type: ignore[no-untyped-def]
 def test_excel_csv_in_windows_1252_is_read(tmp_path: Path) -> None:
     path = tmp_path / "items.csv"
     path.write_bytes("title;raised_in\nFörsäljning av tomt, 2 mnkr;klg\n".encode("cp1252"))
-    (item,) = load_items(ORG, path)
+    (item,) = load_items(ORG, path, encoding="cp1252")
     assert item.title == "Försäljning av tomt, 2 mnkr"
 
 

@@ -10,6 +10,7 @@ files, item files and the command line's ``--amount`` all go through it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,8 @@ __all__ = [
     "check_amount",
     "check_text",
     "parse_amount",
+    "parse_date",
+    "parse_datetime",
 ]
 
 #: An organisation or item file (a synthetic city of 5,000 groups is 27 MB).
@@ -167,3 +170,35 @@ def parse_amount(value: object) -> Decimal:
     if problem is not None:
         raise ConfigError(problem)
     return amount
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The day ``YYYY-MM-DD`` names (spaces around it allowed), or None for anything
+    else: ``20260302``, ``2026-W10-1`` and ``2026-02-30`` are not days a person writes
+    (Python's ``date.fromisoformat`` takes the first two)."""
+    text = text.strip()
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """The moment ``YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+HH:MM]`` names (a space for the
+    ``T`` allowed), or None for anything else."""
+    text = text.strip()
+    if not _DATETIME.fullmatch(text):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None

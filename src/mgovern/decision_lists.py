@@ -10,8 +10,9 @@ CSV columns (the header row names them, in any order; only ``id``, ``date``,
 body), ``decision_maker`` (a person id), ``category``, ``amount`` (``3200000``,
 ``"3 200 000"`` or ``"2,5"``), ``units`` and ``flags`` (separated by ``|``, ``,`` or
 spaces), ``year``, ``forum`` (the group it was prepared in), ``item``, ``urgent``
-(true/false, ja/nej) and ``text``. The delimiter may be ``,``, ``;`` or a tab; the file
-UTF-8 (with or without a byte-order mark) or Windows-1252 (Excel's Swedish export).
+(true/false, ja/nej) and ``text``. The file is read as spreadsheets write it
+(:mod:`mgovern.csvfile`: delimiter ``;``, ``,`` or a tab, quotes doubled, UTF-8 or UTF-16,
+another encoding when named, the single quote before a would-be formula taken away).
 
 TOML: ``[[decisions]]`` tables with the same keys, and ``[[actions]]`` tables with
 ``id``, ``what``, ``owner`` (a person id), ``due``, ``decision``, ``group``, ``meeting``,
@@ -23,17 +24,15 @@ table) and the column, and what to write instead; nothing is read from a file wi
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mgovern.bounds import FIRST_YEAR, LAST_YEAR, check_text, parse_amount
+from mgovern import csvfile
+from mgovern.bounds import FIRST_YEAR, LAST_YEAR, check_text, parse_amount, parse_date
 from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError, listing, quote
 from mgovern.model import GROUP_DECIDES, Matter, Organization
@@ -77,6 +76,7 @@ ACTION_KEYS = (
 )
 #: The file kinds this module reads.
 SUFFIXES = (".csv", ".toml")
+_ENCODING_HINT = "or name its encoding (Excel's Swedish CSV: --encoding cp1252)"
 _LIST_SPLIT = re.compile(r"[|,;\s]+")
 _MAX_ID = 200
 
@@ -84,8 +84,14 @@ Row = Mapping[str, Any]
 Place = Callable[[str], str]
 
 
-def load_decision_list(org: Organization, path: str | Path) -> DecisionBatch:
-    """Read a decision list from a ``.csv`` or ``.toml`` file."""
+def load_decision_list(
+    org: Organization, path: str | Path, *, encoding: str | None = None
+) -> DecisionBatch:
+    """Read a decision list from a ``.csv`` or ``.toml`` file.
+
+    :param encoding: the encoding of a CSV file that is neither UTF-8 nor UTF-16 with a
+        byte-order mark, such as ``cp1252`` (:func:`mgovern.csvfile.decode`).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -95,18 +101,17 @@ def load_decision_list(org: Organization, path: str | Path) -> DecisionBatch:
     from mgovern.config import read_file
 
     raw = read_file(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if suffix != ".csv":
-            raise ConfigError("is not UTF-8 text: save it as UTF-8", source=str(path)) from None
-        try:
-            text = raw.decode("cp1252")  # Excel's Swedish "semikolonavgränsad" export
-        except UnicodeDecodeError:
+    if suffix == ".csv":
+        text = csvfile.decode(raw, str(path), encoding, hint=_ENCODING_HINT)
+    else:
+        if encoding is not None:
             raise ConfigError(
-                "is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8'",
-                source=str(path),
-            ) from None
+                "--encoding is for CSV lists: a TOML file is always UTF-8", source=str(path)
+            )
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ConfigError("is not UTF-8 text: save it as UTF-8", source=str(path)) from None
     return read_decision_list(org, text, source=str(path), csv_format=suffix == ".csv")
 
 
@@ -150,39 +155,7 @@ def _row(where: Place) -> str:
 
 
 def _csv_rows(text: str, source: str) -> list[tuple[Row, Place]]:
-    text = text.removeprefix("\ufeff")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0][:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    rows: list[tuple[Row, Place]] = []
-    try:
-        header = reader.fieldnames or []
-        for column in header:
-            if column.strip() not in COLUMNS:
-                raise ConfigError(
-                    f"unknown column {quote(column)}; columns are: {', '.join(COLUMNS)}",
-                    source=source,
-                    path="row 1",
-                )
-        for row in reader:
-            number = reader.line_num
-            if None in row:
-                raise ConfigError(
-                    "more values than columns: quote values that contain the delimiter",
-                    source=source,
-                    path=f"row {number}",
-                )
-            values = {k.strip(): v for k, v in row.items() if v is not None and v.strip() != ""}
-            rows.append((values, _place(f"row {number}, column ")))
-    except csv.Error as exc:
-        raise ConfigError(
-            f"not readable as CSV ({exc}): check the quoting",
-            source=source,
-            path=f"row {reader.line_num}",
-        ) from None
-    return rows
+    return [(values, place) for values, place in csvfile.rows(text, source, COLUMNS, formulas=True)]
 
 
 def _toml_rows(text: str, source: str) -> tuple[list[tuple[Row, Place]], list[tuple[Row, Place]]]:
@@ -259,8 +232,7 @@ class _Fields:
                 raise self.fail(column, f"required: {required}")
             return None
         if isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = dt.date.fromisoformat(value.strip()) if len(value) <= 40 else value
+            value = parse_date(value) or value
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             raise self.fail(column, f"expected a date such as 2026-03-17, got {quote(value)}")
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
@@ -322,7 +294,7 @@ def _decision(org: Organization, row: Row, where: Place, source: str) -> Decisio
     year = None
     if "year" in row:
         raw = row["year"]
-        if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) == 4:
+        if isinstance(raw, str) and re.fullmatch(r"\s*[0-9]{4}\s*", raw):
             raw = int(raw)
         if not isinstance(raw, int) or isinstance(raw, bool) or not FIRST_YEAR <= raw <= LAST_YEAR:
             raise f.fail("year", f"expected a year {FIRST_YEAR}..{LAST_YEAR}, got {quote(raw)}")

@@ -8,8 +8,8 @@ for; without it, the next meeting whose deadline it makes), ``kind``, ``category
 (ISO date-time; without an offset it is the organisation's local time), ``urgent``,
 ``purpose``,
 ``proposed_decision``. In CSV, lists (units, flags) are separated by ``|``, ``,`` or
-spaces, and the delimiter may be ``,``, ``;`` or a tab. Every mistake is a ConfigError
-naming the file, the row (or item) and the column.
+spaces; the file is read as spreadsheets write it (:mod:`mgovern.csvfile`). Every mistake
+is a ConfigError naming the file, the row (or item) and the column.
 
 Items are checked as the organisation is, by the same rules (:mod:`mgovern.bounds`): text
 without control characters, amounts through :func:`~mgovern.bounds.parse_amount`, dates
@@ -19,17 +19,15 @@ and years within bounds, and a ``meeting`` date that is a meeting of the group (
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mgovern.bounds import FIRST_YEAR, LAST_YEAR, MAX_FILE_BYTES, parse_amount
+from mgovern import csvfile
+from mgovern.bounds import FIRST_YEAR, LAST_YEAR, parse_amount, parse_date, parse_datetime
 from mgovern.config import describe, read_file, read_toml
 from mgovern.exceptions import ConfigError, listing, quote
 from mgovern.model import AgendaItem, Kind, Organization
@@ -63,31 +61,28 @@ _KIND_NAMES = {dt.date: "date", dt.datetime: "date-time"}
 
 
 def load_items(
-    org: Organization, path: str | Path, *, pm: pluggy.PluginManager | None = None
+    org: Organization,
+    path: str | Path,
+    *,
+    pm: pluggy.PluginManager | None = None,
+    encoding: str | None = None,
 ) -> tuple[AgendaItem, ...]:
-    """Read agenda items from a ``.toml`` or ``.csv`` file (at most MAX_FILE_BYTES)."""
+    """Read agenda items from a ``.toml`` or ``.csv`` file (at most MAX_FILE_BYTES).
+
+    :param encoding: the encoding of a CSV file that is neither UTF-8 nor UTF-16 with a
+        byte-order mark, such as ``cp1252`` (:func:`mgovern.csvfile.decode`).
+    """
     path = Path(path)
     raw = read_file(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if path.suffix.lower() != ".csv":
+    is_csv = path.suffix.lower() == ".csv"
+    if is_csv:
+        text = csvfile.decode(raw, str(path), encoding)
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
             raise ConfigError("is not UTF-8 text: save it as UTF-8", source=str(path)) from None
-        text = raw.decode("cp1252", errors="strict") if _cp1252(raw) else ""
-        if not text:
-            raise ConfigError(
-                "is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8'", source=str(path)
-            ) from None
-    return read_items(org, text, source=str(path), csv_format=path.suffix.lower() == ".csv", pm=pm)
-
-
-def _cp1252(raw: bytes) -> bool:
-    """Excel's Swedish CSV export ("semikolonavgränsad") is Windows-1252."""
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
+    return read_items(org, text, source=str(path), csv_format=is_csv, pm=pm)
 
 
 def read_items(
@@ -141,45 +136,7 @@ def read_items(
 
 
 def _csv_rows(text: str, source: str) -> list[tuple[Mapping[str, Any], Callable[[str], str]]]:
-    text = text.removeprefix("\ufeff")
-    if len(text) > MAX_FILE_BYTES:
-        raise ConfigError(f"is larger than {MAX_FILE_BYTES:,} bytes: split it", source=source)
-    try:
-        first = text.split("\n", 1)[0][:4096]
-        dialect: Any = csv.Sniffer().sniff(first, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    rows: list[tuple[Mapping[str, Any], Callable[[str], str]]] = []
-    try:
-        header = reader.fieldnames or []
-        for column in header:
-            if column not in COLUMNS:
-                raise ConfigError(
-                    f"unknown column {quote(column)}; columns are: {', '.join(COLUMNS)}",
-                    source=source,
-                    line=1,
-                )
-        for row in reader:
-            number = reader.line_num
-            if None in row:
-                raise ConfigError(
-                    "more values than columns: quote values that contain the delimiter",
-                    source=source,
-                    line=number,
-                )
-            values = {k: v for k, v in row.items() if v is not None and v.strip() != ""}
-            rows.append((values, _csv_place(number)))
-    except csv.Error as exc:
-        limit = csv.field_size_limit()
-        problem = (
-            f"a value is longer than {limit:,} characters: shorten it"
-            if "field larger than field limit" in str(exc)
-            else f"not readable as CSV ({exc}): check the quoting"
-        )
-        # the reader stopped inside the record after the last line it finished
-        raise ConfigError(problem, source=source, line=reader.line_num + 1) from None
-    return rows
+    return [(values, place) for values, place in csvfile.rows(text, source, COLUMNS)]
 
 
 #: Named meeting dates closer than this share one look-up of the group's meetings.
@@ -226,10 +183,6 @@ def _check_meetings(
             source=source,
             path=where("meeting"),
         )
-
-
-def _csv_place(number: int) -> Callable[[str], str]:
-    return lambda column: f"row {number}, column {column}"
 
 
 def _toml_place(index: int) -> Callable[[str], str]:
@@ -283,9 +236,8 @@ def _item(
 
     def when(column: str, kind: type[dt.date], example: str) -> Any:
         value = row[column]
-        if isinstance(value, str) and len(value.strip()) <= 40:
-            with contextlib.suppress(ValueError):
-                value = kind.fromisoformat(value.strip())
+        if isinstance(value, str):
+            value = (parse_datetime(value) if kind is dt.datetime else parse_date(value)) or value
         dated = isinstance(value, kind) and (
             kind is dt.datetime or not isinstance(value, dt.datetime)
         )

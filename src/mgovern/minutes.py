@@ -45,8 +45,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from mgovern.agenda import Agenda, Entry
+from mgovern.bounds import FIRST_YEAR, LAST_YEAR, check_amount, check_text, parse_date
 from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
-from mgovern.exceptions import ConfigError
+from mgovern.exceptions import ConfigError, quote
 from mgovern.model import GROUP_DECIDES, Matter, Organization
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "markdown_actions",
     "markdown_fields",
     "markdown_marker",
+    "meeting_day",
     "prefill",
     "read_action",
     "read_decision",
@@ -108,6 +110,8 @@ _LABELS = {
 _OPEN = {"", "öppen", "öppet", "pågår", "open", "ongoing"}
 _DONE = {"klar", "klart", "avklarad", "avklarat", "done", "closed"}
 _SPLIT = re.compile(r"[,;\s]+")
+#: The longest decision id (a diarienummer, or ``klg-2026-03-17 §4``): as in decision lists.
+MAX_ID = 200
 
 
 def _lang(org: Organization) -> str:
@@ -197,16 +201,44 @@ def _amount(text: str) -> Decimal:
     for suffix in ("kr", "sek", ":-"):
         if cleaned.lower().endswith(suffix):
             cleaned = cleaned[: -len(suffix)]
-    if not re.fullmatch(r"\d+([.,]\d+)?", cleaned):
+    if len(cleaned) > 40 or not re.fullmatch(r"[0-9]+([.,][0-9]+)?", cleaned):
         raise ValueError(text)
     try:
-        return Decimal(cleaned.replace(",", "."))
+        amount = Decimal(cleaned.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         raise ValueError(text) from None
+    if check_amount(amount) is not None:
+        raise ValueError(text)
+    return amount
 
 
 def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text.strip())
+    """A day written ``YYYY-MM-DD`` within the years every list takes (as decision lists)."""
+    day = parse_date(text)
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(text)
+    return day
+
+
+def meeting_day(text: str) -> dt.date:
+    """The meeting's day the minutes name (``2026-03-17``), as strictly as a list's dates.
+
+    :raises ValueError: any other text, or a day outside the years lists take.
+    """
+    return _date(text)
+
+
+def _checked(
+    source: str, where: str, label: str, value: str, *, prose: bool = False, ident: bool = False
+) -> str:
+    """``value`` if it keeps the bounds of decision lists (:func:`mgovern.bounds.check_text`,
+    ids at most :data:`MAX_ID` characters): what minutes give, a list can hold again."""
+    problem = check_text(value, prose=prose)
+    if problem is None and ident and len(value) > MAX_ID:
+        problem = f"{quote(value)} is too long: at most {MAX_ID} characters"
+    if problem is not None:
+        raise _error(source, where, label, problem)
+    return value
 
 
 def read_decision(
@@ -234,13 +266,18 @@ def read_decision(
     text = "\n".join(line.strip() for line in value("text").splitlines()).strip()
     if not text:
         return None
+    _checked(source, where, labels["text"], text, prose=True)
+    for key in ("id", "item"):
+        _checked(source, where, labels[key], value(key), ident=True)
+    for key in ("role", "person", "category", "units", "flags"):
+        _checked(source, where, labels[key], value(key), prose=key in ("units", "flags"))
     role_text, person_text = value("role"), value("person")
     person = None
     if person_text:
         person = _find_person(org, person_text)
         if person is None:
             raise _error(
-                source, where, labels["person"], f"unknown person {person_text!r}; give an id"
+                source, where, labels["person"], f"unknown person {quote(person_text)}; give an id"
             )
     if role_text:
         group_names = {group.casefold(), org.group(group).name.casefold(), GROUP_DECIDES, "gruppen"}
@@ -249,7 +286,7 @@ def read_decision(
         if role is None:
             known = ", ".join(r.id for r in org.roles)
             raise _error(
-                source, where, labels["role"], f"unknown role {role_text!r}; roles: {known}"
+                source, where, labels["role"], f"unknown role {quote(role_text)}; roles: {known}"
             )
     elif person is not None and len(org.person(person).roles) == 1:
         role = org.person(person).roles[0]
@@ -269,7 +306,7 @@ def read_decision(
     if category not in {c.id for c in org.categories}:
         by_name = [c.id for c in org.categories if c.name.casefold() == category.casefold()]
         if not by_name:
-            raise _error(source, where, labels["category"], f"unknown category {category!r}")
+            raise _error(source, where, labels["category"], f"unknown category {quote(category)}")
         category = by_name[0]
     amount = None
     if value("amount"):
@@ -280,16 +317,17 @@ def read_decision(
                 source,
                 where,
                 labels["amount"],
-                f"{value('amount')!r} is not an amount; write e.g. 3200000 or 3 200 000",
+                f"{quote(value('amount'))} is not an amount below 10^15 with at most six "
+                "decimals; write e.g. 3200000 or 3 200 000",
             ) from None
     units = tuple(u for u in _SPLIT.split(value("units")) if u)
     for unit in units:
         if not org.has_group(unit):
-            raise _error(source, where, labels["units"], f"unknown group {unit!r}")
+            raise _error(source, where, labels["units"], f"unknown group {quote(unit)}")
     flags = frozenset(f for f in _SPLIT.split(value("flags")) if f)
     known_flags = {f.id for f in org.flags}
     for flag in sorted(flags - known_flags):
-        raise _error(source, where, labels["flags"], f"unknown flag {flag!r}")
+        raise _error(source, where, labels["flags"], f"unknown flag {quote(flag)}")
     return Decision(
         value("id") or decision_id(group, day, number),
         day,
@@ -327,15 +365,18 @@ def read_action(
         return None
     if not what:
         raise _error(source, where, labels["what"], "what is to be done is empty")
+    _checked(source, where, labels["what"], what, prose=True)
+    for key, cell in (("owner", owner_text), ("due", due_text), ("status", status_text)):
+        _checked(source, where, labels[key], cell)
     owner = _find_person(org, owner_text) if owner_text else None
     if owner is None:
-        message = f"unknown person {owner_text!r}" if owner_text else "nobody is named"
+        message = f"unknown person {quote(owner_text)}" if owner_text else "nobody is named"
         raise _error(source, where, labels["owner"], message)
     try:
         due = _date(due_text)
     except ValueError:
         raise _error(
-            source, where, labels["due"], f"{due_text!r} is not a date; write e.g. 2026-04-30"
+            source, where, labels["due"], f"{quote(due_text)} is not a date; write e.g. 2026-04-30"
         ) from None
     word, _, rest = status_text.partition(" ")
     status, done_on = ActionStatus.OPEN, None
@@ -350,14 +391,14 @@ def read_action(
                 source,
                 where,
                 labels["status"],
-                f"{rest.strip()!r} is not a date; write e.g. 'klar 2026-04-02'",
+                f"{quote(rest.strip())} is not a date; write e.g. 'klar 2026-04-02'",
             ) from None
     else:
         raise _error(
             source,
             where,
             labels["status"],
-            f"{status_text!r}: write nothing (open), 'klar' or 'klar 2026-04-02' (done)",
+            f"{quote(status_text)}: write nothing (open), 'klar' or 'klar 2026-04-02' (done)",
         )
     return Action(
         action_id(group, day, index),
@@ -445,21 +486,25 @@ def read_markdown_minutes(org: Organization, path: Path) -> DecisionBatch | None
 
     :raises ConfigError: a filled field that is wrong, naming the file, item and field.
     """
+    from mgovern.config import read_file
+
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_file(path).decode("utf-8-sig")  # at most MAX_FILE_BYTES
+    except UnicodeDecodeError:
         return None
     found = _MINUTES.search(text)
     if found is None:
         return None
     group = found.group(1)
     if not org.has_group(group):
-        raise ConfigError(f"the minutes are for an unknown group {group!r}", source=source)
+        raise ConfigError(f"the minutes are for an unknown group {quote(group)}", source=source)
     try:
-        day = dt.date.fromisoformat(found.group(2))
+        day = meeting_day(found.group(2))
     except ValueError:
-        raise ConfigError(f"bad meeting date {found.group(2)!r}", source=source) from None
+        raise ConfigError(
+            f"bad meeting date {quote(found.group(2))}: write it 2026-03-17", source=source
+        ) from None
     lines = text.splitlines()
     decisions: list[Decision] = []
     actions: list[Action] = []
@@ -473,7 +518,7 @@ def read_markdown_minutes(org: Organization, path: Path) -> DecisionBatch | None
                 key = _key_of_label(label)
                 if key is None:
                     raise ConfigError(
-                        f"unknown field {label!r}; the fields are "
+                        f"unknown field {quote(label)}; the fields are "
                         + ", ".join(_LABELS[_lang(org)][k] for k in DECISION_KEYS),
                         source=source,
                         line=row,

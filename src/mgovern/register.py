@@ -19,9 +19,7 @@ Amounts are stored as exact decimal text, dates as ISO text.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -456,15 +454,12 @@ def decision_data(d: Decision) -> dict[str, Any]:
 
 def decisions_csv(decisions: Iterable[Decision]) -> bytes:
     """A decision list as CSV (UTF-8, ``\\r\\n``), in the order given: the same
-    decisions always give the same bytes, and the file imports again."""
+    decisions always give the same bytes, and the file imports again (no value begins as
+    a spreadsheet formula: :func:`mgovern.csvfile.write`)."""
+    from mgovern import csvfile
     from mgovern.decision_lists import COLUMNS
 
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for decision in decisions:
-        writer.writerow(decision_row(decision))
-    return out.getvalue().encode("utf-8")
+    return csvfile.write(COLUMNS, (decision_row(d) for d in decisions))
 
 
 def decisions_json(decisions: Iterable[Decision], actions: Iterable[Action] = ()) -> bytes:

@@ -106,7 +106,7 @@ level = info
                 stderr=subprocess.STDOUT,
                 cwd=self.folder,
             )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 300  # a limit for a busy machine: it waits for the answer
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Radicale exited: {self.log.read_text(errors='replace')}")
@@ -119,7 +119,7 @@ level = info
             except OSError:
                 time.sleep(0.05)
         self.stop()
-        raise RuntimeError("Radicale did not answer within 20 s")
+        raise RuntimeError("Radicale did not answer within 300 s")
 
     def stop(self) -> None:
         if self.process is None:

@@ -78,20 +78,33 @@ def decisions_group() -> None:
 @org_option
 @db_option
 @json_option
-def import_command(org_path: Path | None, db_path: Path | None, source: str, as_json: bool) -> None:
+@click.option(
+    "--encoding",
+    default=None,
+    help="The encoding of a CSV list that is not UTF-8 or UTF-16, e.g. cp1252.",
+)
+def import_command(
+    org_path: Path | None, db_path: Path | None, source: str, as_json: bool, encoding: str | None
+) -> None:
     """Import the decisions and actions SOURCE holds, as one transaction.
 
     SOURCE is a delegation-decision list (.csv, .toml), minutes (.md, .docx) or whatever a
     plugin reads. The same decision twice adds nothing; a changed decision under an
     existing id is a conflict and nothing is imported.
     """
+    from mgovern.decision_lists import load_decision_list
     from mgovern.plugins import plugin_manager
     from mgovern.register import ImportConflict, Register
 
     if db_path is None:
         fail("give the register to import into: --db FILE (or set MGOVERN_DB)")
+    if encoding is not None and not source.lower().endswith(".csv"):
+        fail(f"{source}: --encoding is for CSV lists (.csv); leave it out")
     org = load_org(org_path)
-    batch = plugin_manager().hook.mgovern_read_decisions(org=org, source=source)
+    if encoding is not None:  # only the built-in reader of CSV lists reads other encodings
+        batch = load_decision_list(org, source, encoding=encoding)
+    else:
+        batch = plugin_manager().hook.mgovern_read_decisions(org=org, source=source)
     if batch is None:  # read everything before the register is touched
         fail(
             f"{source}: no reader for this kind of source; known: .csv, .toml (and .md/.docx "
