@@ -296,14 +296,22 @@ class Register:
         """The schema version, when the file is a register (or empty); refuses anything
         else before a byte of it is written."""
         db = self._db
-        app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
-        version = self.version
-        tables = {
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        }
+        snapshot = not db.in_transaction  # the three reads must see one moment
+        if snapshot:
+            db.execute("BEGIN")
+        try:
+            app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
+            version = self.version
+            tables = {
+                name
+                for (name,) in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+        finally:
+            if snapshot:
+                db.execute("COMMIT")
         if app_id == APPLICATION_ID:
             if version > SCHEMA_VERSION:
                 self._fail(
