@@ -268,7 +268,7 @@ def _show_history(
             f"  version {v.version}, replaced {v.replaced_on} by {v.replaced_by}: {v.reason}"
         )
         click.echo(f"    {_record_text(v.decision)}")
-    click.echo(f"{len(earlier)} earlier versions")
+    click.echo(f"{len(earlier)} earlier version{'' if len(earlier) == 1 else 's'}")
 
 
 @decisions_group.command("audit")
