@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 
 import mgovern
 from mgovern.register import APPLICATION_ID, SCHEMA_VERSION
-from tests.conftest import REGISTER_V1, run_mgovern
+from tests.conftest import MGOVERN, REGISTER_V1, run_mgovern
 
 EXAMPLES = Path(mgovern.__file__).parent / "examples"
 LIST = EXAMPLES / "decisions-2026q1.csv"
@@ -188,6 +189,47 @@ def test_reading_commands_work_on_a_read_only_register_and_leave_nothing(
             assert files_in(db.parent) == listing, args  # no -wal, -shm or -journal
     assert digest(db) == before
     assert "EXPN-2026-00035" in run_mgovern("decisions", "list", "--db", db).stdout
+
+
+#: Runs "$@" with the folder $0 mounted read-only (a private mount namespace: the test
+#: sees nothing of it), as a read-only share is: EROFS even for root.
+_ON_A_READ_ONLY_MOUNT = (
+    'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" || exit 97; exec "$@"'
+)
+
+
+@pytest.mark.parametrize("written_by", ["this", "main"])
+def test_a_register_on_a_read_only_file_system(example_register: Path, written_by: str) -> None:
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None:
+        pytest.skip("a private read-only mount needs root and unshare")
+    db = example_register
+    if written_by == "main":
+        shutil.copyfile(REGISTER_V1, db)
+    before, listing = digest(db), files_in(db.parent)
+
+    def on_the_mount(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        command = [unshare, "-m", "sh", "-c", _ON_A_READ_ONLY_MOUNT, str(db.parent)]
+        result = subprocess.run(
+            [*command, *MGOVERN, *map(str, args)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        if result.returncode == 97:
+            pytest.skip(f"no read-only bind mount here: {result.stderr.strip()}")
+        return result
+
+    listed = on_the_mount("decisions", "list", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    assert "62 decisions" in listed.stdout
+    audited = on_the_mount("decisions", "audit", "--db", db)
+    assert audited.returncode == 1, audited.stderr  # the three planted findings
+    line = one_line(on_the_mount("decisions", "import", ACTIONS, "--db", db))
+    assert "read-only" in line
+    assert digest(db) == before
+    assert files_in(db.parent) == listing
 
 
 @pytest.mark.parametrize("folder", [False, True], ids=["read-only-file", "read-only-folder"])

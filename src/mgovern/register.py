@@ -488,8 +488,13 @@ class Register:
         for row in rows:
             decision = _decision(row[:15], self.path, table="decision_versions")
             version, replaced_on, replaced_by, reason = row[15:]
-            day = _read_date(replaced_on, "replaced_on")
-            versions.append(DecisionVersion(decision, int(version), day, replaced_by, reason))
+            try:
+                day = _read_date(replaced_on, "replaced_on")
+                who = _read_text(replaced_by, "replaced_by")
+                why = _read_text(reason, "reason")
+            except _BadValue as exc:
+                raise _row_error(self.path, "decision_versions", ident, exc) from None
+            versions.append(DecisionVersion(decision, int(version), day, who, why))
         return tuple(versions)
 
     def _stored_decisions(self, ids: Iterable[str]) -> dict[str, Decision]:

@@ -125,7 +125,7 @@ def amend_command(
     batch = _read_source(org_path, source)
     with _conflicts_shown(source), Register(db_path, create=False) as register:
         result = register.amend(batch, by=by, reason=reason, on=today())
-    _show_result(result, as_json)
+    _show_result(result, as_json, amended=True)
 
 
 def _read_source(org_path: Path | None, source: str) -> DecisionBatch:
@@ -160,7 +160,7 @@ def _conflicts_shown(source: str) -> Iterator[None]:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _show_result(result: ImportResult, as_json: bool) -> None:
+def _show_result(result: ImportResult, as_json: bool, *, amended: bool = False) -> None:
     if as_json:
         emit_json(
             {
@@ -168,7 +168,7 @@ def _show_result(result: ImportResult, as_json: bool) -> None:
                 "added_decisions": result.added_decisions,
                 "added_actions": result.added_actions,
                 "updated_actions": result.updated_actions,
-                "amended_decisions": result.amended_decisions,
+                **({"amended_decisions": result.amended_decisions} if amended else {}),
                 "unchanged": result.unchanged,
             }
         )
