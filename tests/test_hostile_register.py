@@ -253,6 +253,45 @@ def test_writing_commands_on_a_read_only_register_are_one_line(
     assert digest(example_register) == before
 
 
+_KILLED_HALFWAY = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA cache_size = 1")  # pages go to the file before the commit
+db.execute("BEGIN IMMEDIATE")
+db.execute("UPDATE decisions SET text = 'half-written'")
+print("writing", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_write_killed_halfway_is_rolled_back_by_the_next_reader(
+    example_register: Path,
+) -> None:
+    db = example_register
+    exported = run_mgovern("decisions", "export", "--db", db).stdout
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_HALFWAY, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "writing"
+    writer.kill()
+    writer.wait(timeout=60)
+    assert files_in(db.parent) == ["register.db", "register.db-journal"]  # a hot journal
+    db.parent.chmod(0o555)  # where no one can roll it back: one line, no half-written data
+    try:
+        line = one_line(run_mgovern("decisions", "list", "--db", db, privileged=False))
+    finally:
+        db.parent.chmod(0o755)
+    assert "interrupted" in line
+    again = run_mgovern("decisions", "export", "--db", db, privileged=False)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == exported  # as before the killed write
+    assert files_in(db.parent) == ["register.db"]
+
+
 # --- 5. files mgovern refuses are not touched ---------------------------------------------
 def test_a_register_from_a_newer_mgovern_is_refused_byte_for_byte(
     example_register: Path,

@@ -270,6 +270,12 @@ class Register:
                     f"the register is in use: another program has held its write lock for "
                     f"more than {BUSY_TIMEOUT} s; try again when it is done"
                 )
+            if self.read_only and ("readonly" in text or "read-only" in text):
+                self._fail(  # the one write a reader must do: roll a killed write back
+                    "a write to the register was interrupted and must be rolled back "
+                    f"first ({self.path.name}-journal lies beside it): run any mgovern "
+                    "command on it where the file and its folder can be written"
+                )
             if "readonly" in text or "read-only" in text:
                 self._fail(
                     "the register is read-only here: reading commands (list, audit, report, "
@@ -520,17 +526,26 @@ class Register:
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     """A connection: read-only ones with ``mode=ro``, and ``immutable=1`` when nothing
-    could be writing the file (no WAL file beside it, and a folder no one may write, or a
-    file an older mgovern left in WAL mode, which ``mode=ro`` would give a ``-wal`` and a
-    ``-shm`` it cannot remove)."""
+    could be writing the file: no journal beside it (a hot one must be rolled back, not
+    ignored), and a folder no one may write, or a file an older mgovern left in WAL mode
+    (which ``mode=ro`` would give a ``-wal`` and a ``-shm`` it cannot remove)."""
     if not read_only:
         return sqlite3.connect(path, isolation_level=None)
     with path.open("rb") as file:
         header = file.read(100)
     in_wal = len(header) >= 20 and header[18] == 2
-    no_wal_file = not Path(f"{path}-wal").exists()
+    no_journal = not any(Path(f"{path}-{end}").exists() for end in ("wal", "journal"))
     folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
-    immutable = no_wal_file and (in_wal or not folder_writable)
+    if not no_journal and folder_writable and os.access(path, os.W_OK):
+        # a write killed halfway left a hot journal, which only a writable connection
+        # can roll back (as any SQLite reader would): the register as it was before it
+        recovery = sqlite3.connect(path, isolation_level=None)
+        try:
+            recovery.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT * 1000}")
+            recovery.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            recovery.close()
+    immutable = no_journal and (in_wal or not folder_writable)
     uri = path.absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     return sqlite3.connect(uri, uri=True, isolation_level=None)
 
