@@ -332,6 +332,17 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path, s
         assert files_in(tmp_path) == ["app.sqlite"]
 
 
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    db.write_bytes(b"id;date\nE-1;2026-01-02\n" * 100)
+    before = digest(db)
+    for args in (["decisions", "import", LIST], ["decisions", "list"]):
+        line = one_line(run_mgovern(*args, "--db", db))
+        assert "not a decision register" in line
+        assert digest(db) == before
+        assert files_in(tmp_path) == ["notes.db"]
+
+
 def test_a_register_from_the_release_before_is_recognised_and_stamped(tmp_path: Path) -> None:
     db = tmp_path / "register.db"
     shutil.copyfile(REGISTER_V1, db)

@@ -281,7 +281,9 @@ class Register:
                     "the register is read-only here: reading commands (list, audit, report, "
                     "export) work; to write, copy it where you may write"
                 )
-            if "not a database" in text or "malformed" in text:
+            if "malformed" in text:
+                self._fail(f"the register is damaged ({text}): restore it from a backup")
+            if "not a database" in text:
                 self._fail(f"is not a decision register ({text}): give another --db file")
             self._fail(f"{doing} ({text}): check the path and its permissions")
 
