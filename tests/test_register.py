@@ -26,6 +26,7 @@ from mgovern.decisions import Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
 from mgovern.model import Matter
 from mgovern.register import (
+    APPLICATION_ID,
     SCHEMA_VERSION,
     ImportConflict,
     Register,
@@ -134,11 +135,13 @@ def test_toml_list_with_decisions_and_actions(org: mgovern.Organization) -> None
 
 
 # --- the register ---------------------------------------------------------------------
-def test_schema_is_versioned_and_in_wal(tmp_path: Path) -> None:
+def test_schema_is_versioned_stamped_and_one_file_at_rest(tmp_path: Path) -> None:
     with Register(tmp_path / "r.db") as register:
         assert register.version == SCHEMA_VERSION
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.db"]
     db = sqlite3.connect(tmp_path / "r.db")
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
     with pytest.raises(ConfigError, match="newer mgovern"):

@@ -40,6 +40,7 @@ import attrs
 from attrs import frozen
 
 from mgovern.decisions import Decision
+from mgovern.exceptions import ConfigError, UnknownReferenceError, quote
 from mgovern.history import History, in_force
 from mgovern.model import GROUP_DECIDES, Organization
 from mgovern.scope import Outcome, Routing, route
@@ -83,7 +84,11 @@ def rules_in_force(org: Organization | History, on: dt.date) -> Organization:
 
 def audit(org: Organization | History, decisions: Iterable[Decision]) -> tuple[Finding, ...]:
     """Every finding for ``decisions``, each judged by the rules in force on its date,
-    in the order of the decisions."""
+    in the order of the decisions.
+
+    :raises ConfigError: a decision names a category (or forum, unit, flag) the rules of
+        its day do not have; the error's path names the decision.
+    """
     return tuple(f for d in decisions for f in audit_decision(org, d))
 
 
@@ -97,9 +102,21 @@ def audit_decision(
     matter = decision.matter
     if matter.year is None:  # amounts in base units count with that year's base amount
         matter = attrs.evolve(matter, year=on.year)
-    routing = route(rules, matter, raised_in=decision.forum or rules.roots[0].id)
-    if decision.forum is None and routing.home is not None:  # explained from its home
-        routing = route(rules, matter, raised_in=routing.home)
+    if matter.category not in {c.id for c in rules.categories}:
+        raise ConfigError(
+            f"its category {quote(matter.category)} is not in the organisation's rules of "
+            f"{on}: add the category to the organisation, or correct the decision",
+            path=f"decision {decision.id}",
+        )
+    try:
+        routing = route(rules, matter, raised_in=decision.forum or rules.roots[0].id)
+        if decision.forum is None and routing.home is not None:  # explained from its home
+            routing = route(rules, matter, raised_in=routing.home)
+    except UnknownReferenceError as exc:  # a forum, unit or flag the rules do not have
+        raise ConfigError(
+            f"{exc} (rules of {on}): correct the decision or the organisation",
+            path=f"decision {decision.id}",
+        ) from None
     if routing.outcome in (Outcome.GAP, Outcome.AMBIGUOUS) or routing.home is None:
         why = (
             "no rule covers this matter"

@@ -454,7 +454,7 @@ def _decisions(
         from mgovern.register import Register
     except ImportError:
         return None
-    with Register(db, create=False) as register:
+    with Register(db, read_only=True) as register:
         decisions = register.decisions()
     latest = sorted(decisions, key=lambda d: (d.date, d.id), reverse=True)[:LATEST_DECISIONS]
     return [

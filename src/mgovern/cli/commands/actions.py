@@ -29,7 +29,7 @@ def register_actions(db_path: Path | None) -> tuple[Action, ...]:
         return ()
     from mgovern.register import Register
 
-    with Register(db_path, create=False) as register:
+    with Register(db_path, read_only=True) as register:
         return register.actions()
 
 

@@ -1,15 +1,18 @@
-"""``mgovern decisions import|list|audit|report|export``: the decision register.
+"""``mgovern decisions import|amend|list|audit|report|export``: the decision register.
 
 Every subcommand takes ``--db FILE`` (or ``MGOVERN_DB``). Without one, and with the
 embedded example organisation, the reading subcommands use the embedded example
-register (the first quarter of 2026) and say so on stderr; ``import`` always needs a
-register file.
+register (the first quarter of 2026) and say so on stderr; ``import`` and ``amend``
+always need a register file. The reading subcommands open the register read-only, so
+they work on a read-only file or share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +28,13 @@ from mgovern.cli.options import (
     parse_meeting_when,
 )
 from mgovern.cli.output import emit_json, matter_text
+from mgovern.exceptions import ConfigError
 
 if TYPE_CHECKING:
     from mgovern.agenda import Agenda
-    from mgovern.decisions import Action, Decision
+    from mgovern.decisions import Action, Decision, DecisionBatch
     from mgovern.model import Organization
+    from mgovern.register import ImportResult
 
 #: The embedded example register: decisions and actions of the first quarter of 2026.
 EXAMPLE_FILES = ("decisions-2026q1.csv", "actions-2026q1.toml")
@@ -64,13 +69,13 @@ def register_contents(
             fail("give the register: --db FILE (or set MGOVERN_DB)")
         click.echo("mgovern: using the embedded example register (give --db FILE)", err=True)
         return example_register(org)
-    with Register(db_path, create=False) as register:
+    with Register(db_path, read_only=True) as register:
         return register.decisions(), register.actions()
 
 
 @cli.group("decisions")
 def decisions_group() -> None:
-    """The decision register: import, list, audit, report to the board, export."""
+    """The decision register: import, amend, list, audit, report to the board, export."""
 
 
 @decisions_group.command("import")
@@ -92,27 +97,74 @@ def import_command(
     plugin reads. The same decision twice adds nothing; a changed decision under an
     existing id is a conflict and nothing is imported.
     """
-    from mgovern.decision_lists import load_decision_list
-    from mgovern.plugins import plugin_manager
-    from mgovern.register import ImportConflict, Register
+    from mgovern.register import Register
 
     if db_path is None:
         fail("give the register to import into: --db FILE (or set MGOVERN_DB)")
+    batch = _read_source(org_path, source, encoding)
+    with _conflicts_shown(source), Register(db_path) as register:
+        result = register.import_batch(batch)
+    _show_result(result, as_json)
+
+
+@decisions_group.command("amend")
+@click.argument("source")
+@org_option
+@db_option
+@click.option("--by", "by", required=True, help="Who records the correction (a name).")
+@click.option("--reason", required=True, help="Why the decisions are corrected.")
+@json_option
+def amend_command(
+    org_path: Path | None, db_path: Path | None, source: str, by: str, reason: str, as_json: bool
+) -> None:
+    """Import SOURCE, and let its decisions correct those stored under the same ids.
+
+    Each corrected decision's earlier version is kept, with who (--by) and why
+    (--reason): `mgovern decisions list --history ID` shows them. New decisions and
+    actions are imported as `import` does; an action changed other than by its
+    follow-up is still a conflict, and nothing is written.
+    """
+    from mgovern.clock import today
+    from mgovern.register import Register
+
+    if db_path is None:
+        fail("give the register to amend: --db FILE (or set MGOVERN_DB)")
+    batch = _read_source(org_path, source)
+    with _conflicts_shown(source), Register(db_path, create=False) as register:
+        result = register.amend(batch, by=by, reason=reason, on=today())
+    _show_result(result, as_json, amended=True)
+
+
+def _read_source(
+    org_path: Path | None, source: str, encoding: str | None = None
+) -> DecisionBatch:
+    """Everything SOURCE holds, read before the register is touched."""
+    from mgovern.decision_lists import load_decision_list
+    from mgovern.plugins import plugin_manager
+
     if encoding is not None and not source.lower().endswith(".csv"):
         fail(f"{source}: --encoding is for CSV lists (.csv); leave it out")
     org = load_org(org_path)
+    batch: DecisionBatch | None
     if encoding is not None:  # only the built-in reader of CSV lists reads other encodings
         batch = load_decision_list(org, source, encoding=encoding)
     else:
         batch = plugin_manager().hook.mgovern_read_decisions(org=org, source=source)
-    if batch is None:  # read everything before the register is touched
+    if batch is None:
         fail(
             f"{source}: no reader for this kind of source; known: .csv, .toml (and .md/.docx "
             "minutes; other systems through plugins: mgovern plugins)"
         )
+    return batch
+
+
+@contextmanager
+def _conflicts_shown(source: str) -> Iterator[None]:
+    """A refused import: the line naming the ids, then both versions of each record."""
+    from mgovern.register import ImportConflict
+
     try:
-        with Register(db_path) as register:
-            result = register.import_batch(batch)
+        yield
     except ImportConflict as conflict:
         click.echo(f"mgovern: error: {conflict}", err=True)
         for stored, incoming in conflict.conflicts:
@@ -120,6 +172,9 @@ def import_command(
             click.echo(f"    register: {_record_text(stored)}", err=True)
             click.echo(f"    {source}: {_record_text(incoming)}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _show_result(result: ImportResult, as_json: bool, *, amended: bool = False) -> None:
     if as_json:
         emit_json(
             {
@@ -127,6 +182,7 @@ def import_command(
                 "added_decisions": result.added_decisions,
                 "added_actions": result.added_actions,
                 "updated_actions": result.updated_actions,
+                **({"amended_decisions": result.amended_decisions} if amended else {}),
                 "unchanged": result.unchanged,
             }
         )
@@ -151,18 +207,29 @@ def _record_text(record: Any) -> str:
 @db_option
 @click.option("--from", "start", callback=parse_day, help="First day.")
 @click.option("--to", "end", callback=parse_day, help="Last day.")
+@click.option(
+    "--history",
+    "history_id",
+    metavar="ID",
+    help="Decision ID as the register holds it, and each earlier version it replaced.",
+)
 @json_option
 def list_command(
     org_path: Path | None,
     db_path: Path | None,
     start: dt.date | None,
     end: dt.date | None,
+    history_id: str | None,
     as_json: bool,
 ) -> None:
-    """List the decisions in the register, by date."""
+    """List the decisions in the register, by date (--history ID: one decision and its
+    earlier versions)."""
     from mgovern.register import decision_data
 
     org = load_org(org_path)
+    if history_id is not None:
+        _show_history(org, org_path, db_path, history_id, as_json)
+        return
     decisions, _ = register_contents(org, org_path, db_path)
     first = start or dt.date.min
     last = end or dt.date.max
@@ -177,6 +244,45 @@ def list_command(
         urgent = " [urgent]" if d.urgent else ""
         click.echo(f"{d.date} {d.id}: {who}{urgent}: {d.text or matter_text(d.matter)}")
     click.echo(f"{len(chosen)} decisions")
+
+
+def _show_history(
+    org: Organization, org_path: Path | None, db_path: Path | None, ident: str, as_json: bool
+) -> None:
+    from mgovern.exceptions import quote
+    from mgovern.register import Register, decision_data
+
+    if db_path is None:
+        fail("give the register: --db FILE (or set MGOVERN_DB)")
+    with Register(db_path, read_only=True) as register:
+        current = next((d for d in register.decisions() if d.id == ident), None)
+        earlier = register.history(ident)
+    if current is None:
+        fail(f"{db_path}: no decision {quote(ident)} in the register")
+    if as_json:
+        emit_json(
+            {
+                "decision": decision_data(current),
+                "earlier": [
+                    {
+                        "version": v.version,
+                        "replaced_on": v.replaced_on.isoformat(),
+                        "replaced_by": v.replaced_by,
+                        "reason": v.reason,
+                        "decision": decision_data(v.decision),
+                    }
+                    for v in earlier
+                ],
+            }
+        )
+        return
+    click.echo(f"{current.id}: {_record_text(current)}")
+    for v in reversed(earlier):
+        click.echo(
+            f"  version {v.version}, replaced {v.replaced_on} by {v.replaced_by}: {v.reason}"
+        )
+        click.echo(f"    {_record_text(v.decision)}")
+    click.echo(f"{len(earlier)} earlier version{'' if len(earlier) == 1 else 's'}")
 
 
 @decisions_group.command("audit")
@@ -197,7 +303,10 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     decisions, _ = register_contents(org, org_path, db_path)
     # a history file: each decision judged by the rules and people of its own day
     rules = load_history(org_path) if org_path and is_history_file(org_path) else org
-    findings = audit(rules, decisions)
+    try:
+        findings = audit(rules, decisions)
+    except ConfigError as exc:  # a category the organisation lacks: name the register
+        raise exc.located(str(db_path) if db_path else "<embedded example register>") from None
     if as_json:
         emit_json(
             {
@@ -313,7 +422,7 @@ def with_board_report(org: Organization, agenda: Agenda, db_path: Path | None) -
     cycle = org.group(meeting.group).cycle(meeting.cycle)
     if db_path is None or cycle.kind is not CycleKind.BOARD:
         return agenda
-    with Register(db_path, create=False) as register:
+    with Register(db_path, read_only=True) as register:
         decisions = register.decisions()
     day = meeting.start.date()
     return with_report(org, agenda, board_report(org, decisions, group=meeting.group, meeting=day))
