@@ -236,3 +236,65 @@ def test_mgovern_site_publishes_to_webdav_without_rewriting(
     assert '"change": "created"' not in second
     assert '"change": "updated"' not in second
     assert stamps == {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "javascript:alert(1)",
+        "JavaScript://x.se/%0Aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox",
+        "file:///etc/",
+        "ftp://x.se/kalendrar/",
+        "//x.se/kalendrar/",
+        "kalendrar/",
+    ],
+)
+def test_calendars_url_takes_only_web_and_webcal_addresses(address: str, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        build_cli(), ["site", "--out", str(out), "--calendars-url", address]
+    )
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("mgovern: error")]
+    assert len(errors) == 1 and "--calendars-url" in errors[0]
+    assert "https://" in errors[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://anna:secret@kalender.example.se/kalendrar/",
+        "https://anna:secret@kalender.example.se",
+        "webcal://anna:secret@kalender.example.se/k/",
+        "https://anna:se/cret@kalender.example.se/k/",
+        "https://anna%3Asecret@kalender.example.se/k/",
+        "https://anna＠kalender.example.se/k/:secret",
+        "https://anna@kalender.example.se/k/",
+    ],
+)
+def test_calendars_url_with_user_information_is_refused_without_echoing_it(
+    address: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        build_cli(), ["site", "--out", str(out), "--calendars-url", address]
+    )
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("mgovern: error")]
+    assert len(errors) == 1 and "--calendars-url" in errors[0]
+    assert "secret" not in result.output and "anna" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["https://x.se/kal/", "http://x.se/kal", "WEBCAL://x.se/kal/"])
+def test_calendars_url_subscribe_links_are_webcal(address: str, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        build_cli(), ["site", "--out", str(out), "--calendars-url", address, "--on", "2026-03-01"]
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "groups" / "mv.html").read_text(encoding="utf-8")
+    assert 'href="webcal://x.se/kal/groups/mv.ics"' in page

@@ -27,7 +27,7 @@ from mgovern.model import GROUP_DECIDES, Matter, Organization, Span
 from mgovern.scope import route
 from mgovern_site._texts import texts
 
-__all__ = ["build_site", "context_key", "year_class"]
+__all__ = ["build_site", "calendars_base", "context_key", "year_class"]
 
 #: The most columns the who-decides matrix shows per category.
 MAX_COLUMNS = 24
@@ -518,14 +518,45 @@ def _report_view(org: Organization, report: Report) -> dict[str, Any]:
     }
 
 
+#: The schemes a calendar subscription link may have (no ``javascript:``, ``data:``, ...).
+CALENDAR_SCHEMES = ("https", "http", "webcal")
+
+
+def calendars_base(calendars_url: str) -> str:
+    """The ``webcal://`` address the subscribe links start with, for the folder where
+    ``mgovern publish`` put the calendars.
+
+    Refused (:class:`mgovern.urls.URLError`, a message that never quotes a user name or
+    password): any scheme but ``https:``, ``http:`` or ``webcal:``, and any user
+    information: the address is written into every group page, which anyone may read.
+    """
+    import re
+
+    from mgovern.urls import URLError, parse_url
+
+    if "@" in unicodedata.normalize("NFKC", calendars_url):
+        raise URLError(
+            "--calendars-url: the address holds an '@' (a user name or password?), which "
+            "would be written into every public page; give the address subscribers use, "
+            "without 'user:password@' (an '@' in a path is written %40)"
+        )
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]{0,31}):", calendars_url)
+    if scheme is None or scheme[1].lower() not in CALENDAR_SCHEMES:
+        raise URLError(
+            "--calendars-url: a calendar address starts with https://, http:// or webcal://, "
+            "e.g. https://www.example.se/kalendrar/"
+        )
+    try:
+        url = parse_url(calendars_url)
+    except URLError as exc:
+        raise URLError(f"--calendars-url: {exc}") from None
+    return f"webcal://{url.netloc}{url.path.rstrip('/')}"
+
+
 def _subscribe(calendars_url: str | None, group_id: str) -> str:
     if calendars_url is None:
         return f"../calendars/groups/{group_id}.ics"
-    base = calendars_url.rstrip("/")
-    for scheme in ("https://", "http://"):
-        if base.startswith(scheme):
-            base = "webcal://" + base[len(scheme) :]
-    return f"{base}/groups/{group_id}.ics"
+    return f"{calendars_base(calendars_url)}/groups/{group_id}.ics"
 
 
 #: From this many groups on, check and the calendars run in a second process.
