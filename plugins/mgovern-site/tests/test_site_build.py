@@ -7,12 +7,13 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import html5lib
 import pytest
 from click.testing import CliRunner
-from mgovern_site._build import context_key, year_class
+from mgovern_site._build import build_site, context_key, year_class
 
 from mgovern.cli import build_cli
 
@@ -258,7 +259,8 @@ def test_calendars_url_takes_only_web_and_webcal_addresses(address: str, tmp_pat
     )
     assert result.exit_code == 2, result.output
     errors = [line for line in result.output.splitlines() if line.startswith("mgovern: error")]
-    assert len(errors) == 1 and "--calendars-url" in errors[0]
+    assert len(errors) == 1
+    assert "--calendars-url" in errors[0]
     assert "https://" in errors[0]
     assert not out.exists()
 
@@ -284,8 +286,10 @@ def test_calendars_url_with_user_information_is_refused_without_echoing_it(
     )
     assert result.exit_code == 2, result.output
     errors = [line for line in result.output.splitlines() if line.startswith("mgovern: error")]
-    assert len(errors) == 1 and "--calendars-url" in errors[0]
-    assert "secret" not in result.output and "anna" not in result.output
+    assert len(errors) == 1
+    assert "--calendars-url" in errors[0]
+    assert "secret" not in result.output
+    assert "anna" not in result.output
     assert not out.exists()
 
 
@@ -298,3 +302,82 @@ def test_calendars_url_subscribe_links_are_webcal(address: str, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     page = (out / "groups" / "mv.html").read_text(encoding="utf-8")
     assert 'href="webcal://x.se/kal/groups/mv.ics"' in page
+
+
+# --- the matrix says what route says (issue 22, point 7) ----------------------------------
+def strict_example() -> Any:
+    """The example with ``resolution = "strict"``: overlaps become several homes."""
+    from importlib import resources
+
+    import mgovern
+
+    text = resources.files("mgovern.examples").joinpath("exploateringskontoret.toml")
+    source = text.read_text(encoding="utf-8")
+    assert '\nresolution = "lowest"\n' in source
+    return mgovern.loads(source.replace('\nresolution = "lowest"\n', '\nresolution = "strict"\n'))
+
+
+def _matrix_cells(page: bytes) -> Iterator[tuple[str, str, str | None, str | None, Any]]:
+    """(category, units, low, high, cell) for every cell of the who-decides page, read
+    from the HTML alone (html5lib), nothing from the site's code."""
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    tree = html5lib.parse(page, namespaceHTMLElements=True)
+    for section in tree.iterfind(".//h:section", ns):
+        category = section.find("h:h2", ns).get("id")
+        heads = section.findall(".//h:thead/h:tr/h:th", ns)[1:]
+        for row in section.iterfind(".//h:tbody/h:tr", ns):
+            units = row.find("h:th", ns).get("data-units")
+            for head, cell in zip(heads, row.findall("h:td", ns), strict=True):
+                if head.get("data-none") is not None:
+                    yield category, units, None, None, cell
+                else:
+                    yield category, units, head.get("data-low"), head.get("data-high"), cell
+
+
+@pytest.mark.parametrize("resolution", ["strict", "lowest"])
+def test_every_matrix_cell_says_what_route_says(resolution: str) -> None:
+    from decimal import Decimal
+
+    import mgovern
+    from mgovern.scope import route
+
+    org = strict_example() if resolution == "strict" else mgovern.example()
+    on = dt.date(2026, 3, 1)
+    files = build_site(org, on=on, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    page = files["who-decides.html"]
+    root = org.groups[0].id
+    outcomes: dict[str, int] = {}
+    checked = 0
+    for category, units, low, high, cell in _matrix_cells(page):
+        text = "".join(cell.itertext())
+        amounts: list[Decimal | None] = [None]
+        if low is not None:
+            amounts = [Decimal(low)]
+            if high:  # and the last amount below the band's end
+                amounts.append(Decimal(high) - Decimal("0.000001"))
+        for amount in amounts:
+            matter = mgovern.Matter(
+                category, amount=amount, units=tuple(units.split()), year=on.year
+            )
+            routing = route(org, matter, raised_in=root)
+            outcomes[routing.outcome.value] = outcomes.get(routing.outcome.value, 0) + 1
+            assert (cell.get("data-home") or None) == routing.home, (matter, text)
+            if routing.outcome.value == "ambiguous":
+                assert set(cell.get("data-homes").split()) == set(routing.homes), matter
+                assert "flera hemvister" in text
+                assert "lucka" not in text
+                for home in routing.homes:
+                    assert org.group(home).name in text
+            elif routing.home is None:
+                assert cell.get("data-homes") == ""
+                assert "lucka" in text
+            else:
+                assert cell.get("data-homes") == ""
+                assert org.group(routing.home).name in text
+            checked += 1
+    report = mgovern.check(org)
+    assert checked > 300
+    if resolution == "strict":
+        assert outcomes.get("ambiguous", 0) > 100
+        assert not report.gaps
+    assert b"lucka" not in page or report.gaps
