@@ -120,7 +120,7 @@
     add(list, "dt", data.words.home);
     var dd = add(list, "dd", null);
     if (home) {
-      groupLink(dd, home, { id: "answer-home" });
+      groupLink(dd, home, { id: "answer-home", "data-homes": "" });
       add(dd, "span", " – " + data.outcome[outcome(raised, home)], { "class": "muted" });
     } else if (homes.length) {
       var several = add(dd, "span", null, { id: "answer-home", "data-group": "",
