@@ -8,6 +8,7 @@ an answer's link, opened anew, gives the same answer (issue 22, points 7 and 8).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -222,3 +223,59 @@ def test_an_answer_can_be_shared_as_a_link(
     )
     other.wait_for_selector("#answer-refused")
     other.close()
+
+
+# --- the search (issue 22, point 9) -------------------------------------------------------
+def _synthetic(groups: int) -> mgovern.Organization:
+    import sys
+
+    benchmarks = str(Path(__file__).resolve().parents[3] / "benchmarks")
+    if benchmarks not in sys.path:
+        sys.path.insert(0, benchmarks)
+    from synthetic import synthetic_organization  # type: ignore[import-not-found]
+
+    org: mgovern.Organization = synthetic_organization(groups)
+    return org
+
+
+@pytest.fixture(scope="module")
+def large_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 150-group organisation's site, where a hundred group pages name each category."""
+    root = tmp_path_factory.mktemp("large") / "handbok"
+    org = _synthetic(150)
+    files = build_site(org, on=ON, start=START, end=dt.date(2026, 3, 31))
+    write_all({root / name: data for name, data in files.items()})
+    return root
+
+
+def _searcher(browser: Any, folder: Path) -> Any:
+    page = browser.new_page()
+    page.goto((folder / "index.html").as_uri())
+
+    def first_hits(typed: str) -> list[str]:
+        page.fill("#q", "")
+        page.fill("#q", typed)
+        page.wait_for_selector("#hits a")
+        hrefs: list[str] = page.eval_on_selector_all("#hits a", "links => links.map(a => a.href)")
+        return hrefs
+
+    first_hits.page = page  # type: ignore[attr-defined]
+    return first_hits
+
+
+@pytest.mark.parametrize("size", ["example", "150 groups"])
+def test_typing_a_category_name_finds_its_matrix_first(
+    browser: Any, site_dir: Path, large_dir: Path, size: str
+) -> None:
+    org, folder = (ORG, site_dir) if size == "example" else (_synthetic(150), large_dir)
+    matrix = (folder / "who-decides.html").as_uri()
+    first_hits = _searcher(browser, folder)
+    for number, category in enumerate(org.categories):
+        typed = (category.name, category.name.lower(), f" {category.name.upper()} ")[number % 3]
+        hrefs = first_hits(typed)
+        assert hrefs[0] == f"{matrix}#{category.id}", (typed, hrefs[:3])
+    # and a group's name still finds the group's page first
+    group = org.groups[len(org.groups) // 2]
+    hrefs = first_hits(group.name)
+    assert hrefs[0] == (folder / "groups" / f"{group.id}.html").as_uri(), (group.name, hrefs[:3])
+    first_hits.page.close()

@@ -951,7 +951,17 @@ def build_site(
         )
     listed = sorted(pages, key=lambda p: (p[0].count("/"), p[0]))
     page("sitemap.html", "sitemap.html.j2", str(words["sitemap"]), [], listed=listed)
-    index = [[path, title, _plain(f"{title} {text}")] for path, title, text in sorted(pages)]
+    entries = sorted(pages)
+    # each category's matrix is an entry of its own, titled by the category's name: the
+    # search ranks an exact title first, so typing a category finds its matrix even where
+    # a hundred group pages mention it
+    entries += [
+        (f"who-decides.html#{c.id}", f"{c.name} – {words['who_decides']}", c.name)
+        for c in org.categories
+    ]
+    index = [
+        [path, title, _plain(f"{title} {text}"), _plain(title)] for path, title, text in entries
+    ]
     files["assets/search-index.js"] = f"MG.search = {_json(index)};\n".encode()
     for name in STATIC:
         files[f"assets/{name}"] = (Path(__file__).parent / "static" / name).read_bytes()
