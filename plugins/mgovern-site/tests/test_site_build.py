@@ -381,3 +381,58 @@ def test_every_matrix_cell_says_what_route_says(resolution: str) -> None:
         assert outcomes.get("ambiguous", 0) > 100
         assert not report.gaps
     assert b"lucka" not in page or report.gaps
+
+
+# --- what staff read (issue 22, point 11) --------------------------------------------------
+def test_a_site_as_of_a_day_shows_no_later_decision_and_names_people(
+    register_db: Path | None, tmp_path: Path
+) -> None:
+    if register_db is None:
+        pytest.skip("no register module")
+    import mgovern
+
+    org = mgovern.example()
+    out = tmp_path / "site"
+    args = ["site", "--out", str(out), "--db", str(register_db), "--on", "2026-02-01"]
+    result = CliRunner().invoke(build_cli(), args)
+    assert result.exit_code == 0, result.output
+    page = (out / "decisions.html").read_text(encoding="utf-8")
+    days = re.findall(r'<td class="nowrap">(\d{4}-\d\d-\d\d)</td>', page)
+    assert days
+    assert max(days) <= "2026-02-01"
+    for person in org.people:
+        assert f"({person.id})" not in page
+    named = [p.name for p in org.people if f"({p.name})" in page]
+    assert len(named) >= 3
+
+
+def test_amounts_are_in_words_and_the_coverage_page_names_groups_and_years(
+    tmp_path: Path,
+) -> None:
+    import mgovern
+
+    org = strict_example()
+    files = build_site(
+        org, on=dt.date(2026, 3, 1), start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)
+    )
+    pages = {name: data.decode() for name, data in files.items() if name.endswith(".html")}
+    for name, page in pages.items():
+        text = re.sub(r"<[^>]+>", "", page)
+        assert not re.search(r"\[[0-9][^\]\n]*\)", text), name  # no [0, 10 prisbasbelopp)
+        assert "belopp [" not in text, name
+    matrix = pages["who-decides.html"]
+    assert ">under 100 prisbasbelopp<" in matrix
+    assert ">100–500 prisbasbelopp<" in matrix
+    assert ">från 500 prisbasbelopp<" in matrix
+    assert "100–1\u00a0000 prisbasbelopp" in pages["groups/adm.html"]
+    coverage = re.sub(r"<[^>]+>", "\n", pages["coverage.html"])
+    report = mgovern.check(org)
+    # one finding per year: the 2024, 2025 and 2026 fallback findings read differently
+    caught = [line for line in coverage.splitlines() if "exempel:" in line and "catch-all" in line]
+    assert len(caught) == min(len(report.fallback_only), 100)
+    assert len(set(caught)) == len(caught)
+    assert any("år 2024" in line for line in caught)
+    assert any("år 2026" in line for line in caught)
+    for group in org.groups:  # groups by name, never as a list of ids
+        assert f"{group.id}, " not in coverage
+

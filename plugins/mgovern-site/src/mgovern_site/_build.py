@@ -571,10 +571,11 @@ def _key_dates(
 
 
 def _decisions(
-    org: Organization, db: Path | None, words: Mapping[str, Any]
+    org: Organization, db: Path | None, on: dt.date, words: Mapping[str, Any]
 ) -> list[dict[str, str]] | None:
-    """The register's latest decisions; None when no register is given or the register
-    module is not there (the section is left out)."""
+    """The register's latest decisions up to ``on`` (the site's day: a site "as of" a day
+    shows nothing decided after it), decision-makers by name; None when no register is
+    given or the register module is not there (the section is left out)."""
     if db is None:
         return None
     try:
@@ -583,14 +584,16 @@ def _decisions(
         return None
     with Register(db, create=False) as register:
         decisions = register.decisions()
-    latest = sorted(decisions, key=lambda d: (d.date, d.id), reverse=True)[:LATEST_DECISIONS]
+    decided = [d for d in decisions if d.date <= on]
+    latest = sorted(decided, key=lambda d: (d.date, d.id), reverse=True)[:LATEST_DECISIONS]
+    people = {p.id: p.name for p in org.people}
     return [
         {
             "date": d.date.isoformat(),
             "id": d.id,
             "text": d.text,
             "by": _role_name(org, d.decided_by, words)
-            + (f" ({d.decision_maker})" if d.decision_maker else ""),
+            + (f" ({people.get(d.decision_maker, d.decision_maker)})" if d.decision_maker else ""),
             "forum": d.forum or "",
             "forum_name": org.group(d.forum).name if d.forum and _known(org, d.forum) else "",
         }
@@ -635,25 +638,45 @@ def _known(org: Organization, group_id: str) -> bool:
     return any(g.id == group_id for g in org.groups)
 
 
-def _report_view(org: Organization, report: Report) -> dict[str, Any]:
-    """The report's findings, each list cut at MAX_FINDINGS (the page says how many more)."""
+def _report_view(org: Organization, report: Report, words: Mapping[str, Any]) -> dict[str, Any]:
+    """The report's findings in names, not ids, each with the base-amount year it holds
+    for (a finding for 2024 and one for 2026 are two findings, not one written twice);
+    each list cut at MAX_FINDINGS (the page says how many more)."""
     from mgovern.explain import describe_matter
 
     def cut(found: Sequence[Any], show: Any) -> tuple[list[Any], int]:
         return [show(x) for x in found[:MAX_FINDINGS]], max(0, len(found) - MAX_FINDINGS)
 
+    def name(group_id: str) -> str:
+        return org.group(group_id).name if _known(org, group_id) else group_id
+
+    def clause(ref: Any) -> str:
+        return f"{name(ref.group)}: {ref.clause}"
+
+    def witness(matter: Matter, year: int | None = None) -> str:
+        year = matter.year if year is None else year
+        said = f"{words['witness']}: {describe_matter(org, matter)}"
+        return f"{words['in_year'].format(year=year)}, {said}" if year is not None else said
+
+    years = sorted({b.year for b in org.base_amounts})
     return {
         "ok": report.ok,
         "cells": report.cells,
-        "gaps": cut(report.gaps, lambda g: describe_matter(org, g.witness)),
+        "years": ", ".join(map(str, years)),
+        "gaps": cut(report.gaps, lambda g: witness(g.witness, g.year)),
         "overlaps": cut(
             report.overlaps,
-            lambda o: (", ".join(o.homes), o.winner or "", describe_matter(org, o.witness)),
+            lambda o: (
+                f" {words['or']} ".join(name(h) for h in o.homes),
+                name(o.winner) if o.winner else "",
+                witness(o.witness),
+            ),
         ),
         "fallback_only": cut(
-            report.fallback_only, lambda g: (str(g.caught_by), describe_matter(org, g.witness))
+            report.fallback_only,
+            lambda g: (clause(g.caught_by), witness(g.witness, g.year)),
         ),
-        "dead": cut(report.dead_clauses, lambda d: str(d.clause)),
+        "dead": cut(report.dead_clauses, lambda d: clause(d.clause)),
     }
 
 
@@ -794,7 +817,7 @@ def build_site(
     partition = _partition(org, classes)
     report, calendars = helper.result()
     step()
-    decisions = _decisions(org, db, words)
+    decisions = _decisions(org, db, on, words)
     wheel = _year_wheel(org, on)
     meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
 
@@ -931,7 +954,7 @@ def build_site(
         "coverage.html.j2",
         str(words["coverage"]),
         [str(words["coverage"])],
-        report=_report_view(org, report),
+        report=_report_view(org, report, words),
     )
     if wheel is not None:
         page(

@@ -92,6 +92,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "not": "utom",
         "range_note": "Ett spann som 50–200 betyder från 50 upp till strax under 200.",
         "in_year": "år {year}",
+        "years_checked": "Beloppsgränser i prisbasbelopp prövade för varje år: {years}.",
         "no_year": "belopp i kronor",
         "outcome": {
             "here": "hör hemma i gruppen där det väcktes",
@@ -206,6 +207,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "not": "not",
         "range_note": "A range such as 50–200 means from 50 up to just below 200.",
         "in_year": "year {year}",
+        "years_checked": "Limits in base amounts checked for each year: {years}.",
         "no_year": "amounts in currency",
         "outcome": {
             "here": "belongs in the group where it was raised",
