@@ -435,4 +435,3 @@ def test_amounts_are_in_words_and_the_coverage_page_names_groups_and_years(
     assert any("år 2026" in line for line in caught)
     for group in org.groups:  # groups by name, never as a list of ids
         assert f"{group.id}, " not in coverage
-

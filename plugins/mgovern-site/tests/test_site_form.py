@@ -166,6 +166,8 @@ def _route_reads(text: str) -> Decimal | None:
 @example(text="5.")
 @example(text=",5")
 @example(text="1e-7")
+@example(text="_")  # route refuses a separator alone
+@example(text=" \u00a0")  # only spaces: no amount
 @given(text=_AMOUNT_TEXT)
 def test_the_form_reads_and_compares_amounts_as_route_does(form: Any, text: str) -> None:
     answer = _ask(form, "fastighetsforsaljning", text, [], "mv")

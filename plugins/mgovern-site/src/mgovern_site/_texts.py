@@ -79,7 +79,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "bad_amount": "Skriv beloppet som ett tal i kronor, minst 0, under "
         "1 000 000 000 000 000 och med högst sex decimaler, t.ex. 3 000 000 eller 2,5.",
         "share": "Länk till svaret",
-        "candidates": "flera hemvister som ingen regel skiljer mellan",
+        "candidates": "ingen regel skiljer dem åt",
         "or": "eller",
         "any_amount": "alla belopp",
         "below": "under {high}",
@@ -194,7 +194,7 @@ TEXTS: dict[str, dict[str, Any]] = {
         "bad_amount": "Write the amount as a number of at least 0, below "
         "1,000,000,000,000,000 and with at most six decimals, e.g. 3000000 or 2.5.",
         "share": "Link to this answer",
-        "candidates": "several homes that no clause tells apart",
+        "candidates": "no clause tells them apart",
         "or": "or",
         "any_amount": "any amount",
         "below": "below {high}",

@@ -61,8 +61,9 @@
   /* mgovern.bounds.parse_amount: null for no amount, undefined for one route refuses. */
   function parseAmount(text) {
     /* Python's str.strip() (str.isspace), then the digit-group separators */
-    var cleaned = text.replace(SPACE_AROUND, "").replace(/[ \u00a0\u202f\u2009_]/g, "");
-    if (!cleaned) return null;
+    var trimmed = text.replace(SPACE_AROUND, "");
+    if (!trimmed) return null;  /* an empty field: no amount */
+    var cleaned = trimmed.replace(/[ \u00a0\u202f\u2009_]/g, "");
     if (cleaned.length > 40 || !SHAPE.test(cleaned)) return undefined;
     var negative = cleaned[0] === "-";
     cleaned = cleaned.replace(/^[+-]/, "").replace(",", ".");
