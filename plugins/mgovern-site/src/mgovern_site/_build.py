@@ -786,13 +786,16 @@ def build_site(
     ``on``: the day the site describes (next meetings from it; its year's base amount for
     the matrix and the form). ``start``..``end``: the meetings and calendar files.
     ``calendars_url``: where ``mgovern publish`` put the calendars (the subscribe links
-    become ``webcal://`` there); else each group's .ics is in the site. ``db``: a decision
-    register whose latest decisions get a page. ``report``: :func:`mgovern.check`'s, if
+    become ``webcal://`` there; only https:, http: or webcal:, no user information, see
+    :func:`calendars_base`); else each group's .ics is in the site. ``db``: a decision
+    register whose latest decisions up to ``on`` get a page. ``report``: :func:`mgovern.check`'s, if
     already computed. ``progress``: told ``(label, done, total)`` as the categories'
     partitions, the report and calendars, and the pages are done.
     """
     import jinja2
 
+    if calendars_url is not None:
+        calendars_base(calendars_url)  # refused before any work (URLError)
     words = texts(org.locale)
     year = year_class(org, on)
     stamp = dt.datetime.combine(on, dt.time(0), dt.UTC)
