@@ -808,7 +808,7 @@ class AnnualTarget:
     cycles: frozenset[str] = field(default=frozenset(), kw_only=True)
     month: int | None = field(default=None, kw_only=True, validator=_optional_range(1, 12))
     before: MonthDay | None = field(default=None, kw_only=True)
-    dates: tuple[dt.date, ...] = field(default=(), kw_only=True)
+    dates: tuple[dt.date, ...] = field(default=(), kw_only=True, validator=_check_dates)
     minutes: int | None = field(default=None, kw_only=True, validator=_optional_range(1, 10080))
     kind: Kind = field(default=Kind.DECISION, kw_only=True)
 
@@ -820,7 +820,7 @@ class AnnualMatter:
     group), each ``days`` before the next stage's agenda deadline."""
 
     id: str = field(validator=_check_id)
-    name: str
+    name: str = field(validator=_line)
     category: str = field(kw_only=True)
     target: AnnualTarget = field(kw_only=True)
     flags: frozenset[str] = field(default=frozenset(), kw_only=True)
@@ -834,7 +834,7 @@ class AnnualMatter:
     every: int = field(default=1, kw_only=True, validator=_in_range(1, 10))
     from_year: int | None = field(default=None, kw_only=True, validator=_optional_range(1900, 2100))
     years: tuple[int, ...] = field(default=(), kw_only=True)
-    description: str = field(default="", kw_only=True)
+    description: str = field(default="", kw_only=True, validator=_prose)
 
 
 def _check_annual(org: Organization) -> None:

@@ -7,12 +7,13 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import html5lib
 import pytest
 from click.testing import CliRunner
-from mgovern_site._build import context_key, year_class
+from mgovern_site._build import build_site, context_key, year_class
 
 from mgovern.cli import build_cli
 
@@ -236,3 +237,201 @@ def test_mgovern_site_publishes_to_webdav_without_rewriting(
     assert '"change": "created"' not in second
     assert '"change": "updated"' not in second
     assert stamps == {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "javascript:alert(1)",
+        "JavaScript://x.se/%0Aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox",
+        "file:///etc/",
+        "ftp://x.se/kalendrar/",
+        "//x.se/kalendrar/",
+        "kalendrar/",
+    ],
+)
+def test_calendars_url_takes_only_web_and_webcal_addresses(address: str, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        build_cli(), ["site", "--out", str(out), "--calendars-url", address]
+    )
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("mgovern: error")]
+    assert len(errors) == 1
+    assert "--calendars-url" in errors[0]
+    assert "https://" in errors[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://anna:secret@kalender.example.se/kalendrar/",
+        "https://anna:secret@kalender.example.se",
+        "webcal://anna:secret@kalender.example.se/k/",
+        "https://anna:se/cret@kalender.example.se/k/",
+        "https://anna%3Asecret@kalender.example.se/k/",
+        "https://anna＠kalender.example.se/k/:secret",
+        "https://anna@kalender.example.se/k/",
+    ],
+)
+def test_calendars_url_with_user_information_is_refused_without_echoing_it(
+    address: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        build_cli(), ["site", "--out", str(out), "--calendars-url", address]
+    )
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("mgovern: error")]
+    assert len(errors) == 1
+    assert "--calendars-url" in errors[0]
+    assert "secret" not in result.output
+    assert "anna" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["https://x.se/kal/", "http://x.se/kal", "WEBCAL://x.se/kal/"])
+def test_calendars_url_subscribe_links_are_webcal(address: str, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        build_cli(), ["site", "--out", str(out), "--calendars-url", address, "--on", "2026-03-01"]
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "groups" / "mv.html").read_text(encoding="utf-8")
+    assert 'href="webcal://x.se/kal/groups/mv.ics"' in page
+
+
+# --- the matrix says what route says (issue 22, point 7) ----------------------------------
+def strict_example() -> Any:
+    """The example with ``resolution = "strict"``: overlaps become several homes."""
+    from importlib import resources
+
+    import mgovern
+
+    text = resources.files("mgovern.examples").joinpath("exploateringskontoret.toml")
+    source = text.read_text(encoding="utf-8")
+    assert '\nresolution = "lowest"\n' in source
+    return mgovern.loads(source.replace('\nresolution = "lowest"\n', '\nresolution = "strict"\n'))
+
+
+def _matrix_cells(page: bytes) -> Iterator[tuple[str, str, str | None, str | None, Any]]:
+    """(category, units, low, high, cell) for every cell of the who-decides page, read
+    from the HTML alone (html5lib), nothing from the site's code."""
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    tree = html5lib.parse(page, namespaceHTMLElements=True)
+    for section in tree.iterfind(".//h:section", ns):
+        category = section.find("h:h2", ns).get("id")
+        heads = section.findall(".//h:thead/h:tr/h:th", ns)[1:]
+        for row in section.iterfind(".//h:tbody/h:tr", ns):
+            units = row.find("h:th", ns).get("data-units")
+            for head, cell in zip(heads, row.findall("h:td", ns), strict=True):
+                if head.get("data-none") is not None:
+                    yield category, units, None, None, cell
+                else:
+                    yield category, units, head.get("data-low"), head.get("data-high"), cell
+
+
+@pytest.mark.parametrize("resolution", ["strict", "lowest"])
+def test_every_matrix_cell_says_what_route_says(resolution: str) -> None:
+    from decimal import Decimal
+
+    import mgovern
+    from mgovern.scope import route
+
+    org = strict_example() if resolution == "strict" else mgovern.example()
+    on = dt.date(2026, 3, 1)
+    files = build_site(org, on=on, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    page = files["who-decides.html"]
+    root = org.groups[0].id
+    outcomes: dict[str, int] = {}
+    checked = 0
+    for category, units, low, high, cell in _matrix_cells(page):
+        text = "".join(cell.itertext())
+        amounts: list[Decimal | None] = [None]
+        if low is not None:
+            amounts = [Decimal(low)]
+            if high:  # and the last amount below the band's end
+                amounts.append(Decimal(high) - Decimal("0.000001"))
+        for amount in amounts:
+            matter = mgovern.Matter(
+                category, amount=amount, units=tuple(units.split()), year=on.year
+            )
+            routing = route(org, matter, raised_in=root)
+            outcomes[routing.outcome.value] = outcomes.get(routing.outcome.value, 0) + 1
+            assert (cell.get("data-home") or None) == routing.home, (matter, text)
+            if routing.outcome.value == "ambiguous":
+                assert set(cell.get("data-homes").split()) == set(routing.homes), matter
+                assert "flera hemvister" in text
+                assert "lucka" not in text
+                for home in routing.homes:
+                    assert org.group(home).name in text
+            elif routing.home is None:
+                assert cell.get("data-homes") == ""
+                assert "lucka" in text
+            else:
+                assert cell.get("data-homes") == ""
+                assert org.group(routing.home).name in text
+            checked += 1
+    report = mgovern.check(org)
+    assert checked > 300
+    if resolution == "strict":
+        assert outcomes.get("ambiguous", 0) > 100
+        assert not report.gaps
+    assert b"lucka" not in page or report.gaps
+
+
+# --- what staff read (issue 22, point 11) --------------------------------------------------
+def test_a_site_as_of_a_day_shows_no_later_decision_and_names_people(
+    register_db: Path | None, tmp_path: Path
+) -> None:
+    if register_db is None:
+        pytest.skip("no register module")
+    import mgovern
+
+    org = mgovern.example()
+    out = tmp_path / "site"
+    args = ["site", "--out", str(out), "--db", str(register_db), "--on", "2026-02-01"]
+    result = CliRunner().invoke(build_cli(), args)
+    assert result.exit_code == 0, result.output
+    page = (out / "decisions.html").read_text(encoding="utf-8")
+    days = re.findall(r'<td class="nowrap">(\d{4}-\d\d-\d\d)</td>', page)
+    assert days
+    assert max(days) <= "2026-02-01"
+    for person in org.people:
+        assert f"({person.id})" not in page
+    named = [p.name for p in org.people if f"({p.name})" in page]
+    assert len(named) >= 3
+
+
+def test_amounts_are_in_words_and_the_coverage_page_names_groups_and_years(
+    tmp_path: Path,
+) -> None:
+    import mgovern
+
+    org = strict_example()
+    files = build_site(
+        org, on=dt.date(2026, 3, 1), start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)
+    )
+    pages = {name: data.decode() for name, data in files.items() if name.endswith(".html")}
+    for name, page in pages.items():
+        text = re.sub(r"<[^>]+>", "", page)
+        assert not re.search(r"\[[0-9][^\]\n]*\)", text), name  # no [0, 10 prisbasbelopp)
+        assert "belopp [" not in text, name
+    matrix = pages["who-decides.html"]
+    assert ">under 100 prisbasbelopp<" in matrix
+    assert ">100–500 prisbasbelopp<" in matrix
+    assert ">från 500 prisbasbelopp<" in matrix
+    assert "100–1\u00a0000 prisbasbelopp" in pages["groups/adm.html"]
+    coverage = re.sub(r"<[^>]+>", "\n", pages["coverage.html"])
+    report = mgovern.check(org)
+    # one finding per year: the 2024, 2025 and 2026 fallback findings read differently
+    caught = [line for line in coverage.splitlines() if "exempel:" in line and "catch-all" in line]
+    assert len(caught) == min(len(report.fallback_only), 100)
+    assert len(set(caught)) == len(caught)
+    assert any("år 2024" in line for line in caught)
+    assert any("år 2026" in line for line in caught)
+    for group in org.groups:  # groups by name, never as a list of ids
+        assert f"{group.id}, " not in coverage

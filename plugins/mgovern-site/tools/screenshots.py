@@ -4,8 +4,10 @@
 
 Builds the embedded example's site (as of 2026-03-01) in a temporary folder, opens the
 start page, a group page and the answered form from disk (file://) in headless
-/usr/bin/chromium through Playwright, and writes PNGs to OUT_FOLDER (default
-docs/images/, as site-*.png). No browser is downloaded.
+/usr/bin/chromium through Playwright; and the site of the example with
+``resolution = "strict"``, for a table of the matrix and a form answer with several
+homes. Writes PNGs to OUT_FOLDER (default docs/images/, as site-*.png). No browser is
+downloaded.
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        files = build_site(
-            mgovern.example(),
-            on=dt.date(2026, 3, 1),
-            start=dt.date(2026, 1, 1),
-            end=dt.date(2026, 12, 31),
-        )
-        write_all({site / name: data for name, data in files.items()})
+        strict = Path(tmp) / "strict"
+        for folder, org in ((site, mgovern.example()), (strict, _strict_example())):
+            files = build_site(
+                org,
+                on=dt.date(2026, 3, 1),
+                start=dt.date(2026, 1, 1),
+                end=dt.date(2026, 12, 31),
+            )
+            write_all({folder / name: data for name, data in files.items()})
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -53,12 +57,40 @@ def main(out: Path) -> None:
             page.click("button[type=submit]")
             page.wait_for_selector("#answer-home")
             page.screenshot(path=str(out / "site-where.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto((strict / "who-decides.html").as_uri() + "#upphandling")
+            page.locator("section[aria-labelledby=upphandling]").screenshot(
+                path=str(out / "site-matrix-strict.png")
+            )
+            page.goto(
+                (strict / "where.html").as_uri()
+                + "#category=upphandling&amount=150%20000&unit=adm&raised=klg"
+            )
+            page.wait_for_selector("#answer-home")
+            page.screenshot(path=str(out / "site-where-several.png"), full_page=True)
             phone = browser.new_page(viewport={"width": 375, "height": 740})
             phone.goto((site / "groups" / "mv.html").as_uri())
             phone.screenshot(path=str(out / "site-phone-mv.png"))
             browser.close()
-    for name in ("site-start.png", "site-group-klg.png", "site-where.png", "site-phone-mv.png"):
+    for name in (
+        "site-start.png",
+        "site-group-klg.png",
+        "site-where.png",
+        "site-phone-mv.png",
+        "site-matrix-strict.png",
+        "site-where-several.png",
+    ):
         print(out / name)
+
+
+def _strict_example() -> mgovern.Organization:
+    """The example with ``resolution = "strict"``: matters several groups take have
+    several homes, shown with their candidates."""
+    from importlib import resources
+
+    source = resources.files("mgovern.examples").joinpath("exploateringskontoret.toml")
+    text = source.read_text(encoding="utf-8")
+    return mgovern.loads(text.replace('\nresolution = "lowest"\n', '\nresolution = "strict"\n'))
 
 
 if __name__ == "__main__":

@@ -21,13 +21,13 @@ import attrs
 
 from mgovern.coverage import Cell, CellClass, Report, cell_classes, check
 from mgovern.cycles import Occurrence, occurrences
-from mgovern.explain import describe_clause, format_amount
+from mgovern.explain import format_amount
 from mgovern.ical import calendar
-from mgovern.model import GROUP_DECIDES, Matter, Organization, Span
+from mgovern.model import GROUP_DECIDES, AmountUnit, Matter, Organization, ScopeClause, Span
 from mgovern.scope import route
 from mgovern_site._texts import texts
 
-__all__ = ["build_site", "context_key", "year_class"]
+__all__ = ["build_site", "calendars_base", "context_key", "year_class"]
 
 #: The most columns the who-decides matrix shows per category.
 MAX_COLUMNS = 24
@@ -64,10 +64,13 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _number(value: Decimal | None) -> int | float | None:
+def _exact(value: Decimal | None) -> str | None:
+    """An amount bound as the form compares it: exact decimal text (``"88800.5"``), never a
+    JavaScript number (a float: ``0.1 + 0.2`` and amounts beyond 2**53 are not exact)."""
     if value is None:
         return None
-    return int(value) if value == value.to_integral_value() else float(value)
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _plain(text: str) -> str:
@@ -82,7 +85,8 @@ class _Routes:
 
     classes: list[dict[str, Any]] = attrs.Factory(list)
     contexts: dict[str, tuple[int, list[int]]] = attrs.Factory(dict)
-    results: list[tuple[str | None, str | None, int]] = attrs.Factory(list)
+    # (home, deciding role, explanation, the candidate homes when ambiguous)
+    results: list[tuple[str | None, str | None, int, tuple[str, ...]]] = attrs.Factory(list)
     result_index: dict[tuple[object, ...], int] = attrs.Factory(dict)
 
 
@@ -90,7 +94,9 @@ class _Routes:
 class _Partition:
     routes: dict[str, _Routes]
     texts: list[str]
-    excluded_to: dict[tuple[str, str], set[str | None]]  # (group, excludes clause) -> homes
+    # (group, excludes clause) -> where those matters go: (home,), the candidate homes of
+    # an ambiguous matter, or () for a gap
+    excluded_to: dict[tuple[str, str], set[tuple[str, ...]]]
 
 
 def _signature(cell: Cell) -> tuple[object, ...]:
@@ -98,7 +104,7 @@ def _signature(cell: Cell) -> tuple[object, ...]:
 
 
 def _explained(
-    org: Organization, witness: Matter, raised_in: str, home: str | None
+    org: Organization, witness: Matter, raised_in: str, home: str | None, homes: tuple[str, ...]
 ) -> tuple[str, str | None]:
     """What mgovern.route says about the witness, raised in its home, after the lines
     about the matter itself; and the deciding role.
@@ -111,6 +117,7 @@ def _explained(
     """
     routing = route(org, witness, raised_in=raised_in)
     assert routing.home == home, (routing, home)
+    assert homes == (routing.homes if routing.outcome.value == "ambiguous" else ()), routing
     lines = str(routing).splitlines()[2:]
     return "\n".join(lines[:2] if home is not None else lines), routing.decided_by
 
@@ -121,8 +128,8 @@ def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
     routes: dict[str, _Routes] = {c.id: _Routes() for c in org.categories}
     text_index: dict[str, int] = {}
     all_texts: list[str] = []
-    explained: dict[tuple[object, ...], tuple[str | None, str | None, int]] = {}
-    excluded_to: dict[tuple[str, str], set[str | None]] = {}
+    explained: dict[tuple[object, ...], tuple[str | None, str | None, int, tuple[str, ...]]] = {}
+    excluded_to: dict[tuple[str, str], set[tuple[str, ...]]] = {}
     for found in classes:
         table = routes[found.category]
         slots: dict[tuple[object, ...], int] = {}
@@ -137,8 +144,8 @@ def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
             rows.append(
                 [
                     0 if cell.amounts.none else 1,
-                    _number(cell.amounts.low),
-                    _number(cell.amounts.high),
+                    _exact(cell.amounts.low),
+                    _exact(cell.amounts.high),
                     ",".join(sorted(cell.flags)),
                     slot,
                 ]
@@ -158,6 +165,13 @@ def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
             results = []
             for slot, cell in enumerate(witnesses):
                 home = rename.get(cell.home, cell.home) if cell.home else None
+                # several homes that the organisation's resolution does not tell apart
+                # (resolution = "strict"): the candidates, as route names them
+                homes = (
+                    tuple(rename.get(h, h) for h in cell.homes)
+                    if home is None and len(cell.homes) > 1
+                    else ()
+                )
                 key: tuple[object, ...]
                 if cell.clause is not None:  # the deciding clause says it all (see _explained)
                     key = (home, cell.clause.clause)
@@ -172,15 +186,17 @@ def _partition(org: Organization, classes: Sequence[CellClass]) -> _Partition:
                 result = explained.get(key)
                 if result is None:
                     witness = attrs.evolve(cell.witness, units=units)
-                    text, decided_by = _explained(org, witness, home or root, home)
+                    text, decided_by = _explained(org, witness, home or root, home, homes)
                     if text not in text_index:
                         text_index[text] = len(all_texts)
                         all_texts.append(text)
-                    result = explained[key] = (home, decided_by, text_index[text])
+                    result = explained[key] = (home, decided_by, text_index[text], homes)
                 if where is not None and own in excluding[slot]:
                     # matters of the group's own units that it excludes: where they go
                     for clause_id in excluding[slot][own]:
-                        excluded_to.setdefault((where, clause_id), set()).add(home)
+                        excluded_to.setdefault((where, clause_id), set()).add(
+                            (home,) if home is not None else homes
+                        )
                 index = table.result_index.setdefault(result, len(table.results))
                 if index == len(table.results):
                     table.results.append(result)
@@ -195,23 +211,35 @@ def _routes_script(org: Organization, category: str, table: _Routes, all_texts: 
     data = {
         "classes": table.classes,
         "contexts": {k: [c, r] for k, (c, r) in sorted(table.contexts.items())},
-        "results": [[home, role, local[t]] for home, role, t in table.results],
+        "results": [[home, role, local[t], list(homes)] for home, role, t, homes in table.results],
         "texts": [all_texts[t] for t in used],
     }
     return f"MG.routes[{_json(category)}] = {_json(data)};\n"
 
 
 # --- the matrix --------------------------------------------------------------------------
-def _columns(org: Organization, words: Mapping[str, Any]) -> tuple[list[tuple[str, str]], bool]:
-    """The matrix's unit contexts (key, label), shallowest first, at most MAX_COLUMNS;
-    and whether deeper ones were left out."""
-    every: list[tuple[int, int, str, str]] = [(-1, -1, "", str(words["units_none"]))]
+@attrs.frozen
+class _Column:
+    """A row of the matrix: a unit context, its label, and units of a matter in it."""
+
+    key: str
+    label: str
+    units: tuple[str, ...]
+
+
+def _columns(org: Organization, words: Mapping[str, Any]) -> tuple[list[_Column], bool]:
+    """The matrix's unit contexts, shallowest first, at most MAX_COLUMNS; and whether
+    deeper ones were left out."""
+    every: list[tuple[int, int, _Column]] = [(-1, -1, _Column("", str(words["units_none"]), ()))]
     for position, group in enumerate(org.groups):
         depth = org.depth(group.id)
-        every.append((depth, position * 2, group.id, group.name))
-        if len(org.children(group.id)) >= 2:
+        every.append((depth, position * 2, _Column(group.id, group.name, (group.id,))))
+        children = org.children(group.id)
+        if len(children) >= 2:
             label = str(words["units_multi"]).format(name=group.name)
-            every.append((depth, position * 2 + 1, f"{group.id}*", label))
+            every.append(
+                (depth, position * 2 + 1, _Column(f"{group.id}*", label, tuple(children[:2])))
+            )
     depths = sorted({d for d, *_ in every})
     chosen = every[:1]
     for depth in depths[1:]:
@@ -220,45 +248,100 @@ def _columns(org: Organization, words: Mapping[str, Any]) -> tuple[list[tuple[st
             break
         chosen.extend(more)
     chosen.sort(key=lambda c: (c[0] >= 0, c[1]))
-    return [(key, label) for _, _, key, label in chosen], len(chosen) < len(every)
+    return [column for _, _, column in chosen], len(chosen) < len(every)
 
 
-def _band(low: Any, high: Any, org: Organization, words: Mapping[str, Any]) -> str:
-    def money(value: Any) -> str:
-        return format_amount(Decimal(str(value)), org.currency, org.locale)
+def _base_multiples(org: Organization) -> set[Decimal]:
+    """The bounds that clauses write in base amounts."""
+    found: set[Decimal] = set()
+    for group in org.groups:
+        for clause in (*group.mandate.handles, *group.mandate.excludes):
+            if clause.amount_unit is AmountUnit.BASE:
+                found.update(v for v in (clause.amount_min, clause.amount_max) if v is not None)
+    return found
 
-    sv = words["lang"] == "sv"
+
+def _number(value: Decimal, org: Organization) -> str:
+    return format_amount(value, "", org.locale).rstrip()
+
+
+def amount_words(
+    org: Organization,
+    low: Decimal | None,
+    high: Decimal | None,
+    words: Mapping[str, Any],
+    *,
+    base: bool = False,
+    year: int | None = None,
+) -> str:
+    """``[low, high)`` as staff say it: "under 50 prisbasbelopp", "50–200 prisbasbelopp",
+    "från 200 prisbasbelopp", "under 592 000 SEK" (never interval notation).
+
+    ``base``: the bounds are in base amounts (a clause's own words). Otherwise they are in
+    currency, and a bound that is a clause's base-amount bound in ``year`` is said in base
+    amounts.
+    """
+    multiples = _base_multiples(org) if not base and year is not None else set()
+    amount_of_year = org.base_amount(year) if multiples else None
+
+    def said(value: Decimal) -> tuple[str, str]:  # the number and its unit
+        if base:
+            return _number(value, org), org.base_amount_name
+        if amount_of_year:
+            multiple = value / amount_of_year
+            if multiple in multiples:
+                return _number(multiple, org), org.base_amount_name
+        return _number(value, org), org.currency
+
+    low = None if low is not None and low == 0 else low
+    if low is None and high is None:
+        return str(words["any_amount"])
+    if low is None:
+        assert high is not None
+        return str(words["below"]).format(high=" ".join(said(high)))
     if high is None:
-        return f"{'från' if sv else 'from'} {money(low)}"
-    return f"{money(low)} – {'under' if sv else 'below'} {money(high)}"
+        return str(words["from"]).format(low=" ".join(said(low)))
+    (low_number, low_unit), (high_number, high_unit) = said(low), said(high)
+    if low_unit == high_unit:
+        return str(words["between"]).format(low=low_number, high=high_number) + f" {low_unit}"
+    return str(words["between_mixed"]).format(
+        low=f"{low_number} {low_unit}", high=f"{high_number} {high_unit}"
+    )
 
 
 def _matrix(
     org: Organization,
-    category: str,
     table: _Routes,
-    columns: list[tuple[str, str]],
+    columns: list[_Column],
     words: Mapping[str, Any],
+    year: int | None,
 ) -> dict[str, Any]:
-    bounds: set[Any] = set()
+    """Every band of amounts in which no row's answer changes, and each row's answer in
+    it: ``(home, role, candidate homes)``. Amounts compared exactly, as Decimals."""
+    bounds: set[Decimal] = set()
     per_column: list[list[list[Any]]] = []
-    for key, _ in columns:
-        class_index, _results = table.contexts[key]
+    for column in columns:
+        class_index, _results = table.contexts[column.key]
         rows = [r for r in table.classes[class_index]["r"] if r[3] == ""]
         per_column.append(rows)
-        bounds.update(r[1] for r in rows if r[0] == 1)
+        bounds.update(Decimal(r[1]) for r in rows if r[0] == 1)
     lows = sorted(bounds)
 
-    def result_of(column: int, amount: Any) -> tuple[Any, ...]:
-        _, results = table.contexts[columns[column][0]]
+    def result_of(column: int, amount: Decimal | None) -> tuple[Any, ...]:
+        _, results = table.contexts[columns[column].key]
         row = next(
             r
             for r in per_column[column]
-            if (r[0] == 0 if amount is None else r[0] == 1 and r[1] <= amount)
-            and (amount is None or r[2] is None or amount < r[2])
+            if (
+                r[0] == 0
+                if amount is None
+                else r[0] == 1
+                and Decimal(r[1]) <= amount
+                and (r[2] is None or amount < Decimal(r[2]))
+            )
         )
-        home, role, _text = table.results[results[row[4]]]
-        return (home, role)
+        home, role, _text, homes = table.results[results[row[4]]]
+        return (home, role, homes)
 
     merged: list[list[Any]] = []  # [low, high, cells]
     for i, low in enumerate(lows):
@@ -268,8 +351,25 @@ def _matrix(
             merged[-1][1] = high
         else:
             merged.append([low, high, cells])
-    bands = [(str(words["no_amount"]), [result_of(i, None) for i in range(len(columns))])]
-    bands += [(_band(low, high, org, words), cells) for low, high, cells in merged]
+    bands = [
+        {
+            "label": str(words["no_amount"]),
+            "none": True,
+            "low": "",
+            "high": "",
+            "cells": [result_of(i, None) for i in range(len(columns))],
+        }
+    ]
+    bands += [
+        {
+            "label": amount_words(org, low, high, words, year=year),
+            "none": False,
+            "low": _exact(low),
+            "high": _exact(high) or "",
+            "cells": cells,
+        }
+        for low, high, cells in merged
+    ]
     return {"bands": bands}
 
 
@@ -282,17 +382,46 @@ def _role_name(org: Organization, role: str | None, words: Mapping[str, Any]) ->
     return next((r.name for r in org.roles if r.id == role), role)
 
 
+def _describe_clause(org: Organization, clause: ScopeClause, words: Mapping[str, Any]) -> str:
+    """A clause in the words of a page: categories, amounts ("50–200 prisbasbelopp"),
+    span, flags by name."""
+    flag_names = {f.id: f.name for f in org.flags}
+    parts = [
+        ", ".join(org.category(c).name for c in sorted(clause.categories))
+        if clause.categories
+        else str(words["all_categories"])
+    ]
+    if clause.has_amount_range:
+        parts.append(
+            amount_words(
+                org,
+                clause.amount_min,
+                clause.amount_max,
+                words,
+                base=clause.amount_unit is AmountUnit.BASE,
+            )
+        )
+    parts.append(str(words["span"][clause.span.value]))
+    if clause.flags_required:
+        names = sorted(flag_names.get(f, f) for f in clause.flags_required)
+        parts.append(f"{words['needs']} " + ", ".join(names))
+    if clause.flags_forbidden:
+        names = sorted(flag_names.get(f, f) for f in clause.flags_forbidden)
+        parts.append(f"{words['not']} " + ", ".join(names))
+    return "; ".join(parts)
+
+
 def _clause_sentence(
     org: Organization,
     group_name: str,
-    clause: Any,
+    clause: ScopeClause,
     words: Mapping[str, Any],
     vacant: bool = False,
 ) -> str:
     decider = _role_name(org, clause.decided_by, words)
     if vacant:  # an office nobody in the group holds on the site's day
         decider += f" ({words['vacant']})"
-    sentence = f"{group_name} {words['handles_verb']} {describe_clause(org, clause)}; "
+    sentence = f"{group_name} {words['handles_verb']} {_describe_clause(org, clause, words)}; "
     sentence += (
         decider if clause.decided_by == GROUP_DECIDES else f"{words['decision']}: {decider.lower()}"
     )
@@ -340,15 +469,25 @@ def _group_page(
     ]
     excludes = []
     for clause in mandate.excludes:
-        homes = sorted(
+        goes = sorted(
             partition.excluded_to.get((group.id, clause.id), set()),
-            key=lambda h: (h is None, _position(org, h)),
+            key=lambda homes: (not homes, [_position(org, h) for h in homes]),
         )
         excludes.append(
             {
-                "text": _capital(describe_clause(org, clause))
+                "text": _capital(_describe_clause(org, clause, words))
                 + (f". {clause.note.rstrip('.')}" if clause.note else ""),
-                "to": [(h, org.group(h).name if h else str(words["nowhere"])) for h in homes],
+                "to": [
+                    {
+                        "homes": [(h, org.group(h).name) for h in homes],
+                        "note": ""
+                        if len(homes) == 1
+                        else str(words["nowhere"])
+                        if not homes
+                        else f"({words['candidates']})",
+                    }
+                    for homes in goes
+                ],
             }
         )
     people = []
@@ -444,10 +583,11 @@ def _key_dates(
 
 
 def _decisions(
-    org: Organization, db: Path | None, words: Mapping[str, Any]
+    org: Organization, db: Path | None, on: dt.date, words: Mapping[str, Any]
 ) -> list[dict[str, str]] | None:
-    """The register's latest decisions; None when no register is given or the register
-    module is not there (the section is left out)."""
+    """The register's latest decisions up to ``on`` (the site's day: a site "as of" a day
+    shows nothing decided after it), decision-makers by name; None when no register is
+    given or the register module is not there (the section is left out)."""
     if db is None:
         return None
     try:
@@ -456,14 +596,16 @@ def _decisions(
         return None
     with Register(db, read_only=True) as register:
         decisions = register.decisions()
-    latest = sorted(decisions, key=lambda d: (d.date, d.id), reverse=True)[:LATEST_DECISIONS]
+    decided = [d for d in decisions if d.date <= on]
+    latest = sorted(decided, key=lambda d: (d.date, d.id), reverse=True)[:LATEST_DECISIONS]
+    people = {p.id: p.name for p in org.people}
     return [
         {
             "date": d.date.isoformat(),
             "id": d.id,
             "text": d.text,
             "by": _role_name(org, d.decided_by, words)
-            + (f" ({d.decision_maker})" if d.decision_maker else ""),
+            + (f" ({people.get(d.decision_maker, d.decision_maker)})" if d.decision_maker else ""),
             "forum": d.forum or "",
             "forum_name": org.group(d.forum).name if d.forum and _known(org, d.forum) else "",
         }
@@ -508,36 +650,87 @@ def _known(org: Organization, group_id: str) -> bool:
     return any(g.id == group_id for g in org.groups)
 
 
-def _report_view(org: Organization, report: Report) -> dict[str, Any]:
-    """The report's findings, each list cut at MAX_FINDINGS (the page says how many more)."""
+def _report_view(org: Organization, report: Report, words: Mapping[str, Any]) -> dict[str, Any]:
+    """The report's findings in names, not ids, each with the base-amount year it holds
+    for (a finding for 2024 and one for 2026 are two findings, not one written twice);
+    each list cut at MAX_FINDINGS (the page says how many more)."""
     from mgovern.explain import describe_matter
 
     def cut(found: Sequence[Any], show: Any) -> tuple[list[Any], int]:
         return [show(x) for x in found[:MAX_FINDINGS]], max(0, len(found) - MAX_FINDINGS)
 
+    def name(group_id: str) -> str:
+        return org.group(group_id).name if _known(org, group_id) else group_id
+
+    def clause(ref: Any) -> str:
+        return f"{name(ref.group)}: {ref.clause}"
+
+    def witness(matter: Matter, year: int | None = None) -> str:
+        year = matter.year if year is None else year
+        said = f"{words['witness']}: {describe_matter(org, matter)}"
+        return f"{words['in_year'].format(year=year)}, {said}" if year is not None else said
+
+    years = sorted({b.year for b in org.base_amounts})
     return {
         "ok": report.ok,
         "cells": report.cells,
-        "gaps": cut(report.gaps, lambda g: describe_matter(org, g.witness)),
+        "years": ", ".join(map(str, years)),
+        "gaps": cut(report.gaps, lambda g: witness(g.witness, g.year)),
         "overlaps": cut(
             report.overlaps,
-            lambda o: (", ".join(o.homes), o.winner or "", describe_matter(org, o.witness)),
+            lambda o: (
+                f" {words['or']} ".join(name(h) for h in o.homes),
+                name(o.winner) if o.winner else "",
+                witness(o.witness),
+            ),
         ),
         "fallback_only": cut(
-            report.fallback_only, lambda g: (str(g.caught_by), describe_matter(org, g.witness))
+            report.fallback_only,
+            lambda g: (clause(g.caught_by), witness(g.witness, g.year)),
         ),
-        "dead": cut(report.dead_clauses, lambda d: str(d.clause)),
+        "dead": cut(report.dead_clauses, lambda d: clause(d.clause)),
     }
+
+
+#: The schemes a calendar subscription link may have (no ``javascript:``, ``data:``, ...).
+CALENDAR_SCHEMES = ("https", "http", "webcal")
+
+
+def calendars_base(calendars_url: str) -> str:
+    """The ``webcal://`` address the subscribe links start with, for the folder where
+    ``mgovern publish`` put the calendars.
+
+    Refused (:class:`mgovern.urls.URLError`, a message that never quotes a user name or
+    password): any scheme but ``https:``, ``http:`` or ``webcal:``, and any user
+    information: the address is written into every group page, which anyone may read.
+    """
+    import re
+
+    from mgovern.urls import URLError, parse_url
+
+    if "@" in unicodedata.normalize("NFKC", calendars_url):
+        raise URLError(
+            "--calendars-url: the address holds an '@' (a user name or password?), which "
+            "would be written into every public page; give the address subscribers use, "
+            "without 'user:password@' (an '@' in a path is written %40)"
+        )
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]{0,31}):", calendars_url)
+    if scheme is None or scheme[1].lower() not in CALENDAR_SCHEMES:
+        raise URLError(
+            "--calendars-url: a calendar address starts with https://, http:// or webcal://, "
+            "e.g. https://www.example.se/kalendrar/"
+        )
+    try:
+        url = parse_url(calendars_url)
+    except URLError as exc:
+        raise URLError(f"--calendars-url: {exc}") from None
+    return f"webcal://{url.netloc}{url.path.rstrip('/')}"
 
 
 def _subscribe(calendars_url: str | None, group_id: str) -> str:
     if calendars_url is None:
         return f"../calendars/groups/{group_id}.ics"
-    base = calendars_url.rstrip("/")
-    for scheme in ("https://", "http://"):
-        if base.startswith(scheme):
-            base = "webcal://" + base[len(scheme) :]
-    return f"{base}/groups/{group_id}.ics"
+    return f"{calendars_base(calendars_url)}/groups/{group_id}.ics"
 
 
 #: From this many groups on, check and the calendars run in a second process.
@@ -606,8 +799,9 @@ def build_site(
     ``on``: the day the site describes (next meetings from it; its year's base amount for
     the matrix and the form). ``start``..``end``: the meetings and calendar files.
     ``calendars_url``: where ``mgovern publish`` put the calendars (the subscribe links
-    become ``webcal://`` there); else each group's .ics is in the site. ``db``: a decision
-    register whose latest decisions get a page. ``report``: :func:`mgovern.check`'s, if
+    become ``webcal://`` there; only https:, http: or webcal:, no user information, see
+    :func:`calendars_base`); else each group's .ics is in the site. ``db``: a decision
+    register whose latest decisions up to ``on`` get a page. ``report``: :func:`mgovern.check`'s, if
     already computed. ``progress``: told ``(label, done, total)`` as the categories'
     partitions, the report and calendars, and the pages are done. ``offices``: the roles
     that are seats people hold (:func:`mgovern.scope.offices` of the history the site is
@@ -618,8 +812,9 @@ def build_site(
 
     from mgovern.scope import offices as offices_of
 
+    if calendars_url is not None:
+        calendars_base(calendars_url)  # refused before any work (URLError)
     seats = offices if offices is not None else offices_of(org)
-
     words = texts(org.locale)
     year = year_class(org, on)
     stamp = dt.datetime.combine(on, dt.time(0), dt.UTC)
@@ -644,7 +839,7 @@ def build_site(
     partition = _partition(org, classes)
     report, calendars = helper.result()
     step()
-    decisions = _decisions(org, db, words)
+    decisions = _decisions(org, db, on, words)
     wheel = _year_wheel(org, on)
     meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
 
@@ -730,7 +925,7 @@ def build_site(
             {
                 "category": category,
                 "flags": [next(f.name for f in org.flags if f.id == x) for x in flags],
-                **_matrix(org, category.id, table, columns, words),
+                **_matrix(org, table, columns, words, year),
             }
         )
         files[f"assets/routes/{category.id}.js"] = _routes_script(
@@ -754,7 +949,18 @@ def build_site(
         "roles": {**roles, GROUP_DECIDES: _capital(str(words["group_decides"]))},
         "outcome": words["outcome"],
         "words": {
-            k: words[k] for k in ("home", "decided_by", "why", "bad_amount", "gap", "ambiguous")
+            k: words[k]
+            for k in (
+                "home",
+                "decided_by",
+                "why",
+                "bad_amount",
+                "gap",
+                "ambiguous",
+                "candidates",
+                "or",
+                "share",
+            )
         },
     }
     files["assets/where-data.js"] = f"MG.where = {_json(form_data)};\n".encode()
@@ -771,7 +977,7 @@ def build_site(
         "coverage.html.j2",
         str(words["coverage"]),
         [str(words["coverage"])],
-        report=_report_view(org, report),
+        report=_report_view(org, report, words),
     )
     if wheel is not None:
         page(
@@ -791,7 +997,17 @@ def build_site(
         )
     listed = sorted(pages, key=lambda p: (p[0].count("/"), p[0]))
     page("sitemap.html", "sitemap.html.j2", str(words["sitemap"]), [], listed=listed)
-    index = [[path, title, _plain(f"{title} {text}")] for path, title, text in sorted(pages)]
+    entries = sorted(pages)
+    # each category's matrix is an entry of its own, titled by the category's name: the
+    # search ranks an exact title first, so typing a category finds its matrix even where
+    # a hundred group pages mention it
+    entries += [
+        (f"who-decides.html#{c.id}", f"{c.name} – {words['who_decides']}", c.name)
+        for c in org.categories
+    ]
+    index = [
+        [path, title, _plain(f"{title} {text}"), _plain(title)] for path, title, text in entries
+    ]
     files["assets/search-index.js"] = f"MG.search = {_json(index)};\n".encode()
     for name in STATIC:
         files[f"assets/{name}"] = (Path(__file__).parent / "static" / name).read_bytes()

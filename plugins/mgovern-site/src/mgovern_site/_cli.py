@@ -51,8 +51,9 @@ from mgovern.cli.options import (
 @click.option(
     "--calendars-url",
     default=None,
-    help="Where 'mgovern publish' put the calendars (https://...): subscribe links "
-    "become webcal:// there; without it each group's .ics is part of the site.",
+    help="Where 'mgovern publish' put the calendars (https://, http:// or webcal://, "
+    "no user name or password): subscribe links become webcal:// there; without it each "
+    "group's .ics is part of the site.",
 )
 @db_option
 @click.option("--force", is_flag=True, help="Overwrite pages changed since mgovern wrote them.")
@@ -80,10 +81,12 @@ def site_command(
     from mgovern.cli.output import change_data, emit_json, print_changes, progress
     from mgovern.clock import today
     from mgovern.publish import Change, PublishJob, PublishReport, credentials_for, publisher_for
-    from mgovern_site._build import build_site
+    from mgovern_site._build import build_site, calendars_base
 
     if (out is None) == (url is None):
         fail("mgovern site: give --out DIR or --to-url URL (one of them)")
+    if calendars_url is not None:
+        calendars_base(calendars_url)  # refused before the work starts
     target: Any = None
     if url is not None:
         target = publisher_for(url)  # a bad URL is refused before the work starts

@@ -26,8 +26,25 @@
     var terms = fold(input.value).split(/\s+/).filter(Boolean);
     hits.textContent = "";
     if (!terms.length) return;
-    var found = window.MG.search.filter(function (entry) {
-      return terms.every(function (term) { return entry[2].indexOf(term) >= 0; });
+    /* Best first: the title is what was typed (a category's name finds its matrix),
+       then titles that start with it, then titles holding every word, then the rest;
+       within a rank the index's order (by path). */
+    var typed = terms.join(" ");
+    function rank(entry) {
+      var title = entry[3].split(/\s+/).filter(Boolean).join(" ");
+      var words = title.split(/[\s\u2013,:]+/);
+      if (title === typed || title.split(" \u2013 ")[0] === typed) return 0;
+      if (title.indexOf(typed) === 0) return 1;
+      if (terms.every(function (term) { return words.indexOf(term) >= 0; })) return 2;
+      if (terms.every(function (term) { return title.indexOf(term) >= 0; })) return 3;
+      return 4;
+    }
+    var found = window.MG.search.map(function (entry, i) {
+      return { entry: entry, rank: rank(entry), i: i };
+    }).filter(function (hit) {
+      return terms.every(function (term) { return hit.entry[2].indexOf(term) >= 0; });
+    }).sort(function (a, b) { return a.rank - b.rank || a.i - b.i; }).map(function (hit) {
+      return hit.entry;
     });
     if (!found.length) {
       var none = document.createElement("li");
