@@ -490,7 +490,7 @@ def _route(
         )
     cycle = org.group(group_id).cycle(meeting.cycle)
     if not _accepts(cycle, entry):
-        target = meetings.first(group_id, entry, after=meeting.start)
+        target = meetings.first(group_id, entry, after=meeting.start, ready=_ready(entry))
         what = (
             entry.horizon.horizon.value
             if cycle.accepts_horizons and entry.horizon.horizon not in cycle.accepts_horizons
@@ -505,6 +505,13 @@ def _route(
             explanation + ("" if target else lookahead),
         )
     return None
+
+
+def _ready(entry: ClassifiedItem) -> dt.datetime | None:
+    """When an item moved on within its group (not accepted, carried over) is ready: a
+    meeting whose agenda deadline had passed when it was submitted cannot take it (its
+    papers have gone out), unless it is urgent."""
+    return None if entry.item.urgent else entry.item.submitted
 
 
 def _agenda(
@@ -565,7 +572,9 @@ def _agenda(
                 explanation = texts["too-long"].format(minutes=entry.minutes, room=largest)
                 carried.append(Move(entry, MoveReason.TOO_LONG, group_id, None, explanation))
                 continue
-        target = meetings.first(group_id, entry, after=meeting.start, minutes=entry.minutes)
+        target = meetings.first(
+            group_id, entry, after=meeting.start, ready=_ready(entry), minutes=entry.minutes
+        )
         explanation = texts["overflow"].format(minutes=entry.minutes, free=room - used, room=room)
         carried.append(
             Move(
