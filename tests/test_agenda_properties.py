@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-from collections.abc import Callable
+import sys
+from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import mgovern
-from mgovern import agenda as planner
 from mgovern.agenda import MoveReason
 from mgovern.testing import assertions
 from mgovern.testing.planning import Plan, PlanningProblem, plan_of
 from mgovern.testing.strategies import agenda_items, meetings, planning_problems
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from agenda_defects import DEFECTS
 
 ORG = mgovern.example()
 QUICK = settings(
@@ -95,99 +97,21 @@ def test_the_real_planner_keeps_every_promise_and_the_hard_cases_are_drawn() -> 
 
 
 # --- each assertion catches a planted defect, with its message ---------------------------
-def _agenda_wrapper(change: Callable[[Any, list[Any]], tuple[Any, list[Any]]]) -> Any:
-    real = planner._agenda
-
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        agenda, carried = real(*args, **kwargs)
-        return change(agenda, carried)
-
-    return wrapped
-
-
-def _route_wrapper(change: Callable[..., Any]) -> Any:
-    real = planner._route
-
-    def wrapped(org: Any, meeting: Any, entry: Any, **kwargs: Any) -> Any:
-        return change(real(org, meeting, entry, **kwargs), entry, kwargs["meetings"])
-
-    return wrapped
-
-
-def _forward_one_meeting_late(move: Any, entry: Any, meetings: Any) -> Any:
-    if move is None or move.reason is not MoveReason.FORWARDED or move.meeting is None:
-        return move
-    later = meetings.first(move.group, entry, after=move.meeting.start, ready=move.meeting.start)
-    return attrs.evolve(move, meeting=later)
-
-
-DEFECTS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], Any, str]] = {
-    "carried items dropped": (
-        lambda mp: mp.setattr(planner, "_agenda", _agenda_wrapper(lambda a, c: (a, []))),
-        assertions.assert_every_item_in_one_place,
-        "(every item ends in exactly one place)",
-    ),
-    "meetings counted 30 minutes long": (
-        lambda mp: mp.setattr(
-            planner,
-            "exact_length",
-            lambda s, e: e.astimezone(dt.UTC) - s.astimezone(dt.UTC) + dt.timedelta(minutes=30),
-        ),
-        assertions.assert_no_agenda_overruns,
-        "(no agenda runs over its meeting)",
-    ),
-    "operative share reported as nothing": (
-        lambda mp: mp.setattr(
-            planner,
-            "_agenda",
-            _agenda_wrapper(
-                lambda a, c: (attrs.evolve(a, operative_share=0 * a.operative_share), c)
-            ),
-        ),
-        assertions.assert_shares_reported,
-        "says its operative share is 0.000",
-    ),
-    "items never forwarded": (
-        lambda mp: mp.setattr(
-            planner,
-            "_route",
-            _route_wrapper(
-                lambda m, e, ms: None if m is not None and m.reason is MoveReason.FORWARDED else m
-            ),
-        ),
-        assertions.assert_items_at_home,
-        "(every placed item sits in its home group's meeting)",
-    ),
-    "deadline ignored when moved on": (
-        lambda mp: mp.setattr(planner, "_ready", lambda entry: None),
-        assertions.assert_deadlines_kept,
-        "(nothing is placed after its deadline unless urgent)",
-    ),
-    "forwarded one meeting too late": (
-        lambda mp: mp.setattr(planner, "_route", _route_wrapper(_forward_one_meeting_late)),
-        assertions.assert_forwarded_reach_first_meeting,
-        "(forwarded items reach the first meeting of their home that can take them)",
-    ),
-}
-
-
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
 def test_each_assertion_catches_its_planted_defect(
     defect: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plant, assertion, message = DEFECTS[defect]
-    # the KLG has two series with different deadlines: items moved between them
-    knobs = {"raised_in": "klg", "weeks": 8} if "deadline" in defect else {"weeks": 3}
+    planted = DEFECTS[defect]
 
     @settings(QUICK, max_examples=300)
-    @given(planning_problems(ORG, **knobs))
+    @given(planning_problems(ORG, **planted.knobs))
     def check(problem: PlanningProblem) -> None:
-        assertion(plan_of(problem))
+        planted.assertion(plan_of(problem))
 
-    plant(monkeypatch)  # (it holds on the real planner: the test above)
+    planted.plant(monkeypatch.setattr)  # (it holds on the real planner: the test above)
     with pytest.raises(AssertionError, match=None) as caught:
         check()
-    assert message in str(caught.value), str(caught.value)
+    assert planted.message in str(caught.value), str(caught.value)
 
 
 def test_the_shares_policy_names_the_meeting_and_the_items() -> None:

@@ -758,8 +758,9 @@ def _first_meeting(
 ) -> Occurrence | Move:
     """The meeting an item goes to first, or why there is none in the window.
 
-    The meeting it names (``meeting`` date, ``cycle``), where its agenda may find it
-    late or not fitting and send it on; otherwise the group's first meeting after it was
+    The meeting it names (``meeting`` date, ``cycle``; also when it was submitted after
+    that meeting began: it is late there), where its agenda may find it late or not
+    fitting and send it on; otherwise the group's first meeting after it was
     submitted that takes items like it and whose deadline it makes (urgent items: the
     first after submission). An item no meeting takes goes to the group's first meeting
     after submission, whose agenda says why it moves on.
@@ -772,9 +773,9 @@ def _first_meeting(
     first = 0 if submitted is None else bisect.bisect_right(starts, submitted)
     if item.meeting is not None or item.cycle is not None:
         index = first
-        if item.meeting is not None:
+        if item.meeting is not None:  # the meeting it names, also one that had begun
             midnight = dt.datetime.combine(item.meeting, dt.time(0), tzinfo=org.zone)
-            index = max(first, bisect.bisect_left(starts, midnight))
+            index = bisect.bisect_left(starts, midnight)
         for meeting in itertools.islice(window, index, None):
             if item.meeting is not None and meeting.start.date() != item.meeting:
                 break

@@ -509,6 +509,30 @@ def matters(draw: st.DrawFn, org: model.Organization) -> model.Matter:
     )
 
 
+def _item_amounts(org: model.Organization) -> st.SearchStrategy[Decimal | None]:
+    """Amounts on and around every threshold (:func:`_amounts`), and inside every band
+    between two thresholds: a rule about "purchases between 5 and 50 base amounts" is
+    reached by items, not only by its edges."""
+    points = sorted(
+        {Decimal(0)}
+        | {
+            bound * factor
+            for group in org.groups
+            for clause in (*group.mandate.handles, *group.mandate.excludes)
+            for bound in (clause.amount_min, clause.amount_max)
+            if bound is not None
+            for factor in (
+                {b.amount for b in org.base_amounts}
+                if clause.amount_unit is model.AmountUnit.BASE
+                else {Decimal(1)}
+            )
+        }
+    )
+    inside = [((a + b) / 2).quantize(Decimal("0.01")) for a, b in zip(points, points[1:])]
+    above = [points[-1] * 2 + 1]
+    return _amounts(org) | st.sampled_from([*inside, *above])
+
+
 def _choose(draw: st.DrawFn, knob: bool | None) -> bool:
     """A knob: True (every item), False (none) or None (Hypothesis decides per item)."""
     return draw(st.booleans()) if knob is None else knob
@@ -553,7 +577,8 @@ def agenda_items(
     - ``title_only``: only a title (with the category's keyword and sometimes the
       amount); the classifier supplies the rest.
 
-    ``raised_in`` fixes the group (``misplaced`` is then ignored); ``categories`` limits
+    ``raised_in`` fixes the group (``misplaced`` is then ignored; half the items concern
+    that group alone, the rest any units); ``categories`` limits
     the categories drawn (ids); amounts lie on, just below and just above every threshold
     of the rules. ``submitted_between`` bounds the submission times of items that do not
     name a meeting (default February to April 2026); some have none.
@@ -576,12 +601,16 @@ def agenda_items(
         category = draw(st.sampled_from(pool))
         only_title = _choose(draw, title_only)
         keyword = draw(st.sampled_from(category.keywords)) if category.keywords else category.name
-        amount = draw(_amounts(org))
+        amount = draw(_item_amounts(org))
         title = f"{keyword.capitalize()} {draw(texts)}".strip()
         if only_title and amount is not None and draw(st.booleans()):
             title += f", {amount:f} kr"
         kind = draw(st.sampled_from(model.Kind))
-        units = tuple(draw(st.lists(st.sampled_from(groups), unique=True, max_size=2)))
+        drawn_units = st.lists(st.sampled_from(groups), unique=True, max_size=2).map(tuple)
+        # an item raised in a group mostly concerns that group alone
+        units: tuple[str, ...] = draw(
+            st.just((raised_in,)) | drawn_units if raised_in is not None else drawn_units
+        )
         chosen_flags = draw(st.frozensets(st.sampled_from(flags))) if flags else frozenset()
         group = raised_in
         if group is None:
