@@ -343,8 +343,8 @@ def check_plan(
             if move is None:  # placed here: at home, accepted, in time
                 assert meeting.group == home
                 assert accepts(org, meeting, entry)
-                if not arrived:
-                    assert item.urgent or made(meeting.agenda_deadline, item.submitted)
+                # in time, also where it was sent or carried (docs/agenda.md)
+                assert item.urgent or made(meeting.agenda_deadline, item.submitted)
                 assert step == len(path) - 1
                 assert ident not in left_by_id
                 continue
@@ -396,9 +396,12 @@ def _where_it_may_go(
             meeting.start,
             lambda m: accepts(org, m, entry) and made(m.agenda_deadline, submitted),
         )
+    in_time = (  # a meeting whose deadline had passed when it came in cannot take it
+        (lambda m: True) if item.urgent else (lambda m: made(m.agenda_deadline, item.submitted))
+    )
     if move.reason is MoveReason.NOT_ACCEPTED:
         assert not accepts(org, meeting, entry)
-        return meeting.start, lambda m: accepts(org, m, entry)
+        return meeting.start, lambda m: accepts(org, m, entry) and in_time(m)
     assert accepts(org, meeting, entry)
     free = room(org, meeting) - sum(c.minutes for c in agenda.items)
     assert free < entry.minutes, "carried over although it fitted"
@@ -413,7 +416,10 @@ def _where_it_may_go(
         return meeting.start, lambda m: False
     assert move.reason is MoveReason.OVERFLOW
     assert entry.minutes <= largest, "overflow, though no meeting of the group is long enough"
-    return meeting.start, lambda m: accepts(org, m, entry) and room(org, m) >= entry.minutes
+    return (
+        meeting.start,
+        lambda m: accepts(org, m, entry) and room(org, m) >= entry.minutes and in_time(m),
+    )
 
 
 # --- properties ---------------------------------------------------------------------------

@@ -490,7 +490,7 @@ def _route(
         )
     cycle = org.group(group_id).cycle(meeting.cycle)
     if not _accepts(cycle, entry):
-        target = meetings.first(group_id, entry, after=meeting.start)
+        target = meetings.first(group_id, entry, after=meeting.start, ready=_ready(entry))
         what = (
             entry.horizon.horizon.value
             if cycle.accepts_horizons and entry.horizon.horizon not in cycle.accepts_horizons
@@ -505,6 +505,13 @@ def _route(
             explanation + ("" if target else lookahead),
         )
     return None
+
+
+def _ready(entry: ClassifiedItem) -> dt.datetime | None:
+    """When an item moved on within its group (not accepted, carried over) is ready: a
+    meeting whose agenda deadline had passed when it was submitted cannot take it (its
+    papers have gone out), unless it is urgent."""
+    return None if entry.item.urgent else entry.item.submitted
 
 
 def _agenda(
@@ -565,7 +572,9 @@ def _agenda(
                 explanation = texts["too-long"].format(minutes=entry.minutes, room=largest)
                 carried.append(Move(entry, MoveReason.TOO_LONG, group_id, None, explanation))
                 continue
-        target = meetings.first(group_id, entry, after=meeting.start, minutes=entry.minutes)
+        target = meetings.first(
+            group_id, entry, after=meeting.start, ready=_ready(entry), minutes=entry.minutes
+        )
         explanation = texts["overflow"].format(minutes=entry.minutes, free=room - used, room=room)
         carried.append(
             Move(
@@ -749,8 +758,9 @@ def _first_meeting(
 ) -> Occurrence | Move:
     """The meeting an item goes to first, or why there is none in the window.
 
-    The meeting it names (``meeting`` date, ``cycle``), where its agenda may find it
-    late or not fitting and send it on; otherwise the group's first meeting after it was
+    The meeting it names (``meeting`` date, ``cycle``; also when it was submitted after
+    that meeting began: it is late there), where its agenda may find it late or not
+    fitting and send it on; otherwise the group's first meeting after it was
     submitted that takes items like it and whose deadline it makes (urgent items: the
     first after submission). An item no meeting takes goes to the group's first meeting
     after submission, whose agenda says why it moves on.
@@ -763,9 +773,9 @@ def _first_meeting(
     first = 0 if submitted is None else bisect.bisect_right(starts, submitted)
     if item.meeting is not None or item.cycle is not None:
         index = first
-        if item.meeting is not None:
+        if item.meeting is not None:  # the meeting it names, also one that had begun
             midnight = dt.datetime.combine(item.meeting, dt.time(0), tzinfo=org.zone)
-            index = max(first, bisect.bisect_left(starts, midnight))
+            index = bisect.bisect_left(starts, midnight)
         for meeting in itertools.islice(window, index, None):
             if item.meeting is not None and meeting.start.date() != item.meeting:
                 break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -15,6 +16,50 @@ from mgovern.plugins import make_plugin_manager
 
 if TYPE_CHECKING:
     from mgovern.testing.readers import IcalJs
+
+
+#: The ini key (``pytest.ini``, ``[tool.pytest.ini_options]`` of ``pyproject.toml``) and
+#: the environment variable that name the organisation file of ``mgovern_org``.
+ORG_INI = "mgovern_org"
+ORG_ENV = "MGOVERN_ORG"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        ORG_INI,
+        "the organisation TOML file (or history file) the mgovern_org fixture loads, "
+        f"relative to the rootdir; ${ORG_ENV} overrides it",
+        default=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def mgovern_org(request: pytest.FixtureRequest) -> Organization:
+    """Your organisation: the TOML file named by ``mgovern_org`` in the pytest
+    configuration (relative to the rootdir) or by ``$MGOVERN_ORG``; a history file gives
+    the version in force today. A file mgovern refuses fails the test with its one-line
+    error."""
+    from mgovern.clock import today
+    from mgovern.config import load
+    from mgovern.exceptions import MgovernError
+    from mgovern.history import is_history_file, load_history
+
+    name = os.environ.get(ORG_ENV) or request.config.getini(ORG_INI)
+    if not name:
+        pytest.fail(
+            f'mgovern_org: name your organisation file with {ORG_INI} = "FILE.toml" under '
+            f"[tool.pytest.ini_options] in pyproject.toml (or in pytest.ini), or set {ORG_ENV}",
+            pytrace=False,
+        )
+    path = Path(name)
+    if not path.is_absolute():
+        path = request.config.rootpath / path
+    try:
+        if is_history_file(path):
+            return load_history(path).as_of(today())
+        return load(path)
+    except (MgovernError, OSError) as exc:
+        pytest.fail(f"mgovern_org: {exc}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,11 @@ and wide trees, several roots, thresholds that overlap and nest, ``excludes`` cl
 required and forbidden flags, base-amount units and both resolutions.
 ``matters(org)`` draws matters that the organisation's rules can tell apart: amounts on
 and around every threshold, units in one or several branches, every flag combination.
+``agenda_items(org)``, ``meetings(org)`` and ``planning_problems(org)`` draw what the
+agenda planner is given: items (misplaced, late, urgent, too long, title only — each a
+knob), real meetings of the organisation's cycles, and whole problems for one call of
+:func:`mgovern.agenda.plan` that reach the cases where planners go wrong (docs/testing.md,
+"Property tests of your agenda rules").
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 try:
     from hypothesis import strategies as st
@@ -24,6 +29,10 @@ except ModuleNotFoundError as missing:  # pragma: no cover - depends on the envi
     ) from missing
 
 from mgovern import model
+from mgovern.testing.planning import PlanningProblem
+
+if TYPE_CHECKING:
+    from mgovern.cycles import Occurrence
 
 __all__ = [
     "EDGE_TIMES",
@@ -34,7 +43,9 @@ __all__ = [
     "ZONES",
     "agenda_items",
     "matters",
+    "meetings",
     "organizations",
+    "planning_problems",
     "texts",
     "windows",
 ]
@@ -498,6 +509,42 @@ def matters(draw: st.DrawFn, org: model.Organization) -> model.Matter:
     )
 
 
+def _item_amounts(org: model.Organization) -> st.SearchStrategy[Decimal | None]:
+    """Amounts on and around every threshold (:func:`_amounts`), and inside every band
+    between two thresholds: a rule about "purchases between 5 and 50 base amounts" is
+    reached by items, not only by its edges."""
+    points = sorted(
+        {Decimal(0)}
+        | {
+            bound * factor
+            for group in org.groups
+            for clause in (*group.mandate.handles, *group.mandate.excludes)
+            for bound in (clause.amount_min, clause.amount_max)
+            if bound is not None
+            for factor in (
+                {b.amount for b in org.base_amounts}
+                if clause.amount_unit is model.AmountUnit.BASE
+                else {Decimal(1)}
+            )
+        }
+    )
+    inside = [((a + b) / 2).quantize(Decimal("0.01")) for a, b in zip(points, points[1:])]
+    above = [points[-1] * 2 + 1]
+    return _amounts(org) | st.sampled_from([*inside, *above])
+
+
+def _choose(draw: st.DrawFn, knob: bool | None) -> bool:
+    """A knob: True (every item), False (none) or None (Hypothesis decides per item)."""
+    return draw(st.booleans()) if knob is None else knob
+
+
+def _home(org: model.Organization, matter: model.Matter) -> str | None:
+    """The matter's home group (None: a gap or several homes)."""
+    from mgovern.scope import route
+
+    return route(org, matter, raised_in=org.groups[0].id).home
+
+
 @st.composite
 def agenda_items(
     draw: st.DrawFn,
@@ -507,48 +554,214 @@ def agenda_items(
     submitted_between: tuple[dt.datetime, dt.datetime] | None = None,
     min_size: int = 0,
     max_size: int = 25,
+    categories: Sequence[str] | None = None,
+    meetings: Sequence[Occurrence] = (),
+    misplaced: bool | None = None,
+    late: bool | None = None,
+    urgent: bool | None = None,
+    too_long: bool | None = None,
+    title_only: bool | None = None,
 ) -> tuple[model.AgendaItem, ...]:
-    """Submitted items with unique ids: some with a title only (for the classifier), some
-    misplaced (raised where they do not belong), some late, some urgent, some too long."""
+    """Submitted items with unique ids (``i0``, ``i1``, ...).
+
+    Each knob is ``True`` (every item), ``False`` (no item) or ``None`` (drawn item by
+    item, so that a test sees both and shrinks to the one that matters):
+
+    - ``misplaced``: raised in a group other than the drawn matter's home (an item that
+      must be forwarded); ``False`` raises it in its home where it has one.
+    - ``late``: meant for one of ``meetings`` (by its date and series) and submitted
+      after that meeting's agenda deadline; ``False``: submitted on time, sometimes at the
+      deadline's very minute. Without ``meetings`` no item names a meeting.
+    - ``urgent``: marked urgent (taken after the deadline, and first).
+    - ``too_long``: asks for more minutes than any meeting of the organisation has.
+    - ``title_only``: only a title (with the category's keyword and sometimes the
+      amount); the classifier supplies the rest.
+
+    ``raised_in`` fixes the group (``misplaced`` is then ignored; half the items concern
+    that group alone, the rest any units); ``categories`` limits
+    the categories drawn (ids); amounts lie on, just below and just above every threshold
+    of the rules. ``submitted_between`` bounds the submission times of items that do not
+    name a meeting (default February to April 2026); some have none.
+    """
     count = draw(st.integers(min_size, max_size))
     groups = [g.id for g in org.groups]
-    categories = list(org.categories)
+    pool = [c for c in org.categories if categories is None or c.id in categories]
+    if not pool:
+        raise ValueError(f"no category of {org.id!r} among {list(categories or ())}")
+    flags = [f.id for f in org.flags]
     zone = org.zone
     low, high = submitted_between or (
         dt.datetime(2026, 2, 1, tzinfo=zone),
         dt.datetime(2026, 4, 30, tzinfo=zone),
     )
+    longest = max((c.duration for g in org.groups for c in g.cycles), default=60)
+    targets = [m for m in meetings if m.agenda_deadline is not None]
     items = []
     for index in range(count):
-        category = draw(st.sampled_from(categories))
-        title_only = draw(st.booleans())
+        category = draw(st.sampled_from(pool))
+        only_title = _choose(draw, title_only)
         keyword = draw(st.sampled_from(category.keywords)) if category.keywords else category.name
-        amount = draw(_amounts(org))
+        amount = draw(_item_amounts(org))
         title = f"{keyword.capitalize()} {draw(texts)}".strip()
-        if title_only and amount is not None and draw(st.booleans()):
+        if only_title and amount is not None and draw(st.booleans()):
             title += f", {amount:f} kr"
-        submitted = draw(
-            st.none()
-            | st.datetimes(
-                low.replace(tzinfo=None), high.replace(tzinfo=None), timezones=st.just(zone)
-            )
+        kind = draw(st.sampled_from(model.Kind))
+        drawn_units = st.lists(st.sampled_from(groups), unique=True, max_size=2).map(tuple)
+        # an item raised in a group mostly concerns that group alone
+        units: tuple[str, ...] = draw(
+            st.just((raised_in,)) | drawn_units if raised_in is not None else drawn_units
         )
+        chosen_flags = draw(st.frozensets(st.sampled_from(flags))) if flags else frozenset()
+        group = raised_in
+        if group is None:
+            matter = model.Matter(category.id, amount=amount, units=units, flags=chosen_flags)
+            home = _home(org, matter)
+            away = [g for g in groups if g != home]
+            wrong = _choose(draw, misplaced)
+            # half the items go to a group one of ``meetings`` belongs to, where the knob
+            # allows it, so that the meetings aimed at get several items
+            aimed = {m.group for m in targets}
+            if misplaced is not None and home is not None:
+                aimed &= set(away) if wrong else {home}
+            to_aimed: bool = draw(st.booleans()) if aimed else False
+            if to_aimed:
+                group = draw(st.sampled_from(sorted(aimed)))
+            elif home is not None and not wrong:
+                group = home
+            elif home is not None and away:
+                group = draw(st.sampled_from(away))
+            else:
+                group = draw(st.sampled_from(groups))
+        meeting: Occurrence | None = None
+        own = [m for m in targets if m.group == group]
+        is_late = _choose(draw, late) if own else False
+        if own and (is_late or draw(st.booleans())):
+            meeting = draw(st.sampled_from(own))
+        if meeting is not None and meeting.agenda_deadline is not None:
+            deadline = meeting.agenda_deadline
+            if is_late:
+                after = dt.timedelta(minutes=draw(st.integers(1, 24 * 60)))
+                submitted: dt.datetime | None = min(deadline + after, meeting.start)
+                if submitted == deadline:  # a deadline at the start: late by a minute
+                    submitted = deadline + dt.timedelta(minutes=1)
+            elif draw(st.booleans()):
+                submitted = deadline  # at the deadline's very minute: on time
+            else:
+                submitted = deadline - dt.timedelta(minutes=draw(st.integers(1, 14 * 24 * 60)))
+        else:
+            submitted = draw(
+                st.none()
+                | st.datetimes(
+                    low.replace(tzinfo=None), high.replace(tzinfo=None), timezones=st.just(zone)
+                )
+            )
+        if _choose(draw, too_long):
+            minutes: int | None = longest + draw(st.integers(1, 60))
+        else:
+            minutes = draw(st.none() | st.integers(1, min(120, longest)))
         items.append(
             model.AgendaItem(
                 f"i{index}",
                 title,
-                raised_in or draw(st.sampled_from(groups)),
-                kind=None if title_only else draw(st.sampled_from(model.Kind)),
-                category=None if title_only else category.id,
-                amount=None if title_only else amount,
-                units=tuple(draw(st.lists(st.sampled_from(groups), unique=True, max_size=2))),
-                flags=draw(st.frozensets(st.sampled_from([f.id for f in org.flags])))
-                if org.flags
-                else frozenset(),
-                minutes=draw(st.none() | st.integers(1, 120)),
+                group,
+                meeting=meeting.start.date() if meeting is not None else None,
+                cycle=meeting.cycle if meeting is not None else None,
+                kind=None if only_title else kind,
+                category=None if only_title else category.id,
+                amount=None if only_title else amount,
+                units=units,
+                flags=chosen_flags,
+                minutes=minutes,
                 submitted=submitted,
-                urgent=draw(st.booleans()),
+                urgent=_choose(draw, urgent),
                 presenter=draw(st.sampled_from(["", "Anna Berg"])),
             )
         )
     return tuple(items)
+
+
+def _occurrences(
+    org: model.Organization, group: str | None, start: dt.date, end: dt.date
+) -> list[Occurrence]:
+    from mgovern.cycles import occurrences
+
+    chosen = [group] if group is not None else [g.id for g in org.groups]
+    return [m for g in chosen for m in occurrences(org, g, start, end)]
+
+
+@st.composite
+def meetings(
+    draw: st.DrawFn,
+    org: model.Organization,
+    *,
+    group: str | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
+) -> Occurrence:
+    """A real meeting of the organisation's cycles (of ``group``, or of any group), in
+    ``window`` (default: a window drawn by :func:`windows`). Moved meetings, meetings on
+    the edges of the window and meetings of every series are all drawn."""
+    start, end = window or draw(windows(org, years=1))
+    found = _occurrences(org, group, start, end)
+    if not found:
+        raise ValueError(f"{group or org.id!r} has no meeting in {start}..{end}")
+    return draw(st.sampled_from(found))
+
+
+def _closing_together(found: Sequence[Occurrence], org: model.Organization) -> list[Occurrence]:
+    """Meetings of sibling groups (one parent) whose agendas close at the same moment."""
+    by_moment: dict[tuple[str | None, dt.datetime], list[Occurrence]] = {}
+    for m in found:
+        if m.agenda_deadline is not None:
+            parent = org.group(m.group).parent
+            by_moment.setdefault((parent, m.agenda_deadline), []).append(m)
+    return [m for same in by_moment.values() if len({m.group for m in same}) > 1 for m in same]
+
+
+@st.composite
+def planning_problems(
+    draw: st.DrawFn,
+    /,
+    org: model.Organization,
+    *,
+    window: tuple[dt.date, dt.date] | None = None,
+    weeks: int = 6,
+    max_items: int = 25,
+    **knobs: Any,
+) -> PlanningProblem:
+    """A whole problem for one call of :func:`mgovern.agenda.plan`: a window of ``weeks``
+    (inside ``window`` if given, else in 2026) and up to ``max_items`` items submitted to
+    the meetings in it, drawn by :func:`agenda_items` with ``knobs`` (``misplaced``,
+    ``late``, ``urgent``, ``too_long``, ``title_only``, ``categories``, ``raised_in``).
+
+    The items are aimed at a handful of the window's meetings, so that several items
+    compete for one meeting; half the time that handful is meetings of sibling groups
+    whose agendas close at the same moment (where planners that fill one meeting at a
+    time drop items); items on time are often submitted at the deadline's very minute.
+    """
+    first, last = window or (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    span = dt.timedelta(weeks=weeks)
+    latest = max(first, last - span)
+    offset = draw(st.integers(0, (latest - first).days))
+    start = first + dt.timedelta(days=offset)
+    end = min(last, start + span)
+    found = _occurrences(org, knobs.get("raised_in"), start, end)
+    together = _closing_together(found, org)
+    closing_together = bool(together) and draw(st.booleans())
+    pool = together if closing_together else found
+    aimed: list[Occurrence] = (
+        draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4, unique=True)) if pool else []
+    )
+    zone = org.zone
+    items = draw(
+        agenda_items(
+            org,
+            meetings=aimed,
+            max_size=max_items,
+            submitted_between=(
+                dt.datetime.combine(start - dt.timedelta(days=14), dt.time(8), tzinfo=zone),
+                dt.datetime.combine(end, dt.time(17), tzinfo=zone),
+            ),
+            **knobs,
+        )
+    )
+    return PlanningProblem(org, items, start, end)
