@@ -15,6 +15,7 @@ knob), real meetings of the organisation's cycles, and whole problems for one ca
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -528,7 +529,7 @@ def _item_amounts(org: model.Organization) -> st.SearchStrategy[Decimal | None]:
             )
         }
     )
-    inside = [((a + b) / 2).quantize(Decimal("0.01")) for a, b in zip(points, points[1:])]
+    inside = [((a + b) / 2).quantize(Decimal("0.01")) for a, b in itertools.pairwise(points)]
     above = [points[-1] * 2 + 1]
     return _amounts(org) | st.sampled_from([*inside, *above])
 

@@ -135,9 +135,7 @@ def amend_command(
     _show_result(result, as_json, amended=True)
 
 
-def _read_source(
-    org_path: Path | None, source: str, encoding: str | None = None
-) -> DecisionBatch:
+def _read_source(org_path: Path | None, source: str, encoding: str | None = None) -> DecisionBatch:
     """Everything SOURCE holds, read before the register is touched."""
     from mgovern.decision_lists import load_decision_list
     from mgovern.plugins import plugin_manager
