@@ -13,8 +13,8 @@ from click.testing import CliRunner
 import mgovern
 from mgovern.agenda import plan
 from mgovern.cli import build_cli
-from mgovern.decisions import Action, ActionStatus
-from mgovern.followup import (
+from mgovern.register.records import Action, ActionStatus
+from mgovern.register.followup import (
     Standing,
     action_list,
     follow_up_group,

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mgovern
-from mgovern.bounds import MAX_FILE_BYTES, parse_amount
+from mgovern._util.bounds import MAX_FILE_BYTES, parse_amount
 from mgovern.cli import build_cli
 
 HOLIDAYS = importlib.util.find_spec("mgovern_holidays") is not None
@@ -1096,7 +1096,7 @@ def test_calendars_writes_all_or_nothing_when_the_file_system_refuses_one(
 
 
 def test_files_are_staged_before_any_is_put_in_place(tmp_path: Path) -> None:
-    from mgovern.files import write_together
+    from mgovern._util.files import write_together
 
     files = {tmp_path / "a" / "x.ics": b"x", tmp_path / "b" / ("y" * 300 + ".ics"): b"y"}
     with pytest.raises(OSError, match="too long"):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import mgovern
 from mgovern.cli import build_cli
-from mgovern.items import load_items, read_items
+from mgovern.agenda.items import load_items, read_items
 
 ORG = mgovern.example()
 

@@ -1,4 +1,4 @@
-"""Hostile and careless use of the staged writer (mgovern.files.TrackedWriter) and of
+"""Hostile and careless use of the staged writer (mgovern._util.files.TrackedWriter) and of
 ``mgovern calendars --out DIR [--jobs N]`` / ``mgovern publish file:DIR``.
 
 The first part are real bugs found in review (each failed before its fix); the others
@@ -23,10 +23,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 import mgovern
-from mgovern import files
+from mgovern._util import files
 from mgovern.cli import build_cli
-from mgovern.feeds import write_calendar_files
-from mgovern.files import RECORDS, TrackedWriter, write_tracked
+from mgovern.calendars.feeds import write_calendar_files
+from mgovern._util.files import RECORDS, TrackedWriter, write_tracked
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from synthetic import synthetic_organization

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 from mgovern import hookimpl
 
 if TYPE_CHECKING:  # imported when a hook runs, not when the CLI starts
-    from mgovern.classify import Classification
-    from mgovern.decisions import DecisionBatch
+    from mgovern.agenda.classify import Classification
+    from mgovern.register.records import DecisionBatch
     from mgovern.model import AgendaItem, Organization
 
 
 @hookimpl(tryfirst=True, specname="mgovern_classify_item")
 def classify_follow_up(org: Organization, item: AgendaItem) -> Classification | None:
-    """An action's follow-up (:mod:`mgovern.followup`) is no new matter: not classified."""
-    from mgovern.followup import follow_up_classification
+    """An action's follow-up (:mod:`mgovern.register.followup`) is no new matter: not classified."""
+    from mgovern.register.followup import follow_up_classification
 
     return follow_up_classification(item)
 
@@ -24,7 +24,7 @@ def classify_follow_up(org: Organization, item: AgendaItem) -> Classification | 
 @hookimpl(trylast=True)
 def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification | None:
     """The keyword classifier: the fallback every other classifier comes before."""
-    from mgovern.classify import keyword_classification
+    from mgovern.agenda.classify import keyword_classification
 
     return keyword_classification(org, item)
 
@@ -32,7 +32,7 @@ def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification
 @hookimpl
 def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
     """``file://``: calendars as in ``mgovern calendars``, documents as files."""
-    from mgovern.publish import file_publisher
+    from mgovern.calendars.publish import file_publisher
 
     register("file", file_publisher)
 
@@ -40,7 +40,7 @@ def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], 
 @hookimpl
 def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes]], None]) -> None:
     """Markdown notice and minutes."""
-    from mgovern.render import minutes_markdown, notice_markdown
+    from mgovern.register.documents import minutes_markdown, notice_markdown
 
     register("notice", "md", notice_markdown)
     register("minutes", "md", minutes_markdown)
@@ -48,10 +48,10 @@ def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes
 
 @hookimpl(specname="mgovern_read_decisions")
 def read_decision_list(org: Organization, source: str) -> DecisionBatch | None:
-    """Delegation-decision lists as CSV or TOML (:mod:`mgovern.decision_lists`)."""
+    """Delegation-decision lists as CSV or TOML (:mod:`mgovern.register.lists`)."""
     from pathlib import Path
 
-    from mgovern.decision_lists import SUFFIXES, load_decision_list
+    from mgovern.register.lists import SUFFIXES, load_decision_list
 
     if "://" in source or Path(source).suffix.lower() not in SUFFIXES:
         return None
@@ -63,7 +63,7 @@ def read_markdown_minutes(org: Organization, source: str) -> DecisionBatch | Non
     """Markdown minutes that mgovern wrote (``--kind minutes --format md``)."""
     from pathlib import Path
 
-    from mgovern import minutes
+    from mgovern.register import minutes
 
     if "://" in source or not source.lower().endswith((".md", ".markdown")):
         return None

@@ -32,7 +32,7 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.v import format_exception
 
 from mgovern import model
-from mgovern.bounds import MAX_FILE_BYTES, MAX_NESTING, parse_amount
+from mgovern._util.bounds import MAX_FILE_BYTES, MAX_NESTING, parse_amount
 from mgovern.exceptions import ConfigError, quote
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ __all__ = [
     "example",
     "load",
     "loads",
+    "matter_json",
     "read_file",
     "read_toml",
     "structure",
@@ -540,12 +541,13 @@ def check_with_plugins(
     """
     if not (org.closed_days.regions or org.closed_days.include):
         return
-    from mgovern.clock import today as clock_today
-    from mgovern.cycles import closed_days
+    from mgovern._util.clock import today as clock_today
+    from mgovern.plugins import plugin_manager
 
     today = clock_today()
     try:
-        closed_days(org, today, today, pm=pm)
+        for _ in (pm or plugin_manager()).hook.mgovern_closed_days(org=org, start=today, end=today):
+            pass
     except ConfigError as exc:
         raise (exc.located(source) if source and not exc.source else exc) from None
 
@@ -563,3 +565,13 @@ def example() -> model.Organization:
         .read_text(encoding="utf-8")
     )
     return loads(text, source="<embedded example>")
+
+def matter_json(matter: model.Matter) -> dict[str, Any]:
+    """A matter as a JSON object (the amount as an exact decimal string)."""
+    return {
+        "category": matter.category,
+        "amount": f"{matter.amount:f}" if matter.amount is not None else None,
+        "units": list(matter.units),
+        "flags": sorted(matter.flags),
+        "year": matter.year,
+    }

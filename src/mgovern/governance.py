@@ -74,7 +74,7 @@ def governance_events(
 
 
 def _holders(org: Organization) -> dict[tuple[str, str], tuple[str | None, tuple[str, ...]]]:
-    from mgovern.compare import holder
+    from mgovern.rules.compare import holder
 
     out: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
     for group in org.groups:
@@ -109,7 +109,7 @@ def _vacancies(org: Organization, before: Organization, day: dt.date) -> list[Go
 
 
 def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[GovernanceEvent]:
-    from mgovern.cycles import occurrences
+    from mgovern.calendars.cycles import occurrences
 
     org = history.as_of(end)
     appointed = {a.group for a in history.appointments}

@@ -22,8 +22,10 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from mgovern import bounds, timezones
-from mgovern.bounds import check_amount, check_text
+from mgovern import timezones
+
+from mgovern._util import bounds
+from mgovern._util.bounds import check_amount, check_text
 from mgovern.exceptions import ConfigError, UnknownReferenceError, listing, quote
 from mgovern.recurrence import (
     PHASE_ANCHOR,
@@ -243,7 +245,7 @@ def _check_dates(_: Any, attribute: attrs.Attribute[Any], values: Iterable[dt.da
 
 def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
     """Money is exact: Decimal, int or a numeric string (read by
-    :func:`mgovern.bounds.parse_amount`); a float is refused."""
+    :func:`mgovern._util.bounds.parse_amount`); a float is refused."""
     if value is None or isinstance(value, Decimal):
         return value
     if isinstance(value, (bool, float)):
@@ -758,7 +760,7 @@ class AgendaTemplate:
                 )
 
 
-# --- the year wheel: annual matters (planned by mgovern.annual) -------------------------
+# --- the year wheel: annual matters (planned by mgovern.annual.plan) -------------------------
 def _optional_range(low: int, high: int) -> Any:
     check = _in_range(low, high)
 

@@ -15,7 +15,7 @@ calendar client reads the same way (one weekday per month, as Outlook requires):
 Raw RRULEs are accepted for experts, checked by ``dateutil`` (which also expands them),
 without ``DTSTART`` (the cycle's ``first`` and ``time`` give it) and no finer than daily.
 
-Every rule repeats at least every :data:`~mgovern.bounds.RECURRENCE_YEARS` years (its
+Every rule repeats at least every :data:`~mgovern._util.bounds.RECURRENCE_YEARS` years (its
 ``INTERVAL``) and must meet within that many years of its first date:
 :func:`first_instance` finds out with bounded work, even for a rule that never matches
 (30 February), which ``dateutil`` would otherwise search for until the year 9999.
@@ -29,7 +29,7 @@ import re
 
 from dateutil import rrule as _rrule
 
-from mgovern.bounds import RECURRENCE_YEARS
+from mgovern._util.bounds import RECURRENCE_YEARS
 from mgovern.exceptions import quote, shorten
 
 __all__ = [

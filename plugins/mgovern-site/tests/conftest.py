@@ -19,7 +19,7 @@ import pytest
 from mgovern_site._build import build_site
 
 import mgovern
-from mgovern.files import write_all
+from mgovern._util.files import write_all
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -44,7 +44,7 @@ def example_files(db: Path | None = None) -> dict[str, bytes]:
 def register_db(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     """The example's Q1 2026 decisions in a register (None without the register module)."""
     try:
-        import mgovern.register
+        import mgovern.register.store
     except ImportError:
         return None
     from click.testing import CliRunner

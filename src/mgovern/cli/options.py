@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mgovern.bounds import FIRST_YEAR, LAST_YEAR
+from mgovern._util.bounds import FIRST_YEAR, LAST_YEAR
 from mgovern.cli.app import fail
 from mgovern.cli.app import quiet_option as quiet_option  # the root has it too
 from mgovern.exceptions import shorten
@@ -55,16 +55,16 @@ def json_option(func: F) -> F:
 def default_window() -> tuple[dt.date, dt.date]:
     """This year and next: the window commands use when no ``--from``/``--to`` is given.
 
-    "This year" is :func:`mgovern.clock.today`'s, which honours ``SOURCE_DATE_EPOCH``.
+    "This year" is :func:`mgovern._util.clock.today`'s, which honours ``SOURCE_DATE_EPOCH``.
     """
-    from mgovern.clock import today
+    from mgovern._util.clock import today
 
     year = today().year
     return dt.date(year, 1, 1), dt.date(year + 1, 12, 31)
 
 
 def _within_years(when: dt.date) -> None:
-    """Days the library can compute with: mgovern.bounds' years, as for the files."""
+    """Days the library can compute with: mgovern._util.bounds' years, as for the files."""
     if not FIRST_YEAR <= when.year <= LAST_YEAR:
         raise click.BadParameter(f"use a day between the years {FIRST_YEAR} and {LAST_YEAR}")
 
@@ -120,9 +120,9 @@ def resolve_window(
 
 def parse_amount(_: click.Context, __: click.Parameter, value: str | None) -> Any:
     """``--amount``: read exactly as an amount in an item file is read
-    (:func:`mgovern.bounds.parse_amount`: decimal comma, spaces as thousands separators,
+    (:func:`mgovern._util.bounds.parse_amount`: decimal comma, spaces as thousands separators,
     the same bounds)."""
-    from mgovern.bounds import parse_amount as read_amount
+    from mgovern._util.bounds import parse_amount as read_amount
     from mgovern.exceptions import ConfigError
 
     if value is None:
@@ -228,7 +228,7 @@ def meeting_options(func: F) -> F:
 
 def jobs_option(func: F) -> F:
     """``--jobs N``: how many processes may work at once (default: this one and one more
-    per CPU the load average shows idle, :func:`mgovern.processes.default_processes`,
+    per CPU the load average shows idle, :func:`mgovern._util.processes.default_processes`,
     used only when the organisation is large enough to gain)."""
     return click.option(
         "--jobs",

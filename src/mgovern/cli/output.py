@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from mgovern.cli.app import QUIET
+from mgovern.config import matter_json
 
 
 def emit_json(data: Any) -> None:
@@ -39,16 +40,6 @@ def matter_text(matter: Any) -> str:
         parts.append(f"year={matter.year}")
     return " ".join(parts)
 
-
-def matter_json(matter: Any) -> dict[str, Any]:
-    """A matter as a JSON object (the amount as an exact decimal string)."""
-    return {
-        "category": matter.category,
-        "amount": f"{matter.amount:f}" if matter.amount is not None else None,
-        "units": list(matter.units),
-        "flags": sorted(matter.flags),
-        "year": matter.year,
-    }
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], *, left: int = 1) -> list[str]:
@@ -124,7 +115,7 @@ def change_data(report: Any, dry_run: bool) -> dict[str, Any]:
 
 def print_changes(report: Any, dry_run: bool) -> None:
     """What a publisher did (or would do), one line per change, then its summary."""
-    from mgovern.publish import Change
+    from mgovern.calendars.publish import Change
 
     verbs = {
         Change.CREATED: "would create" if dry_run else "created",

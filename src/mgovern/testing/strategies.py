@@ -53,7 +53,7 @@ texts = st.text(
 )
 """Any one-line text an organisation accepts, including quotes, ``;``, ``,``, ``:``, ``\\``
 and any script (hostile names): no control or direction characters, which loading
-refuses (see :func:`mgovern.bounds.check_text`)."""
+refuses (see :func:`mgovern._util.bounds.check_text`)."""
 
 #: Everyday zones, zones without DST, and zones whose VTIMEZONE needs the explicit form
 #: (changes at 24:00 or later, or rule changes in the window): Jerusalem, Cairo,

@@ -6,7 +6,7 @@ The minutes name their meeting in a custom document property (``mgovern-minutes`
 the value is the cell beside it, whatever the secretary typed and however Word split it
 into runs; the action list is the table whose header holds the bookmark
 ``mgovern_actions``, every row under the header (rows added in Word included). The
-rules for the values are :mod:`mgovern.minutes`'s, the same as for Markdown minutes.
+rules for the values are :mod:`mgovern.register.minutes`'s, the same as for Markdown minutes.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from mgovern.decisions import Action, Decision, DecisionBatch
+from mgovern.register.records import Action, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
-from mgovern.minutes import DECISION_KEYS, read_action, read_decision
+from mgovern.register.minutes import DECISION_KEYS, read_action, read_decision
 from mgovern.model import Organization
 from mgovern_documents._docx import ACTIONS_BOOKMARK, CUSTOM_NS, MINUTES_PROPERTY, VT_NS
 

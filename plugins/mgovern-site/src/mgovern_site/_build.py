@@ -1,6 +1,6 @@
 """Build the site: every file by its relative path, the same bytes for the same input.
 
-The decision data comes from :func:`mgovern.coverage.cell_classes` (the partition that
+The decision data comes from :func:`mgovern.rules.coverage.cell_classes` (the partition that
 ``mgovern check`` decides exactly) and :func:`mgovern.route` (every explanation); the
 pages are Jinja2 templates; the "where does my matter go?" form reads a table of that
 partition (one script per category, loaded with a ``<script>`` element so that it works
@@ -19,12 +19,12 @@ from typing import Any
 
 import attrs
 
-from mgovern.coverage import Cell, CellClass, Report, cell_classes, check
-from mgovern.cycles import Occurrence, occurrences
-from mgovern.explain import describe_clause, format_amount
-from mgovern.ical import calendar
+from mgovern.rules.coverage import Cell, CellClass, Report, cell_classes, check
+from mgovern.calendars.cycles import Occurrence, occurrences
+from mgovern.rules.explain import describe_clause, format_amount
+from mgovern.calendars.ical import calendar
 from mgovern.model import GROUP_DECIDES, Matter, Organization, Span
-from mgovern.scope import route
+from mgovern.rules.scope import route
 from mgovern_site._texts import texts
 
 __all__ = ["build_site", "context_key", "year_class"]
@@ -439,7 +439,7 @@ def _decisions(
     if db is None:
         return None
     try:
-        from mgovern.register import Register
+        from mgovern.register.store import Register
     except ImportError:
         return None
     with Register(db, create=False) as register:
@@ -460,7 +460,7 @@ def _decisions(
 
 
 def _year_wheel(org: Organization, on: dt.date) -> dict[str, Any] | None:
-    """The year's annual matters planned back through the meetings (mgovern.annual); None
+    """The year's annual matters planned back through the meetings (mgovern.annual.plan); None
     when that module is not installed or the organisation has no annual matters."""
     if not getattr(org, "annual", ()):
         return None
@@ -498,7 +498,7 @@ def _known(org: Organization, group_id: str) -> bool:
 
 def _report_view(org: Organization, report: Report) -> dict[str, Any]:
     """The report's findings, each list cut at MAX_FINDINGS (the page says how many more)."""
-    from mgovern.explain import describe_matter
+    from mgovern.rules.explain import describe_matter
 
     def cut(found: Sequence[Any], show: Any) -> tuple[list[Any], int]:
         return [show(x) for x in found[:MAX_FINDINGS]], max(0, len(found) - MAX_FINDINGS)

@@ -27,8 +27,8 @@ from mgovern.cli.options import (
 from mgovern.cli.output import emit_json, matter_text
 
 if TYPE_CHECKING:
-    from mgovern.agenda import Agenda
-    from mgovern.decisions import Action, Decision
+    from mgovern.agenda.planner import Agenda
+    from mgovern.register.records import Action, Decision
     from mgovern.model import Organization
 
 #: The embedded example register: decisions and actions of the first quarter of 2026.
@@ -39,7 +39,7 @@ def example_register(org: Organization) -> tuple[tuple[Decision, ...], tuple[Act
     """The embedded example's decisions and actions, read as any list is read."""
     from importlib import resources
 
-    from mgovern.decision_lists import read_decision_list
+    from mgovern.register.lists import read_decision_list
 
     decisions: list[Decision] = []
     actions: list[Action] = []
@@ -57,7 +57,7 @@ def register_contents(
     org: Organization, org_path: Path | None, db_path: Path | None
 ) -> tuple[tuple[Decision, ...], tuple[Action, ...]]:
     """What the register holds: the file's, or the embedded example's."""
-    from mgovern.register import Register
+    from mgovern.register.store import Register
 
     if db_path is None:
         if org_path is not None:
@@ -86,7 +86,7 @@ def import_command(org_path: Path | None, db_path: Path | None, source: str, as_
     existing id is a conflict and nothing is imported.
     """
     from mgovern.plugins import plugin_manager
-    from mgovern.register import ImportConflict, Register
+    from mgovern.register.store import ImportConflict, Register
 
     if db_path is None:
         fail("give the register to import into: --db FILE (or set MGOVERN_DB)")
@@ -122,7 +122,7 @@ def import_command(org_path: Path | None, db_path: Path | None, source: str, as_
 
 
 def _record_text(record: Any) -> str:
-    from mgovern.decisions import Decision
+    from mgovern.register.records import Decision
 
     if isinstance(record, Decision):
         who = record.decided_by + (f" {record.decision_maker}" if record.decision_maker else "")
@@ -147,7 +147,7 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List the decisions in the register, by date."""
-    from mgovern.register import decision_data
+    from mgovern.register.store import decision_data
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
@@ -237,7 +237,7 @@ def report_command(
     those recorded separately. Each with the day it is reported and the last day it can
     be appealed.
     """
-    from mgovern.reporting import board_report, report_data, report_lines
+    from mgovern.register.reporting import board_report, report_data, report_lines
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
@@ -272,8 +272,8 @@ def export_command(
 ) -> None:
     """Export the register: CSV (a decision list that imports again) or JSON (decisions
     and actions; also --json). The same register always gives the same bytes."""
-    from mgovern.files import write_atomically
-    from mgovern.register import decisions_csv, decisions_json
+    from mgovern._util.files import write_atomically
+    from mgovern.register.store import decisions_csv, decisions_json
 
     org = load_org(org_path)
     decisions, actions = register_contents(org, org_path, db_path)
@@ -293,8 +293,8 @@ def with_board_report(org: Organization, agenda: Agenda, db_path: Path | None) -
     """A board meeting's agenda with "Anmälan av delegationsbeslut" from the register at
     ``db_path``; any other agenda (or no register) as it is."""
     from mgovern.model import CycleKind
-    from mgovern.register import Register
-    from mgovern.reporting import board_report, with_report
+    from mgovern.register.store import Register
+    from mgovern.register.reporting import board_report, with_report
 
     meeting = agenda.meeting
     cycle = org.group(meeting.group).cycle(meeting.cycle)

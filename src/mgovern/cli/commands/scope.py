@@ -26,7 +26,7 @@ from mgovern.cli.options import (
 from mgovern.cli.output import emit_json, governance_json, matter_json, matter_text, progress
 
 if TYPE_CHECKING:
-    from mgovern.coverage import Gap, Report
+    from mgovern.rules.coverage import Gap, Report
     from mgovern.model import Organization
 
 
@@ -61,9 +61,9 @@ def route_command(
     as_json: bool,
 ) -> None:
     """Route a matter to its home group and explain why (exit 1 when it has none)."""
-    from mgovern.horizons import horizon
+    from mgovern.rules.horizons import horizon
     from mgovern.model import Kind, Matter
-    from mgovern.scope import route
+    from mgovern.rules.scope import route
 
     org = load_org(org_path, on=on)
     matter = Matter(
@@ -182,8 +182,8 @@ def check_command(
     several processes (--jobs), with a progress bar on a terminal (--quiet: none).
     """
     from mgovern.cascade import cascade, unfed
-    from mgovern.coverage import check
-    from mgovern.dst import dst_findings
+    from mgovern.rules.coverage import check
+    from mgovern.calendars.dst import dst_findings
 
     org = load_org(org_path, on=on)
     first, last = resolve_window(start, end)
@@ -262,7 +262,7 @@ def _governance(path: Path | None, first: Any, last: Any) -> Any:
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
-    """The year wheel in the window (mgovern.annual): chains planned, not fitting, crowded."""
+    """The year wheel in the window (mgovern.annual.plan): chains planned, not fitting, crowded."""
     from mgovern.annual import plan
 
     return plan(org, first, last)
@@ -325,7 +325,7 @@ def _dst_json(finding: Any) -> dict[str, Any]:
 
 
 def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
-    """Meetings at local times a DST change makes readers read differently (mgovern.dst);
+    """Meetings at local times a DST change makes readers read differently (mgovern.calendars.dst);
     nothing when there are none."""
     if not findings:
         return
@@ -337,7 +337,7 @@ def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
 
 
 def _print_cascade(late: Sequence[Any], starved: Sequence[Any], first: Any, last: Any) -> None:
-    """The cascade (mgovern.cascade), one line per series; see docs/calendars.md."""
+    """The cascade (mgovern.calendars.cascade), one line per series; see docs/calendars.md."""
     click.echo(f"parent meetings no child meeting can feed ({first}..{last}): {len(starved)}")
     fed: dict[tuple[str, str, str], list[Any]] = {}
     for item in starved:

@@ -105,7 +105,7 @@ class PublishJob:
     progress: Callable[[str, int, int], None] | None = attrs.field(
         default=None, eq=False, repr=False
     )
-    #: processes building the feeds (:func:`mgovern.feeds.calendar_files`); None: the
+    #: processes building the feeds (:func:`mgovern.calendars.feeds.calendar_files`); None: the
     #: idle CPUs when the organisation is large enough to gain
     jobs: int | None = 1
 
@@ -226,10 +226,10 @@ def credentials_for(
 def calendar_files(job: PublishJob) -> dict[str, bytes]:
     """The feeds as files, by relative path: ``groups/<id>.ics`` for every group,
     ``people/<id>.ics`` for everyone who sits in one, and ``all.ics``; what ``mgovern
-    calendars`` writes (:func:`mgovern.feeds.calendar_files`, which gives them one at a
+    calendars`` writes (:func:`mgovern.calendars.feeds.calendar_files`, which gives them one at a
     time), as one mapping for stores that need every name at once (webdav://, which
     prunes)."""
-    from mgovern.feeds import calendar_files as feeds
+    from mgovern.calendars.feeds import calendar_files as feeds
 
     return dict(
         feeds(job.org, job.start, job.end, stamp=job.stamp, jobs=job.jobs, progress=job.progress)
@@ -241,7 +241,7 @@ class FilePublisher:
     """``file:///path``: the same files as ``mgovern calendars``, and documents as files.
 
     A file changed in the folder since mgovern wrote it is a conflict, left alone unless
-    ``--force`` (see :func:`mgovern.files.write_tracked`)."""
+    ``--force`` (see :func:`mgovern._util.files.write_tracked`)."""
 
     def __init__(self, parts: SplitResult) -> None:
         target = parse_parts(parts)
@@ -258,8 +258,8 @@ class FilePublisher:
         self.root = Path(unquote(target.path))
 
     def publish_calendars(self, job: PublishJob) -> PublishReport:
-        from mgovern.feeds import write_calendar_files
-        from mgovern.files import TrackedWriter
+        from mgovern.calendars.feeds import write_calendar_files
+        from mgovern._util.files import TrackedWriter
 
         with TrackedWriter(self.root, force=job.force, dry_run=job.dry_run) as writer:
             write_calendar_files(
@@ -278,7 +278,7 @@ class FilePublisher:
 
     def _write(self, job: PublishJob, files: Iterable[tuple[str, bytes]]) -> PublishReport:
         """Each file staged as it comes, all put in place at the end (or none)."""
-        from mgovern.files import TrackedWriter
+        from mgovern._util.files import TrackedWriter
 
         with TrackedWriter(self.root, force=job.force, dry_run=job.dry_run) as writer:
             for name, data in files:

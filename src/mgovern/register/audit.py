@@ -3,7 +3,7 @@
 Municipal auditors (*revisorer*) examine whether decisions were taken under the
 delegation order (*delegationsordning*) that was supposed to allow them. mgovern can,
 because its mandates are rules: every decision's matter is routed with
-:func:`mgovern.scope.route`, as of the decision's date, and the routing's outcome is
+:func:`mgovern.rules.scope.route`, as of the decision's date, and the routing's outcome is
 compared with what the decision records. Nothing is compared as text: the home group,
 the deciding role and the chair all come from the routing and the organisation.
 
@@ -39,10 +39,10 @@ from collections.abc import Iterable
 import attrs
 from attrs import frozen
 
-from mgovern.decisions import Decision
+from mgovern.register.records import Decision
 from mgovern.history import History, in_force
 from mgovern.model import GROUP_DECIDES, Organization
-from mgovern.scope import Outcome, Routing, route
+from mgovern.rules.scope import Outcome, Routing, route
 
 __all__ = ["Finding", "FindingKind", "audit", "audit_decision", "rules_in_force"]
 

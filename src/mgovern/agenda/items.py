@@ -11,8 +11,8 @@ for; without it, the next meeting whose deadline it makes), ``kind``, ``category
 spaces, and the delimiter may be ``,``, ``;`` or a tab. Every mistake is a ConfigError
 naming the file, the row (or item) and the column.
 
-Items are checked as the organisation is, by the same rules (:mod:`mgovern.bounds`): text
-without control characters, amounts through :func:`~mgovern.bounds.parse_amount`, dates
+Items are checked as the organisation is, by the same rules (:mod:`mgovern._util.bounds`): text
+without control characters, amounts through :func:`~mgovern._util.bounds.parse_amount`, dates
 and years within bounds, and a ``meeting`` date that is a meeting of the group (of its
 ``cycle``, when one is named).
 """
@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mgovern.bounds import FIRST_YEAR, LAST_YEAR, MAX_FILE_BYTES, parse_amount
+from mgovern._util.bounds import FIRST_YEAR, LAST_YEAR, MAX_FILE_BYTES, parse_amount
 from mgovern.config import describe, read_file, read_toml
 from mgovern.exceptions import ConfigError, listing, quote
 from mgovern.model import AgendaItem, Kind, Organization
@@ -37,7 +37,7 @@ from mgovern.model import AgendaItem, Kind, Organization
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = ["COLUMNS", "load_items", "read_items"]
+__all__ = ["COLUMNS", "FOLLOW_UP_PREFIX", "is_follow_up", "load_items", "read_items"]
 
 COLUMNS = (
     "id",
@@ -194,7 +194,7 @@ def _check_meetings(
     pm: pluggy.PluginManager | None,
 ) -> None:
     """Every ``meeting`` date an item names is a meeting of its group (of its cycle)."""
-    from mgovern.cycles import MAX_MOVE, occurrences
+    from mgovern.calendars.cycles import MAX_MOVE, occurrences
 
     named: dict[str, set[dt.date]] = {}
     for item in items:
@@ -407,3 +407,14 @@ def _item(
         if exc.source is not None:
             raise
         raise fail(exc.path.partition("[")[0] or "id", exc.message) from None
+
+
+#: The id prefix of the agenda items that follow up an action of the register
+#: (:func:`mgovern.register.followup.follow_up_items` makes them).
+FOLLOW_UP_PREFIX = "follow-up:"
+
+
+def is_follow_up(item: AgendaItem) -> bool:
+    """Whether ``item`` is an action's follow-up (made by the register, not submitted):
+    the planner lists it without a matter to route."""
+    return item.kind is Kind.FOLLOW_UP and item.id.startswith(FOLLOW_UP_PREFIX)

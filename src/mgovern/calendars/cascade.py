@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from mgovern.cycles import Occurrence, occurrences
+from mgovern.calendars.cycles import Occurrence, occurrences
 from mgovern.model import Organization
 
 if TYPE_CHECKING:

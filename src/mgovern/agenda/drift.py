@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from mgovern.agenda import Agenda
-from mgovern.dst import exact_length
+from mgovern.agenda.planner import Agenda
+from mgovern.calendars.dst import exact_length
 from mgovern.model import Horizon, Kind, Organization
 
 __all__ = ["MonthFigures", "drift", "drift_chart"]

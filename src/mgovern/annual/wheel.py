@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from mgovern.annual import AnnualPlan, YearPlan
-from mgovern.cycles import Occurrence
+from mgovern.annual.plan import AnnualPlan, YearPlan
+from mgovern.calendars.cycles import Occurrence
 from mgovern.model import Organization
 
 __all__ = ["MONTHS", "svg_wheel"]

@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from mgovern.agenda import Agenda, ClassifiedItem, Entry, Move
-from mgovern.explain import format_amount
+from mgovern.agenda.planner import Agenda, ClassifiedItem, Entry, Move
+from mgovern.rules.explain import format_amount
 from mgovern.model import Organization
 
 __all__ = ["agenda_data", "agenda_markdown", "agenda_text", "labels"]
@@ -315,13 +315,5 @@ def agenda_data(org: Organization, agenda: Agenda) -> dict[str, Any]:
         "operative_share": str(agenda.operative_share.quantize(Decimal("0.001"))),
         "information_share": str(agenda.information_share.quantize(Decimal("0.001"))),
         "warnings": list(agenda.warnings),
-    } | _report_data(org, agenda)
+    }
 
-
-def _report_data(org: Organization, agenda: Agenda) -> dict[str, Any]:
-    """A board meeting's delegated decisions (``mgovern agenda --db``), when it has them."""
-    if agenda.delegation_report is None:
-        return {}
-    from mgovern.reporting import report_data
-
-    return {"delegation_report": report_data(org, agenda.delegation_report)}

@@ -1,7 +1,7 @@
 """What a revision changes (``mgovern.diff``): the exact difference of two versions.
 
 :func:`diff` compares the outcome of every matter in two versions over the partition
-:func:`mgovern.check` uses (:func:`mgovern.coverage.cells`), refined on the union of both
+:func:`mgovern.check` uses (:func:`mgovern.rules.coverage.cells`), refined on the union of both
 versions' boundaries: in each category and unit context, the amount intervals cut at
 every bound of either version, each year class either version counts in base amounts,
 and each combination of the flags either version's rules mention. Every refined cell is
@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from mgovern.coverage import (
+from mgovern.rules.coverage import (
     AmountRange,
     Cell,
     Progress,
@@ -40,7 +40,7 @@ from mgovern.coverage import (
     workers,
 )
 from mgovern.model import GROUP_DECIDES, Matter, Organization, ScopeClause, Span
-from mgovern.scope import ClauseRef
+from mgovern.rules.scope import ClauseRef
 
 __all__ = ["Decided", "Diff", "OutcomeChange", "StructuralChange", "diff"]
 
@@ -67,7 +67,7 @@ class Decided:
 @frozen
 class OutcomeChange:
     """Matters of ``category`` in one unit context (``where``/``span``/``units`` as in
-    :class:`mgovern.coverage.Cell`), year class ``year``, amount in ``amounts`` and flags
+    :class:`mgovern.rules.coverage.Cell`), year class ``year``, amount in ``amounts`` and flags
     ``flags`` among ``mentioned``, decided as ``old`` before and ``new`` after;
     ``witness`` is one of them."""
 
@@ -539,7 +539,7 @@ def _toml_value(value: Any) -> str:
 def _meetings(
     old: Organization, new: Organization, gid: str, window: tuple[dt.date, dt.date]
 ) -> Iterator[StructuralChange]:
-    from mgovern.cycles import occurrences
+    from mgovern.calendars.cycles import occurrences
 
     def starts(org: Organization) -> set[dt.datetime]:
         return {o.start for o in occurrences(org, gid, *window)}

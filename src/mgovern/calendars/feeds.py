@@ -5,14 +5,14 @@ A group's meeting appears in the group's file, in every member's file and in
 same VEVENT into text that often (five times on average in the benchmark's
 organisations). Here icalendar serialises every VEVENT, every VTIMEZONE and the lines of
 every file's opening exactly **once**, and each file is assembled from those bytes. The
-result is byte for byte what :func:`mgovern.ical.calendar` gives (a test compares them),
+result is byte for byte what :func:`mgovern.calendars.ical.calendar` gives (a test compares them),
 because a component's text inside a calendar is exactly its own ``to_ical()``:
 ``BEGIN:VCALENDAR``, the calendar's properties, each subcomponent, ``END:VCALENDAR``.
 
 Files are produced one at a time (:func:`calendar_files` is a generator), so a caller
-that writes each as it comes (:class:`mgovern.files.TrackedWriter`) holds one file and
+that writes each as it comes (:class:`mgovern._util.files.TrackedWriter`) holds one file and
 the serialised events at a time, not every file of the run. With ``jobs`` above one the
-groups' events are built and serialised in worker processes (:mod:`mgovern.processes`),
+groups' events are built and serialised in worker processes (:mod:`mgovern._util.processes`),
 and :func:`write_calendar_files` also has workers assemble, compare and stage a share of
 the files each; the bytes and the writer's results do not depend on ``jobs``.
 """
@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 from icalendar import Calendar, Component
 
-from mgovern import processes
-from mgovern.cycles import validate_schedule
-from mgovern.files import TrackedWriter
-from mgovern.ical import (
+from mgovern._util import processes
+from mgovern.calendars.cycles import validate_schedule
+from mgovern._util.files import TrackedWriter
+from mgovern.calendars.ical import (
     add_name,
     annual_meetings,
     build_group_events,
@@ -82,7 +82,7 @@ def group_events(
 ) -> FeedEvents:
     """The group's events for ``[start, end]``, each serialised by icalendar once.
 
-    ``validate``: first :func:`mgovern.cycles.validate_schedule` for the group (a rule
+    ``validate``: first :func:`mgovern.calendars.cycles.validate_schedule` for the group (a rule
     that matches no date in the window is an error), as ``mgovern calendars`` wants."""
     group = org.group(group_id)
     if validate:
@@ -216,10 +216,10 @@ def calendar_files(
     :func:`feed_names`: each group's, each member's (``people``), and ``all.ics``
     (``everything``; by default when no ``groups`` are chosen).
 
-    The bytes are those of :func:`mgovern.ical.calendar` for the same file. ``extra``
+    The bytes are those of :func:`mgovern.calendars.ical.calendar` for the same file. ``extra``
     gives components to append to a person's calendar (their open actions as VTODOs).
     ``jobs``: worker processes for building and serialising the events; None means
-    :func:`mgovern.processes.default_processes` when the organisation has at least
+    :func:`mgovern._util.processes.default_processes` when the organisation has at least
     :data:`PARALLEL_FROM_GROUPS` groups, else one.
     """
     run = _Run(

@@ -33,15 +33,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from attrs import frozen
 
-from mgovern.decisions import Decision
+from mgovern.register.records import Decision
 from mgovern.exceptions import MgovernError
 from mgovern.model import GROUP_DECIDES, CycleKind, Organization
 
 if TYPE_CHECKING:
     import pluggy
 
-    from mgovern.agenda import Agenda
-    from mgovern.cycles import Occurrence
+    from mgovern.agenda.planner import Agenda
+    from mgovern.calendars.cycles import Occurrence
 
 __all__ = [
     "BoardReport",
@@ -128,7 +128,7 @@ def board_meeting(
     org: Organization, group_id: str, day: dt.date, *, pm: pluggy.PluginManager | None = None
 ) -> tuple[Occurrence, dt.date | None]:
     """The board's meeting on ``day`` and the day of its previous meeting."""
-    from mgovern.cycles import occurrences
+    from mgovern.calendars.cycles import occurrences
 
     group = org.group(group_id)
     boards = {c.id for c in group.cycles if c.kind is CycleKind.BOARD}
@@ -272,7 +272,7 @@ def report_lines(org: Organization, report: BoardReport, *, heading: str = "##")
 
 def report_data(org: Organization, report: BoardReport) -> dict[str, Any]:
     """The report as JSON data."""
-    from mgovern.register import decision_data
+    from mgovern.register.store import decision_data
 
     def reported(r: ReportedDecision) -> dict[str, Any]:
         return {
@@ -304,7 +304,7 @@ def with_report(org: Organization, agenda: Agenda, report: BoardReport) -> Agend
     """The agenda with the standing item "Anmälan av delegationsbeslut" after the
     opening items (later items move on by its minutes) and the report attached for the
     notice."""
-    from mgovern.agenda import Entry
+    from mgovern.agenda.planner import Entry
 
     entries = list(agenda.entries)
     at = next((i for i, e in enumerate(entries) if e.section != "opening"), len(entries))

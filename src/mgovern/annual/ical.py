@@ -15,8 +15,8 @@ import uuid
 
 from icalendar import Calendar, Event
 
-from mgovern.annual import AnnualPlan, YearPlan, deadline
-from mgovern.ical import ANNUAL_CATEGORY, PRODID
+from mgovern.annual.plan import AnnualPlan, YearPlan, deadline
+from mgovern.calendars.ical import ANNUAL_CATEGORY, PRODID
 from mgovern.model import Organization
 
 __all__ = ["CATEGORY", "milestones", "stage_summary"]

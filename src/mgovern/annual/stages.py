@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from mgovern.agenda import Agenda, ClassifiedItem, build_agenda
-from mgovern.annual import AnnualPlan, deadline, plan
-from mgovern.annual_ical import stage_summary
-from mgovern.cycles import Occurrence
-from mgovern.horizons import horizon
+from mgovern.agenda.planner import Agenda, ClassifiedItem, build_agenda
+from mgovern.annual.plan import AnnualPlan, deadline, plan
+from mgovern.annual.ical import stage_summary
+from mgovern.calendars.cycles import Occurrence
+from mgovern.rules.horizons import horizon
 from mgovern.model import AgendaItem, Matter, Organization
-from mgovern.scope import Outcome, route
+from mgovern.rules.scope import Outcome, route
 
 if TYPE_CHECKING:
     import pluggy

@@ -1,5 +1,5 @@
 """Occurrences -> iCalendar: the components (VEVENT, VTIMEZONE, the calendar's own
-properties), built with the icalendar library; :mod:`mgovern.feeds` assembles the files
+properties), built with the icalendar library; :mod:`mgovern.calendars.feeds` assembles the files
 of a run from their text, each serialised once.
 
 What real clients need (see ICALENDAR.md in the project's shared notes), in short: one
@@ -31,8 +31,8 @@ from icalendar import (
 from icalendar.prop import vRecur
 
 from mgovern import __version__, timezones
-from mgovern.cycles import Occurrence, Series, meeting_end, schedule
-from mgovern.dst import exact_length, writes_exact_end
+from mgovern.calendars.cycles import Occurrence, Series, meeting_end, schedule
+from mgovern.calendars.dst import exact_length, writes_exact_end
 from mgovern.model import Group, Organization
 
 if TYPE_CHECKING:
@@ -384,7 +384,7 @@ def annual_meetings(
     org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager | None
 ) -> dict[tuple[str, dt.datetime], tuple[str, ...]]:
     """The meetings in the window that carry a stage of an annual matter, by UID and
-    original start, with the matters' names (:mod:`mgovern.annual`)."""
+    original start, with the matters' names (:mod:`mgovern.annual.plan`)."""
     if not org.annual:
         return {}
     key = ("ical.annual", start, end, id(pm))
@@ -441,7 +441,7 @@ def build_group_events(
     pm: pluggy.PluginManager | None,
 ) -> tuple[list[Event], list[dt.datetime]]:
     """A group's VEVENTs for the window, and every moment they touch (for the range of
-    the VTIMEZONE). Not kept: :mod:`mgovern.feeds` serialises each once and drops it."""
+    the VTIMEZONE). Not kept: :mod:`mgovern.calendars.feeds` serialises each once and drops it."""
     events: list[Event] = []
     moments: list[dt.datetime] = []
     annual = annual_meetings(org, start, end, pm)

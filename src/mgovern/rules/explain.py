@@ -16,7 +16,7 @@ from mgovern.model import (
 )
 
 if TYPE_CHECKING:
-    from mgovern.scope import ClauseRef, Routing
+    from mgovern.rules.scope import ClauseRef, Routing
 
 __all__ = ["describe_clause", "describe_matter", "explain", "format_amount"]
 

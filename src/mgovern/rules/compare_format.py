@@ -1,4 +1,4 @@
-"""A :class:`~mgovern.compare.Diff` for people (text, Markdown) and programs (JSON).
+"""A :class:`~mgovern.rules.compare.Diff` for people (text, Markdown) and programs (JSON).
 
 Outcome changes are merged into readable lines: one line per category, change and amount
 set, naming the unit contexts it holds in (or "any units" when it holds in every one)
@@ -11,9 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from mgovern.compare import Decided, Diff, OutcomeChange, StructuralChange
-from mgovern.coverage import AmountRange
-from mgovern.explain import format_amount
+from mgovern.config import matter_json
+from mgovern.rules.compare import Decided, Diff, OutcomeChange, StructuralChange
+from mgovern.rules.coverage import AmountRange
+from mgovern.rules.explain import format_amount
 from mgovern.model import GROUP_DECIDES, Organization, Span
 
 __all__ = ["diff_json", "diff_lines", "diff_markdown"]
@@ -368,8 +369,6 @@ def _decided_json(side: Decided) -> dict[str, Any]:
 
 def diff_json(d: Diff, *, old_label: str, new_label: str) -> dict[str, Any]:
     """Every change apart, each with its witness matter."""
-    from mgovern.cli.output import matter_json
-
     return {
         "old": old_label,
         "new": new_label,

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from mgovern.cycles import Occurrence, meeting_end, occurrences
-from mgovern.dst import exact_length
+from mgovern.calendars.cycles import Occurrence, meeting_end, occurrences
+from mgovern.calendars.dst import exact_length
 from mgovern.exceptions import ConfigError, MgovernError
-from mgovern.horizons import HorizonResult, horizon
+from mgovern.rules.horizons import HorizonResult, horizon
 from mgovern.model import AgendaItem, Cycle, Group, Horizon, Kind, Matter, Organization
-from mgovern.scope import Outcome, Routing, route
+from mgovern.rules.scope import Outcome, Routing, route
 
 if TYPE_CHECKING:
     import pluggy
@@ -124,7 +124,7 @@ class Agenda:
     operative_share: Decimal  # of the meeting's length, 0..1
     information_share: Decimal
     warnings: tuple[str, ...]
-    #: a board meeting's report of delegated decisions (:func:`mgovern.reporting.with_report`)
+    #: a board meeting's report of delegated decisions (:func:`mgovern.register.reporting.with_report`)
     delegation_report: Any = None
 
     @property
@@ -227,14 +227,14 @@ def _accepts(cycle: Cycle, item: ClassifiedItem) -> bool:
 
 
 def _order(meeting: Occurrence) -> tuple[dt.datetime, dt.datetime, str]:
-    """Meetings of one group in the order of :class:`~mgovern.cycles.Occurrence`."""
+    """Meetings of one group in the order of :class:`~mgovern.calendars.cycles.Occurrence`."""
     return (meeting.start, meeting.end, meeting.cycle)
 
 
 class _Meetings:
     """Every group's meetings, series by series, to find the first that can take an item.
 
-    The window ``[start, end]`` (original dates, as :func:`~mgovern.cycles.occurrences`
+    The window ``[start, end]`` (original dates, as :func:`~mgovern.calendars.cycles.occurrences`
     selects them) is where :func:`plan` places items; beyond it, meetings are read when a
     search runs past the window and count only within :data:`LOOKAHEAD` of the moment the
     item is looked up for (where it was headed). Within a series, meetings are sorted by
@@ -528,7 +528,7 @@ def _agenda(
     for entry in classified:
         routing = entry.routing
         if routing is None:
-            from mgovern.followup import is_follow_up  # an action's: not a new matter
+            from mgovern.agenda.items import is_follow_up  # an action's: not a new matter
 
             if not is_follow_up(entry.item):
                 warnings.append(texts["unclassified"].format(title=entry.item.title))

@@ -31,7 +31,7 @@ from typing import Any
 
 from attrs import frozen
 
-from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
+from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError, MgovernError
 from mgovern.model import Kind, Matter
 
@@ -398,7 +398,7 @@ def _action(row: Sequence[Any]) -> Action:
 # --- export ------------------------------------------------------------------------------
 def decision_row(d: Decision) -> dict[str, str]:
     """A decision as a row of a decision list (the columns of
-    :data:`mgovern.decision_lists.COLUMNS`), so that an export imports again."""
+    :data:`mgovern.register.lists.COLUMNS`), so that an export imports again."""
     m = d.matter
     return {
         "id": d.id,
@@ -457,7 +457,7 @@ def decision_data(d: Decision) -> dict[str, Any]:
 def decisions_csv(decisions: Iterable[Decision]) -> bytes:
     """A decision list as CSV (UTF-8, ``\\r\\n``), in the order given: the same
     decisions always give the same bytes, and the file imports again."""
-    from mgovern.decision_lists import COLUMNS
+    from mgovern.register.lists import COLUMNS
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from mgovern.cycles import Occurrence, occurrences
-from mgovern.horizons import horizon
+from mgovern.calendars.cycles import Occurrence, occurrences
+from mgovern.rules.horizons import horizon
 from mgovern.model import (
     AnnualMatter,
     AnnualTarget,
@@ -32,7 +32,7 @@ from mgovern.model import (
     MonthDay,
     Organization,
 )
-from mgovern.scope import tree_path
+from mgovern.rules.scope import tree_path
 
 if TYPE_CHECKING:
     import pluggy

@@ -44,8 +44,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from mgovern.agenda import Agenda, Entry
-from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
+from mgovern.agenda.planner import Agenda, Entry
+from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
 from mgovern.model import GROUP_DECIDES, Matter, Organization
 

@@ -2,7 +2,7 @@
 
 A municipal office's case-management system (*ärendehanteringssystem*) exports its
 *delegationsbeslut* as one row per decision. mgovern reads such a list into a
-:class:`~mgovern.decisions.DecisionBatch`, checking every id against the organisation.
+:class:`~mgovern.register.records.DecisionBatch`, checking every id against the organisation.
 
 CSV columns (the header row names them, in any order; only ``id``, ``date``,
 ``decided_by`` and ``category`` are required): ``id`` (the diarienummer), ``date``
@@ -33,8 +33,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mgovern.bounds import FIRST_YEAR, LAST_YEAR, check_text, parse_amount
-from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
+from mgovern._util.bounds import FIRST_YEAR, LAST_YEAR, check_text, parse_amount
+from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError, listing, quote
 from mgovern.model import GROUP_DECIDES, Matter, Organization
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mgovern.agenda import Agenda
-from mgovern.agenda_format import agenda_markdown, labels, long_date
+from mgovern.agenda.planner import Agenda
+from mgovern.agenda.formatting import agenda_markdown, labels, long_date
 from mgovern.exceptions import MgovernError
 from mgovern.model import Organization
 
@@ -105,7 +105,7 @@ def notice_markdown(org: Organization, agenda: Agenda, templates: Path | None = 
     body = agenda_markdown(org, agenda)
     text = "\n".join(_header(org, agenda, "notice")) + "\n" + body.replace("# ", "## ", 1)
     if agenda.delegation_report is not None:  # a board meeting: the decisions reported
-        from mgovern.reporting import report_lines
+        from mgovern.register.reporting import report_lines
 
         section = report_lines(org, agenda.delegation_report)
         text = text.rstrip("\n") + "\n\n" + "\n".join(section).rstrip("\n") + "\n"
@@ -114,7 +114,7 @@ def notice_markdown(org: Organization, agenda: Agenda, templates: Path | None = 
 
 def minutes_markdown(org: Organization, agenda: Agenda, templates: Path | None = None) -> bytes:
     """The minutes template: every item with a place for the decision, and an action list."""
-    from mgovern.minutes import markdown_actions, markdown_fields, markdown_marker
+    from mgovern.register.minutes import markdown_actions, markdown_fields, markdown_marker
 
     w = words(org)
     agenda_words = labels(org)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from mgovern.cycles import Occurrence, schedule
+from mgovern.calendars.cycles import Occurrence, schedule
 from mgovern.model import Organization
 
 if TYPE_CHECKING:

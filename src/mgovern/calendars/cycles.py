@@ -12,7 +12,7 @@ Each occurrence knows its agenda deadline and notice time: ``days_before`` the m
 moved back to the working day before when that falls on a weekend, a holiday or in a
 blackout. The window ``[start, end]`` selects instances by their **original** date; a moved
 instance keeps its place in the series (``recurrence_id``) even if the move takes it
-just outside the window. :mod:`mgovern.ical` publishes exactly these instants.
+just outside the window. :mod:`mgovern.calendars.ical` publishes exactly these instants.
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ def _original_dates(
 # --- placing ----------------------------------------------------------------------------
 def _at(org: Organization, day: dt.date, time: dt.time) -> dt.datetime:
     """``time`` on ``day`` in the organisation's zone; a time in a DST gap or fold has
-    ``fold=0``, the offset before the change (RFC 5545 3.3.5, see :mod:`mgovern.dst`)."""
+    ``fold=0``, the offset before the change (RFC 5545 3.3.5, see :mod:`mgovern.calendars.dst`)."""
     return dt.datetime.combine(day, time, tzinfo=org.zone)
 
 

@@ -31,8 +31,8 @@ from attrs import frozen
 
 from mgovern.history import History, in_force
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
-from mgovern.processes import WorkerError, default_processes, pool
-from mgovern.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
+from mgovern._util.processes import WorkerError, default_processes, pool
+from mgovern.rules.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
 __all__ = [
     "FAN_OUT_FROM",
@@ -292,7 +292,7 @@ def fan_out(
     what ``here(p)`` does): the workers take the parts from the front, this process from
     the back, until they meet. The results come in the order of ``parts``, whoever
     computed them; ``progress`` is told (in this thread) how many parts are done. A
-    worker that dies (killed, out of memory) is a :class:`~mgovern.processes.WorkerError`.
+    worker that dies (killed, out of memory) is a :class:`~mgovern._util.processes.WorkerError`.
     """
     from concurrent.futures import wait
 

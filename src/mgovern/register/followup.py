@@ -27,9 +27,10 @@ from collections.abc import Iterable
 from attrs import frozen
 from icalendar import Todo
 
-from mgovern.classify import Classification
-from mgovern.cycles import Occurrence
-from mgovern.decisions import Action, ActionStatus
+from mgovern.agenda.classify import Classification
+from mgovern.agenda.items import FOLLOW_UP_PREFIX, is_follow_up
+from mgovern.calendars.cycles import Occurrence
+from mgovern.register.records import Action, ActionStatus
 from mgovern.exceptions import MgovernError
 from mgovern.model import AgendaItem, Kind, Organization
 
@@ -43,7 +44,6 @@ __all__ = [
     "follow_up_id",
     "follow_up_items",
     "follow_ups_until",
-    "is_follow_up",
     "is_open",
 ]
 
@@ -138,17 +138,11 @@ def action_list(
     return tuple(states)
 
 
-_PREFIX = "follow-up:"
 
 
 def follow_up_id(action: Action) -> str:
     """The agenda item id of an action's follow-up: ``follow-up:klg-2026-03-17 #1``."""
-    return f"{_PREFIX}{action.id}"
-
-
-def is_follow_up(item: AgendaItem) -> bool:
-    """Whether ``item`` is an action's follow-up made by :func:`follow_up_items`."""
-    return item.kind is Kind.FOLLOW_UP and item.id.startswith(_PREFIX)
+    return f"{FOLLOW_UP_PREFIX}{action.id}"
 
 
 def follow_up_classification(item: AgendaItem) -> Classification | None:
