@@ -1,4 +1,4 @@
-"""Serialise once, stream to disk, use the cores (mgovern.calendars.feeds, mgovern._util.files).
+"""Serialise once, stream to disk, use the cores (mgovern.calendars.feeds, mgovern.files).
 
 Every file assembled from once-serialised events must be byte for byte what
 ``ical.calendar(...).to_ical()`` writes (the plain path, icalendar serialising the whole
@@ -24,7 +24,7 @@ from icalendar import Component
 
 import mgovern
 from mgovern.calendars.feeds import calendar_files, feed_names, write_calendar_files
-from mgovern._util.files import RECORDS, TrackedWriter, write_tracked
+from mgovern.files import RECORDS, TrackedWriter, write_tracked
 from mgovern.calendars.ical import calendar
 from mgovern.model import Organization
 from mgovern.plugins import make_plugin_manager
@@ -297,7 +297,7 @@ def _calendars(org_file: Path, out: Path, year: int, *extra: str) -> list[str]:
 
 
 def _staging(out: Path) -> list[Path]:
-    from mgovern._util.files import STAGING
+    from mgovern.files import STAGING
 
     return [p for p in out.parent.iterdir() if p.name.startswith(STAGING)]
 

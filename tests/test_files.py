@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from mgovern._util.files import write_atomically
+from mgovern.files import write_atomically
 
 
 def test_writes_with_the_umask_and_skips_identical_bytes(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_writes_with_the_umask_and_skips_identical_bytes(tmp_path: Path) -> None
 
 
 def test_tracked_writes_keep_what_someone_else_changed(tmp_path: Path) -> None:
-    from mgovern._util.files import write_tracked
+    from mgovern.files import write_tracked
 
     assert write_tracked(tmp_path, {"a/x.md": b"one"}) == [("a/x.md", "created")]
     assert write_tracked(tmp_path, {"a/x.md": b"one"}) == [("a/x.md", "kept")]

@@ -1096,7 +1096,7 @@ def test_calendars_writes_all_or_nothing_when_the_file_system_refuses_one(
 
 
 def test_files_are_staged_before_any_is_put_in_place(tmp_path: Path) -> None:
-    from mgovern._util.files import write_together
+    from mgovern.files import write_together
 
     files = {tmp_path / "a" / "x.ics": b"x", tmp_path / "b" / ("y" * 300 + ".ics"): b"y"}
     with pytest.raises(OSError, match="too long"):

@@ -1,4 +1,4 @@
-"""Hostile and careless use of the staged writer (mgovern._util.files.TrackedWriter) and of
+"""Hostile and careless use of the staged writer (mgovern.files.TrackedWriter) and of
 ``mgovern calendars --out DIR [--jobs N]`` / ``mgovern publish file:DIR``.
 
 The first part are real bugs found in review (each failed before its fix); the others
@@ -26,7 +26,7 @@ import mgovern
 from mgovern._util import files
 from mgovern.cli import build_cli
 from mgovern.calendars.feeds import write_calendar_files
-from mgovern._util.files import RECORDS, TrackedWriter, write_tracked
+from mgovern.files import RECORDS, TrackedWriter, write_tracked
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from synthetic import synthetic_organization

@@ -541,7 +541,7 @@ def check_with_plugins(
     """
     if not (org.closed_days.regions or org.closed_days.include):
         return
-    from mgovern._util.clock import today as clock_today
+    from mgovern.clock import today as clock_today
     from mgovern.plugins import plugin_manager
 
     today = clock_today()

@@ -126,7 +126,7 @@ def in_force(org: Organization | History, on: dt.date | None) -> Organization:
     if isinstance(org, Organization):
         return org
     if on is None:
-        from mgovern._util.clock import today
+        from mgovern.clock import today
 
         on = today()
     return org.as_of(on)

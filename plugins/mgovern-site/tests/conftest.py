@@ -19,7 +19,7 @@ import pytest
 from mgovern_site._build import build_site
 
 import mgovern
-from mgovern._util.files import write_all
+from mgovern.files import write_all
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

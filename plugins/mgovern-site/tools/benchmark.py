@@ -29,7 +29,7 @@ def main(groups: int, out: Path | None) -> None:
     from mgovern_site._build import build_site
     from synthetic import synthetic_organization  # type: ignore[import-not-found]
 
-    from mgovern._util.files import write_all
+    from mgovern.files import write_all
 
     began = time.perf_counter()
     org = synthetic_organization(groups)

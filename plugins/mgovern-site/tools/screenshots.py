@@ -18,7 +18,7 @@ from pathlib import Path
 from mgovern_site._build import build_site
 
 import mgovern
-from mgovern._util.files import write_all
+from mgovern.files import write_all
 
 # the same browser, started the same way, as the plugin's browser tests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

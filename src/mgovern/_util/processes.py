@@ -12,7 +12,7 @@ decides the rest the same way for all of them:
   what the parent built, nothing is pickled), except on macOS, whose system libraries
   break after a fork, and when other threads run; else spawned;
 - **how they end** (:func:`pool`): each worker lets go of the folder locks it inherited
-  (:func:`mgovern._util.files.release_inherited_locks`) and ends when its parent is gone, so a
+  (:func:`mgovern.files.release_inherited_locks`) and ends when its parent is gone, so a
   killed run leaves no process behind holding its output folder.
 """
 
@@ -109,7 +109,7 @@ def pool(
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     import threading
 
-    from mgovern._util.files import release_inherited_locks
+    from mgovern.files import release_inherited_locks
 
     release_inherited_locks()
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()

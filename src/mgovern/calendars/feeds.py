@@ -10,7 +10,7 @@ because a component's text inside a calendar is exactly its own ``to_ical()``:
 ``BEGIN:VCALENDAR``, the calendar's properties, each subcomponent, ``END:VCALENDAR``.
 
 Files are produced one at a time (:func:`calendar_files` is a generator), so a caller
-that writes each as it comes (:class:`mgovern._util.files.TrackedWriter`) holds one file and
+that writes each as it comes (:class:`mgovern.files.TrackedWriter`) holds one file and
 the serialised events at a time, not every file of the run. With ``jobs`` above one the
 groups' events are built and serialised in worker processes (:mod:`mgovern._util.processes`),
 and :func:`write_calendar_files` also has workers assemble, compare and stage a share of
@@ -30,7 +30,7 @@ from icalendar import Calendar, Component
 
 from mgovern._util import processes
 from mgovern.calendars.cycles import validate_schedule
-from mgovern._util.files import TrackedWriter
+from mgovern.files import TrackedWriter
 from mgovern.calendars.ical import (
     add_name,
     annual_meetings,

@@ -241,7 +241,7 @@ class FilePublisher:
     """``file:///path``: the same files as ``mgovern calendars``, and documents as files.
 
     A file changed in the folder since mgovern wrote it is a conflict, left alone unless
-    ``--force`` (see :func:`mgovern._util.files.write_tracked`)."""
+    ``--force`` (see :func:`mgovern.files.write_tracked`)."""
 
     def __init__(self, parts: SplitResult) -> None:
         target = parse_parts(parts)
@@ -259,7 +259,7 @@ class FilePublisher:
 
     def publish_calendars(self, job: PublishJob) -> PublishReport:
         from mgovern.calendars.feeds import write_calendar_files
-        from mgovern._util.files import TrackedWriter
+        from mgovern.files import TrackedWriter
 
         with TrackedWriter(self.root, force=job.force, dry_run=job.dry_run) as writer:
             write_calendar_files(
@@ -278,7 +278,7 @@ class FilePublisher:
 
     def _write(self, job: PublishJob, files: Iterable[tuple[str, bytes]]) -> PublishReport:
         """Each file staged as it comes, all put in place at the end (or none)."""
-        from mgovern._util.files import TrackedWriter
+        from mgovern.files import TrackedWriter
 
         with TrackedWriter(self.root, force=job.force, dry_run=job.dry_run) as writer:
             for name, data in files:

@@ -55,9 +55,9 @@ def json_option(func: F) -> F:
 def default_window() -> tuple[dt.date, dt.date]:
     """This year and next: the window commands use when no ``--from``/``--to`` is given.
 
-    "This year" is :func:`mgovern._util.clock.today`'s, which honours ``SOURCE_DATE_EPOCH``.
+    "This year" is :func:`mgovern.clock.today`'s, which honours ``SOURCE_DATE_EPOCH``.
     """
-    from mgovern._util.clock import today
+    from mgovern.clock import today
 
     year = today().year
     return dt.date(year, 1, 1), dt.date(year + 1, 12, 31)

@@ -78,7 +78,7 @@ def site_command(
     alone. A progress bar shows on a terminal (--quiet: none).
     """
     from mgovern.cli.output import change_data, emit_json, print_changes, progress
-    from mgovern._util.clock import today
+    from mgovern.clock import today
     from mgovern.calendars.publish import Change, PublishJob, PublishReport, credentials_for, publisher_for
     from mgovern_site._build import build_site
 
@@ -109,7 +109,7 @@ def site_command(
         job = PublishJob(org, url, first, last, force=force, credentials=credentials_for(parts))
         report = publisher.put_documents(job, files)
     else:
-        from mgovern._util.files import write_tracked
+        from mgovern.files import write_tracked
 
         assert out is not None
         done = write_tracked(out, files, force=force)

@@ -96,7 +96,7 @@ def actions_command(
     group); done actions leave the list.
     """
     from mgovern.cli.commands.decisions import register_contents
-    from mgovern._util.clock import today
+    from mgovern.clock import today
     from mgovern.register.followup import Standing, action_list
 
     org = load_org(org_path)

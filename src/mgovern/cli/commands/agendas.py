@@ -163,7 +163,7 @@ def report_command(
     meeting."""
     from mgovern.agenda import plan
     from mgovern.drift import drift, drift_chart
-    from mgovern._util.files import write_atomically
+    from mgovern.files import write_atomically
     from mgovern.register.followup import follow_ups_until
     from mgovern.agenda.items import load_items
 

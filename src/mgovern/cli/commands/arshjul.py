@@ -165,9 +165,9 @@ def arshjul_command(
     from the first preparation to the decision (exit 1 when one does not fit)."""
     from mgovern.annual import plan
     from mgovern.annual.ical import milestones
-    from mgovern._util.clock import today
+    from mgovern.clock import today
     from mgovern.calendars.cycles import occurrences
-    from mgovern._util.files import write_atomically
+    from mgovern.files import write_atomically
     from mgovern.annual.wheel import svg_wheel
 
     org = load_org(org_path)

@@ -95,7 +95,7 @@ def calendars_command(
     Exit 1 when a file changed since mgovern wrote it was left alone (a conflict).
     """
     from mgovern.calendars.feeds import write_calendar_files
-    from mgovern._util.files import TrackedWriter
+    from mgovern.files import TrackedWriter
 
     org = load_org(org_path)
     first, last = resolve_window(start, end)

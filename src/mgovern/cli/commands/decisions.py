@@ -272,7 +272,7 @@ def export_command(
 ) -> None:
     """Export the register: CSV (a decision list that imports again) or JSON (decisions
     and actions; also --json). The same register always gives the same bytes."""
-    from mgovern._util.files import write_atomically
+    from mgovern.files import write_atomically
     from mgovern.register.store import decisions_csv, decisions_json
 
     org = load_org(org_path)

@@ -67,7 +67,7 @@ def diff_command(
     changed categories of a large organisation are compared in several processes
     (--jobs), with a progress bar on a terminal (--quiet: none).
     """
-    from mgovern._util.clock import today
+    from mgovern.clock import today
     from mgovern.rules.compare import diff
     from mgovern.rules.compare_format import diff_json, diff_lines, diff_markdown
 

@@ -28,9 +28,9 @@ def governance_command(
 ) -> None:
     """Revisions taking effect, terms ending, roles falling vacant (and the decisions left
     without a decision-maker) and meetings without a chair or secretary in the window."""
-    from mgovern._util.clock import today
+    from mgovern.clock import today
     from mgovern.config import example
-    from mgovern._util.files import write_atomically
+    from mgovern.files import write_atomically
     from mgovern.governance import governance_calendar, governance_events
     from mgovern.history import History, load_history
 
