@@ -25,7 +25,7 @@ shared) and reports:
   group (same homes, checked). Target >= 20x from 1,000 groups up.
 - **check**: the exact coverage analysis; growth per doubling of groups, target <= 2.3.
 - **CLI start**: ``mgovern --help`` against ``python -c pass``. Target <= 5x.
-- **planning**: :func:`mgovern.agenda.plan` over a year of the embedded example's
+- **planning**: :func:`mgovern.agenda.planner.plan` over a year of the embedded example's
   meetings with 1,000, 10,000 and 100,000 submitted items (``synthetic_items``), each
   size in a process of its own after a warm-up plan (the schedules, the clause index and
   the plugins, reported apart); items per second of the process's CPU time (one
@@ -375,7 +375,7 @@ def phase_plan(count: int) -> dict[str, Any]:
     from synthetic import synthetic_items
 
     import mgovern
-    from mgovern.agenda import plan
+    from mgovern.agenda.planner import plan
     from mgovern.plugins import make_plugin_manager
 
     org = mgovern.example()

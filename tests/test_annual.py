@@ -1,4 +1,4 @@
-"""The year wheel: annual matters planned backwards (mgovern.annual.plan, docs/arshjul.md)."""
+"""The year wheel: annual matters planned backwards (mgovern.annual.planning, docs/arshjul.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.annual.plan import NotFitting, YearPlan, chain, deadline, fits, plan, plan_year
+from mgovern.annual.planning import NotFitting, YearPlan, chain, deadline, fits, plan, plan_year
 from mgovern.cli import build_cli
 from mgovern.calendars.cycles import occurrences
 from mgovern.plugins import make_plugin_manager
@@ -392,7 +392,7 @@ def test_every_stage_is_on_its_meetings_agenda(group: str, day: str, title: str)
 
 def test_a_meeting_without_annual_matters_keeps_its_agenda() -> None:
     from mgovern.agenda.planner import find_meeting
-    from mgovern.agenda import plan as plan_agendas
+    from mgovern.agenda.planner import plan as plan_agendas
     from mgovern.annual.stages import with_annual
     from mgovern.agenda.items import load_items
 

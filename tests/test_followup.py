@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import mgovern
-from mgovern.agenda import plan
+from mgovern.agenda.planner import plan
 from mgovern.cli import build_cli
 from mgovern.register.records import Action, ActionStatus
 from mgovern.register.followup import (

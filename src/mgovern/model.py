@@ -760,7 +760,7 @@ class AgendaTemplate:
                 )
 
 
-# --- the year wheel: annual matters (planned by mgovern.annual.plan) -------------------------
+# --- the year wheel: annual matters (planned by mgovern.annual.planning) -------------------------
 def _optional_range(low: int, high: int) -> Any:
     check = _in_range(low, high)
 

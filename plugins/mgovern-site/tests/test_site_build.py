@@ -39,7 +39,7 @@ def test_the_second_process_gives_the_same_bytes(
 
 def test_the_year_wheel_when_the_feature_exists(site_files: dict[str, bytes]) -> None:
     try:
-        from mgovern.annual import plan
+        from mgovern.annual.planning import plan
     except ImportError:
         assert "arshjul.html" not in site_files
         return
@@ -68,7 +68,7 @@ def test_the_latest_decisions_only_with_a_register(
 def test_every_page_is_html5_with_the_organisations_language(site_files: dict[str, bytes]) -> None:
     pages = {n: d for n, d in site_files.items() if n.endswith(".html")}
     # ten groups; start, matrix, form, coverage, contents; the decisions with a register,
-    # the year wheel where mgovern.annual.plan is installed
+    # the year wheel where mgovern.annual.planning is installed
     assert len(pages) == 10 + 5 + ("decisions.html" in pages) + ("arshjul.html" in pages)
     for name, data in pages.items():
         parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)

@@ -15,7 +15,7 @@ import uuid
 
 from icalendar import Calendar, Event
 
-from mgovern.annual.plan import AnnualPlan, YearPlan, deadline
+from mgovern.annual.planning import AnnualPlan, YearPlan, deadline
 from mgovern.calendars.ical import ANNUAL_CATEGORY, PRODID
 from mgovern.model import Organization
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from mgovern.agenda.planner import Agenda, ClassifiedItem, build_agenda
-from mgovern.annual.plan import AnnualPlan, deadline, plan
+from mgovern.annual.planning import AnnualPlan, deadline, plan
 from mgovern.annual.ical import stage_summary
 from mgovern.calendars.cycles import Occurrence
 from mgovern.rules.horizons import horizon

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from mgovern.annual.plan import AnnualPlan, YearPlan
+from mgovern.annual.planning import AnnualPlan, YearPlan
 from mgovern.calendars.cycles import Occurrence
 from mgovern.model import Organization
 
@@ -87,7 +87,7 @@ def svg_wheel(
     *,
     board_meetings: Sequence[Occurrence] = (),
 ) -> str:
-    """The year wheel of ``year`` from a plan (:func:`mgovern.annual.plan`)."""
+    """The year wheel of ``year`` from a plan (:func:`mgovern.annual.planning.plan`)."""
     plans = sorted(
         (p for p in wheel.plans if p.decision.start.year == year),
         key=lambda p: (p.first.start, p.matter.id),

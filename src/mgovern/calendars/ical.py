@@ -384,13 +384,13 @@ def annual_meetings(
     org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager | None
 ) -> dict[tuple[str, dt.datetime], tuple[str, ...]]:
     """The meetings in the window that carry a stage of an annual matter, by UID and
-    original start, with the matters' names (:mod:`mgovern.annual.plan`)."""
+    original start, with the matters' names (:mod:`mgovern.annual.planning`)."""
     if not org.annual:
         return {}
     key = ("ical.annual", start, end, id(pm))
     cached: dict[tuple[str, dt.datetime], tuple[str, ...]] | None = org._memo.get(key)
     if cached is None:
-        from mgovern.annual import plan
+        from mgovern.annual.planning import plan
 
         found: dict[tuple[str, dt.datetime], list[str]] = {}
         # chains decided up to a year after the window prepare inside it

@@ -8,7 +8,7 @@ included). Done actions leave the list.
 An overdue action comes back to a meeting: :func:`follow_up_items` makes it an agenda
 item of kind ``follow-up``, submitted to the group that follows it up — the action's
 ``group`` (the meeting that agreed it), else the first group its owner sits in — on the
-day after it fell due, so :func:`mgovern.agenda.plan` puts it on that group's next
+day after it fell due, so :func:`mgovern.agenda.planner.plan` puts it on that group's next
 meeting whose agenda deadline it makes, like any submitted item. The owner presents it.
 Its title is the action itself. It is not a new matter, so it is not classified from its
 title (:func:`follow_up_classification`, a built-in ``mgovern_classify_item`` asked

@@ -116,7 +116,7 @@ class Routing:
     @functools.cached_property
     def explanation(self) -> str:
         """The routing in sentences, in the organisation's language (built on first use)."""
-        from mgovern.explain import explain
+        from mgovern.rules.explain import explain
 
         return explain(self._org, self)
 

@@ -460,12 +460,12 @@ def _decisions(
 
 
 def _year_wheel(org: Organization, on: dt.date) -> dict[str, Any] | None:
-    """The year's annual matters planned back through the meetings (mgovern.annual.plan); None
+    """The year's annual matters planned back through the meetings (mgovern.annual.planning); None
     when that module is not installed or the organisation has no annual matters."""
     if not getattr(org, "annual", ()):
         return None
     try:
-        from mgovern.annual import plan
+        from mgovern.annual.planning import plan
     except ImportError:
         return None
     found = plan(org, dt.date(on.year, 1, 1), dt.date(on.year, 12, 31))

@@ -37,8 +37,8 @@ def follow_up_meetings(
     org: Organization, actions: tuple[Action, ...], on: dt.date
 ) -> dict[str, Occurrence | None]:
     """The meeting each action overdue on ``on`` is followed up at (None: none found),
-    by action id: the agenda :func:`mgovern.agenda.plan` puts its follow-up item on."""
-    from mgovern.agenda import plan
+    by action id: the agenda :func:`mgovern.agenda.planner.plan` puts its follow-up item on."""
+    from mgovern.agenda.planner import plan
     from mgovern.register.followup import follow_up_id, follow_up_items
 
     items = follow_up_items(org, actions, on)

@@ -161,8 +161,8 @@ def report_command(
     forwarded items, and the groups over their operative limit (exit 0 either way).
     With --db, every action that fell overdue is followed up once, at its group's next
     meeting."""
-    from mgovern.agenda import plan
-    from mgovern.drift import drift, drift_chart
+    from mgovern.agenda.planner import plan
+    from mgovern.agenda.drift import drift, drift_chart
     from mgovern.files import write_atomically
     from mgovern.register.followup import follow_ups_until
     from mgovern.agenda.items import load_items

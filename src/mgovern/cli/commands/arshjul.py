@@ -16,13 +16,13 @@ from mgovern.cli.options import YEAR, json_option, load_org, org_option, parse_s
 from mgovern.cli.output import emit_json, table
 
 if TYPE_CHECKING:
-    from mgovern.annual.plan import AnnualPlan, YearPlan
+    from mgovern.annual.planning import AnnualPlan, YearPlan
     from mgovern.model import Organization
 
 
 def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
     """(start, month, group label, cycle name, matter name, what, deadline) per stage."""
-    from mgovern.annual.plan import deadline
+    from mgovern.annual.planning import deadline
     from mgovern.annual.ical import stage_summary
 
     rows = []
@@ -45,7 +45,7 @@ def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
 
 
 def _plan_json(org: Organization, p: YearPlan) -> dict[str, Any]:
-    from mgovern.annual.plan import deadline
+    from mgovern.annual.planning import deadline
 
     return {
         "matter": p.matter.id,
@@ -163,7 +163,7 @@ def arshjul_command(
 ) -> None:
     """The year wheel: every annual matter decided in the year, its chain of meetings
     from the first preparation to the decision (exit 1 when one does not fit)."""
-    from mgovern.annual import plan
+    from mgovern.annual.planning import plan
     from mgovern.annual.ical import milestones
     from mgovern.clock import today
     from mgovern.calendars.cycles import occurrences

@@ -177,7 +177,7 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     forum than the matter's home, an urgent chair decision the rules do not allow, and
     a matter no rule covers.
     """
-    from mgovern.audit import audit
+    from mgovern.register.audit import audit
     from mgovern.history import is_history_file, load_history
 
     org = load_org(org_path)

@@ -181,7 +181,7 @@ def check_command(
     cascade is reported, not fatal. A large organisation's matter space is decided in
     several processes (--jobs), with a progress bar on a terminal (--quiet: none).
     """
-    from mgovern.cascade import cascade, unfed
+    from mgovern.calendars.cascade import cascade, unfed
     from mgovern.rules.coverage import check
     from mgovern.calendars.dst import dst_findings
 
@@ -262,8 +262,8 @@ def _governance(path: Path | None, first: Any, last: Any) -> Any:
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
-    """The year wheel in the window (mgovern.annual.plan): chains planned, not fitting, crowded."""
-    from mgovern.annual import plan
+    """The year wheel in the window (mgovern.annual.planning): chains planned, not fitting, crowded."""
+    from mgovern.annual.planning import plan
 
     return plan(org, first, last)
 
