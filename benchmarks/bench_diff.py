@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic import synthetic_organization
 
+from mgovern.model import Organization
 from mgovern.rules.compare import diff
 from mgovern.rules.coverage import check
-from mgovern.model import Organization
 from mgovern.rules.scope import route
 
 

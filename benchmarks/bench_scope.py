@@ -6,7 +6,8 @@ deterministically and measures, in the same run:
 
 (a) :func:`mgovern.rules.scope.route` for every matter;
 (b) a naive baseline that evaluates every clause of every group with
-    :func:`mgovern.rules.scope.clause_matches` and resolves with :func:`mgovern.rules.scope.resolve`;
+    :func:`mgovern.rules.scope.clause_matches` and resolves with
+    :func:`mgovern.rules.scope.resolve`;
     every matter's naive home must equal route's home;
 (c) :func:`mgovern.rules.coverage.check` in a child process (so a time limit can stop it),
     and the growth between successive sizes;
@@ -41,11 +42,11 @@ from typing import Any
 from synthetic import synthetic_organization
 
 import mgovern
-import mgovern.rules.coverage
 import mgovern.model
+import mgovern.rules.coverage
 import mgovern.rules.scope
-from mgovern.rules.coverage import check
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
+from mgovern.rules.coverage import check
 from mgovern.rules.scope import clause_matches, resolve, route, span_of
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scope.json"

@@ -21,8 +21,8 @@ import attrs
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 import mgovern
-from mgovern.rules.coverage import check
 from mgovern.model import Organization
+from mgovern.rules.coverage import check
 from mgovern.rules.scope import route
 from mgovern.testing import matters
 

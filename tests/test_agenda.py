@@ -14,8 +14,15 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.agenda.planner import Agenda, MoveReason, build_agenda, classify_item, find_meeting, plan
 from mgovern.agenda.formatting import agenda_data, agenda_markdown, agenda_text
+from mgovern.agenda.planner import (
+    Agenda,
+    MoveReason,
+    build_agenda,
+    classify_item,
+    find_meeting,
+    plan,
+)
 from mgovern.calendars.cycles import occurrences
 from mgovern.rules.scope import Outcome
 from mgovern.testing import agenda_items

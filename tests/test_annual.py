@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 import mgovern
 from mgovern import model
 from mgovern.annual.planning import NotFitting, YearPlan, chain, deadline, fits, plan, plan_year
-from mgovern.cli import build_cli
 from mgovern.calendars.cycles import occurrences
+from mgovern.cli import build_cli
 from mgovern.plugins import make_plugin_manager
 
 
@@ -391,10 +391,10 @@ def test_every_stage_is_on_its_meetings_agenda(group: str, day: str, title: str)
 
 
 def test_a_meeting_without_annual_matters_keeps_its_agenda() -> None:
+    from mgovern.agenda.items import load_items
     from mgovern.agenda.planner import find_meeting
     from mgovern.agenda.planner import plan as plan_agendas
     from mgovern.annual.stages import with_annual
-    from mgovern.agenda.items import load_items
 
     org = mgovern.example()
     meeting = find_meeting(org, "klg", dt.date(2026, 3, 17))

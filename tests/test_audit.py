@@ -16,11 +16,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import mgovern
-from mgovern.register.audit import FindingKind, audit, audit_decision
 from mgovern.cli import build_cli
+from mgovern.model import GROUP_DECIDES, Matter
+from mgovern.register.audit import FindingKind, audit, audit_decision
 from mgovern.register.lists import load_decision_list
 from mgovern.register.records import Decision
-from mgovern.model import GROUP_DECIDES, Matter
 from mgovern.register.reporting import board_report, with_report
 from mgovern.rules.scope import Outcome, route
 from mgovern.testing.strategies import matters, organizations

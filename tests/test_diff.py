@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.register.audit import FindingKind, audit_decision
 from mgovern.cli import build_cli
+from mgovern.history import History, load_history, merge
+from mgovern.register.audit import FindingKind, audit_decision
+from mgovern.register.records import Decision
 from mgovern.rules.compare import Decided, Diff, OutcomeChange, diff, holder
 from mgovern.rules.coverage import cells, check
-from mgovern.register.records import Decision
-from mgovern.history import History, load_history, merge
 from mgovern.rules.scope import Outcome, route, span_of
 from mgovern.testing import matters, organizations
 from mgovern.testing.strategies import THRESHOLDS

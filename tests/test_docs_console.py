@@ -416,7 +416,7 @@ def _mgovern(*args: str, epoch: str | None) -> subprocess.CompletedProcess[str]:
 
 
 def test_source_date_epoch_sets_today(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mgovern._util import clock
+    from mgovern import clock
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")
     assert str(clock.today()) == "2026-06-01"

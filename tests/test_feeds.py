@@ -24,8 +24,8 @@ from icalendar import Component
 
 import mgovern
 from mgovern.calendars.feeds import calendar_files, feed_names, write_calendar_files
-from mgovern.files import RECORDS, TrackedWriter, write_tracked
 from mgovern.calendars.ical import calendar
+from mgovern.files import RECORDS, TrackedWriter, write_tracked
 from mgovern.model import Organization
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing.strategies import organizations
@@ -505,8 +505,8 @@ def test_the_files_written_are_read_by_recurring_ical_events_as_mgovern_computes
     from click.testing import CliRunner
     from icalendar import Calendar
 
-    from mgovern.cli import build_cli
     from mgovern.calendars.cycles import occurrences
+    from mgovern.cli import build_cli
 
     out = tmp_path / "out"
     result = CliRunner().invoke(
@@ -575,8 +575,8 @@ def _die(_: int) -> int:
 
 
 def test_a_worker_that_dies_is_one_error_not_a_broken_pool() -> None:
-    from mgovern.rules.coverage import fan_out
     from mgovern._util.processes import WorkerError
+    from mgovern.rules.coverage import fan_out
 
     with pytest.raises(WorkerError, match="a worker process ended unexpectedly"):
         fan_out(_die, list(range(6)), here=lambda p: p, processes=2, initializer=int, initargs=())

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import mgovern
 from mgovern.agenda.planner import plan
 from mgovern.cli import build_cli
-from mgovern.register.records import Action, ActionStatus
+from mgovern.model import Kind, Organization
 from mgovern.register.followup import (
     Standing,
     action_list,
@@ -21,7 +21,7 @@ from mgovern.register.followup import (
     follow_up_items,
     follow_ups_until,
 )
-from mgovern.model import Kind, Organization
+from mgovern.register.records import Action, ActionStatus
 
 ITEMS = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.cli import build_cli
 from mgovern.calendars.cycles import occurrences
 from mgovern.calendars.dst import DstFinding, DstKind, dst_findings, exact_length
 from mgovern.calendars.ical import calendar, series_resources
+from mgovern.cli import build_cli
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing.readers import (
     IcalJs,

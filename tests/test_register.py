@@ -21,10 +21,10 @@ from click.testing import CliRunner
 
 import mgovern
 from mgovern.cli import build_cli
-from mgovern.register.lists import load_decision_list, read_decision_list
-from mgovern.register.records import Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
 from mgovern.model import Matter
+from mgovern.register.lists import load_decision_list, read_decision_list
+from mgovern.register.records import Decision, DecisionBatch
 from mgovern.register.store import (
     SCHEMA_VERSION,
     ImportConflict,

@@ -23,9 +23,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import mgovern
-from mgovern._util import files
-from mgovern.cli import build_cli
+from mgovern import files
 from mgovern.calendars.feeds import write_calendar_files
+from mgovern.cli import build_cli
 from mgovern.files import RECORDS, TrackedWriter, write_tracked
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))

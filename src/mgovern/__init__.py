@@ -61,13 +61,10 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from mgovern.agenda.planner import Agenda, build_agenda
-    from mgovern.rules.compare import Diff, diff
-    from mgovern.config import dumps, example, load, loads
-    from mgovern.rules.coverage import Report, check
     from mgovern.calendars.cycles import Occurrence, occurrences
-    from mgovern.history import History, load_history
-    from mgovern.rules.horizons import horizon
     from mgovern.calendars.ical import calendar
+    from mgovern.config import dumps, example, load, loads
+    from mgovern.history import History, load_history
     from mgovern.model import (
         AgendaItem,
         Cycle,
@@ -79,6 +76,9 @@ if TYPE_CHECKING:
         Person,
         ScopeClause,
     )
+    from mgovern.rules.compare import Diff, diff
+    from mgovern.rules.coverage import Report, check
+    from mgovern.rules.horizons import horizon
     from mgovern.rules.scope import Outcome, Routing, route
 
 

@@ -9,8 +9,8 @@ from mgovern import hookimpl
 
 if TYPE_CHECKING:  # imported when a hook runs, not when the CLI starts
     from mgovern.agenda.classify import Classification
-    from mgovern.register.records import DecisionBatch
     from mgovern.model import AgendaItem, Organization
+    from mgovern.register.records import DecisionBatch
 
 
 @hookimpl(tryfirst=True, specname="mgovern_classify_item")

@@ -566,6 +566,7 @@ def example() -> model.Organization:
     )
     return loads(text, source="<embedded example>")
 
+
 def matter_json(matter: model.Matter) -> dict[str, Any]:
     """A matter as a JSON object (the amount as an exact decimal string)."""
     return {

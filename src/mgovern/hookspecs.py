@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     import click
 
     from mgovern.agenda.classify import Classification
-    from mgovern.register.records import DecisionBatch
     from mgovern.model import AgendaItem, ClosedDay, Organization
+    from mgovern.register.records import DecisionBatch
 
 PROJECT = "mgovern"
 

@@ -23,7 +23,6 @@ import attrs
 from attrs import field, frozen
 
 from mgovern import timezones
-
 from mgovern._util import bounds
 from mgovern._util.bounds import check_amount, check_text
 from mgovern.exceptions import ConfigError, UnknownReferenceError, listing, quote

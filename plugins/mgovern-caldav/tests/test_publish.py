@@ -25,7 +25,6 @@ from mgovern_caldav._resources import prepare
 
 import mgovern
 from mgovern.calendars.ical import series_resources
-from mgovern.model import Organization
 from mgovern.calendars.publish import (
     Change,
     Credentials,
@@ -35,6 +34,7 @@ from mgovern.calendars.publish import (
     publisher_for,
     publishers,
 )
+from mgovern.model import Organization
 
 if TYPE_CHECKING:
     from conftest import Account, Radicale
@@ -124,7 +124,8 @@ def test_the_plugin_registers_both_schemes_and_imports_caldav_lazily() -> None:
     found = publishers()
     assert {"caldav", "caldavs"} <= set(found)
     code = (
-        "import sys, mgovern_caldav; from mgovern.calendars.publish import publishers; publishers(); "
+        "import sys, mgovern_caldav\n"
+        "from mgovern.calendars.publish import publishers; publishers()\n"
         "assert 'caldav' not in sys.modules, 'caldav imported when loading the plugin'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -21,8 +21,8 @@ import pytest
 
 import mgovern
 from mgovern.agenda.planner import Agenda
-from mgovern.model import Organization
 from mgovern.calendars.publish import Credentials, PublishJob
+from mgovern.model import Organization
 
 USER = "sekreterare"
 PASSWORD = "hemligt-Lösen-7"

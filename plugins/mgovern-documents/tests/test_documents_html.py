@@ -11,8 +11,8 @@ from typing import Any
 import attrs
 import pytest
 
-from mgovern.agenda.planner import Agenda
 from mgovern.agenda.formatting import labels
+from mgovern.agenda.planner import Agenda
 from mgovern.exceptions import ConfigError
 from mgovern.model import Organization
 from mgovern.register.documents import renderers

@@ -50,7 +50,8 @@ class MonthFigures:
 
 
 def drift(org: Organization, agendas: Iterable[Agenda]) -> tuple[MonthFigures, ...]:
-    """Figures per group and month from planned agendas (e.g. :func:`mgovern.agenda.planner.plan`)."""
+    """Figures per group and month from planned agendas (e.g.
+    :func:`mgovern.agenda.planner.plan`)."""
     table: dict[tuple[str, str], dict[str, int]] = {}
 
     def cell(group: str, month: str) -> dict[str, int]:

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from mgovern.agenda.planner import Agenda, ClassifiedItem, Entry, Move
-from mgovern.rules.explain import format_amount
 from mgovern.model import Organization
+from mgovern.rules.explain import format_amount
 
 __all__ = ["agenda_data", "agenda_markdown", "agenda_text", "labels"]
 
@@ -316,4 +316,3 @@ def agenda_data(org: Organization, agenda: Agenda) -> dict[str, Any]:
         "information_share": str(agenda.information_share.quantize(Decimal("0.001"))),
         "warnings": list(agenda.warnings),
     }
-

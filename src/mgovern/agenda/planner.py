@@ -41,8 +41,8 @@ from attrs import frozen
 from mgovern.calendars.cycles import Occurrence, meeting_end, occurrences
 from mgovern.calendars.dst import exact_length
 from mgovern.exceptions import ConfigError, MgovernError
-from mgovern.rules.horizons import HorizonResult, horizon
 from mgovern.model import AgendaItem, Cycle, Group, Horizon, Kind, Matter, Organization
+from mgovern.rules.horizons import HorizonResult, horizon
 from mgovern.rules.scope import Outcome, Routing, route
 
 if TYPE_CHECKING:
@@ -124,7 +124,8 @@ class Agenda:
     operative_share: Decimal  # of the meeting's length, 0..1
     information_share: Decimal
     warnings: tuple[str, ...]
-    #: a board meeting's report of delegated decisions (:func:`mgovern.register.reporting.with_report`)
+    #: a board meeting's report of delegated decisions
+    #: (:func:`mgovern.register.reporting.with_report`)
     delegation_report: Any = None
 
     @property

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from mgovern.calendars.cycles import Occurrence, occurrences
-from mgovern.rules.horizons import horizon
 from mgovern.model import (
     AnnualMatter,
     AnnualTarget,
@@ -32,6 +31,7 @@ from mgovern.model import (
     MonthDay,
     Organization,
 )
+from mgovern.rules.horizons import horizon
 from mgovern.rules.scope import tree_path
 
 if TYPE_CHECKING:

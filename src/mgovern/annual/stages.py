@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 import attrs
 
 from mgovern.agenda.planner import Agenda, ClassifiedItem, build_agenda
-from mgovern.annual.planning import AnnualPlan, deadline, plan
 from mgovern.annual.ical import stage_summary
+from mgovern.annual.planning import AnnualPlan, deadline, plan
 from mgovern.calendars.cycles import Occurrence
-from mgovern.rules.horizons import horizon
 from mgovern.model import AgendaItem, Matter, Organization
+from mgovern.rules.horizons import horizon
 from mgovern.rules.scope import Outcome, route
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from typing import Any
 import click
 
 from mgovern.cli.app import QUIET
-from mgovern.config import matter_json
 
 
 def emit_json(data: Any) -> None:
@@ -39,7 +38,6 @@ def matter_text(matter: Any) -> str:
     if matter.year is not None:
         parts.append(f"year={matter.year}")
     return " ".join(parts)
-
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], *, left: int = 1) -> list[str]:

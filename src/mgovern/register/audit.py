@@ -39,9 +39,9 @@ from collections.abc import Iterable
 import attrs
 from attrs import frozen
 
-from mgovern.register.records import Decision
 from mgovern.history import History, in_force
 from mgovern.model import GROUP_DECIDES, Organization
+from mgovern.register.records import Decision
 from mgovern.rules.scope import Outcome, Routing, route
 
 __all__ = ["Finding", "FindingKind", "audit", "audit_decision", "rules_in_force"]

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mgovern.agenda.planner import Agenda
 from mgovern.agenda.formatting import agenda_markdown, labels, long_date
+from mgovern.agenda.planner import Agenda
 from mgovern.exceptions import MgovernError
 from mgovern.model import Organization
 

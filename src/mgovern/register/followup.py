@@ -30,9 +30,9 @@ from icalendar import Todo
 from mgovern.agenda.classify import Classification
 from mgovern.agenda.items import FOLLOW_UP_PREFIX, is_follow_up
 from mgovern.calendars.cycles import Occurrence
-from mgovern.register.records import Action, ActionStatus
 from mgovern.exceptions import MgovernError
 from mgovern.model import AgendaItem, Kind, Organization
+from mgovern.register.records import Action, ActionStatus
 
 __all__ = [
     "ActionState",
@@ -136,8 +136,6 @@ def action_list(
     order = list(Standing)
     states.sort(key=lambda s: (order.index(s.standing), s.action.due, s.action.id))
     return tuple(states)
-
-
 
 
 def follow_up_id(action: Action) -> str:

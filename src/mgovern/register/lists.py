@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from mgovern._util.bounds import FIRST_YEAR, LAST_YEAR, check_text, parse_amount
-from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError, listing, quote
 from mgovern.model import GROUP_DECIDES, Matter, Organization
+from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 
 __all__ = [
     "ACTION_KEYS",

@@ -45,9 +45,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from mgovern.agenda.planner import Agenda, Entry
-from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
 from mgovern.model import GROUP_DECIDES, Matter, Organization
+from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 
 __all__ = [
     "ACTION_KEYS",

@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from attrs import frozen
 
-from mgovern.register.records import Decision
 from mgovern.exceptions import MgovernError
 from mgovern.model import GROUP_DECIDES, CycleKind, Organization
+from mgovern.register.records import Decision
 
 if TYPE_CHECKING:
     import pluggy

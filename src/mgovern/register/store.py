@@ -31,9 +31,9 @@ from typing import Any
 
 from attrs import frozen
 
-from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError, MgovernError
 from mgovern.model import Kind, Matter
+from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 
 __all__ = [
     "SCHEMA_VERSION",

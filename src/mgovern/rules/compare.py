@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from mgovern.model import GROUP_DECIDES, Matter, Organization, ScopeClause, Span
 from mgovern.rules.coverage import (
     AmountRange,
     Cell,
@@ -39,7 +40,6 @@ from mgovern.rules.coverage import (
     renamed,
     workers,
 )
-from mgovern.model import GROUP_DECIDES, Matter, Organization, ScopeClause, Span
 from mgovern.rules.scope import ClauseRef
 
 __all__ = ["Decided", "Diff", "OutcomeChange", "StructuralChange", "diff"]

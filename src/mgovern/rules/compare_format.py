@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from mgovern.config import matter_json
+from mgovern.model import GROUP_DECIDES, Organization, Span
 from mgovern.rules.compare import Decided, Diff, OutcomeChange, StructuralChange
 from mgovern.rules.coverage import AmountRange
 from mgovern.rules.explain import format_amount
-from mgovern.model import GROUP_DECIDES, Organization, Span
 
 __all__ = ["diff_json", "diff_lines", "diff_markdown"]
 

@@ -29,9 +29,9 @@ from typing import Any, TypeVar
 import attrs
 from attrs import frozen
 
+from mgovern._util.processes import WorkerError, default_processes, pool
 from mgovern.history import History, in_force
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
-from mgovern._util.processes import WorkerError, default_processes, pool
 from mgovern.rules.scope import Candidate, ClauseRef, _scope_index, candidate, resolve
 
 __all__ = [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mgovern.rules.coverage import check
 from mgovern.model import Matter, Organization
+from mgovern.rules.coverage import check
 from mgovern.rules.scope import Outcome, route
 
 __all__ = ["assert_every_matter_has_one_home", "assert_routes_to"]

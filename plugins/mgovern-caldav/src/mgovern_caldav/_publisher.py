@@ -52,8 +52,8 @@ from mgovern_caldav._resources import Inspected, inspect, prepare
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
 
-    from mgovern.model import Organization
     from mgovern.calendars.publish import Credentials
+    from mgovern.model import Organization
 
 __all__ = ["CalDAVPublisher"]
 

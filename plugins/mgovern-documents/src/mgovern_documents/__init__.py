@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from urllib.parse import SplitResult
 
     from mgovern.agenda.planner import Agenda
-    from mgovern.register.records import DecisionBatch
-    from mgovern.model import Organization
     from mgovern.calendars.publish import Publisher
+    from mgovern.model import Organization
+    from mgovern.register.records import DecisionBatch
 
 __all__ = ["FORMATS", "render"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mgovern.agenda.planner import Agenda, Move
 from mgovern.agenda.formatting import labels, long_date
+from mgovern.agenda.planner import Agenda, Move
 from mgovern.model import Organization
 from mgovern.register.documents import words
 

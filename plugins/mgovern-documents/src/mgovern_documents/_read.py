@@ -18,10 +18,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from mgovern.register.records import Action, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
-from mgovern.register.minutes import DECISION_KEYS, read_action, read_decision
 from mgovern.model import Organization
+from mgovern.register.minutes import DECISION_KEYS, read_action, read_decision
+from mgovern.register.records import Action, Decision, DecisionBatch
 from mgovern_documents._docx import ACTIONS_BOOKMARK, CUSTOM_NS, MINUTES_PROPERTY, VT_NS
 
 __all__ = ["read_docx_minutes"]

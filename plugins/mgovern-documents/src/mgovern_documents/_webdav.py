@@ -33,7 +33,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-from mgovern.calendars.publish import Change, PublishError, PublishJob, PublishReport, calendar_files
+from mgovern.calendars.publish import (
+    Change,
+    PublishError,
+    PublishJob,
+    PublishReport,
+    calendar_files,
+)
 from mgovern.urls import clip, parse_parts, redact
 
 if TYPE_CHECKING:

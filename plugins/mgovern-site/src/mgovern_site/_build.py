@@ -19,11 +19,11 @@ from typing import Any
 
 import attrs
 
-from mgovern.rules.coverage import Cell, CellClass, Report, cell_classes, check
 from mgovern.calendars.cycles import Occurrence, occurrences
-from mgovern.rules.explain import describe_clause, format_amount
 from mgovern.calendars.ical import calendar
 from mgovern.model import GROUP_DECIDES, Matter, Organization, Span
+from mgovern.rules.coverage import Cell, CellClass, Report, cell_classes, check
+from mgovern.rules.explain import describe_clause, format_amount
 from mgovern.rules.scope import route
 from mgovern_site._texts import texts
 

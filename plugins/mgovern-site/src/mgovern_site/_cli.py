@@ -77,9 +77,15 @@ def site_command(
     register's latest decisions with --db. Exit 1 when a page changed by hand was left
     alone. A progress bar shows on a terminal (--quiet: none).
     """
+    from mgovern.calendars.publish import (
+        Change,
+        PublishJob,
+        PublishReport,
+        credentials_for,
+        publisher_for,
+    )
     from mgovern.cli.output import change_data, emit_json, print_changes, progress
     from mgovern.clock import today
-    from mgovern.calendars.publish import Change, PublishJob, PublishReport, credentials_for, publisher_for
     from mgovern_site._build import build_site
 
     if (out is None) == (url is None):

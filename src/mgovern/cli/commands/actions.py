@@ -15,9 +15,9 @@ from mgovern.cli.output import emit_json, table
 
 if TYPE_CHECKING:
     from mgovern.calendars.cycles import Occurrence
-    from mgovern.register.records import Action
-    from mgovern.register.followup import ActionState
     from mgovern.model import Organization
+    from mgovern.register.followup import ActionState
+    from mgovern.register.records import Action
 
 #: How far ahead `mgovern actions` looks for the meeting that follows an action up.
 LOOK_AHEAD = dt.timedelta(days=92)

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from mgovern.agenda.planner import Agenda
-    from mgovern.register.records import Action
     from mgovern.model import Organization
+    from mgovern.register.records import Action
 
 
 def meeting_agenda(
@@ -47,9 +47,9 @@ def meeting_agenda(
     ``actions`` (from the register): the group's actions overdue at the meeting's agenda
     deadline come up as follow-up items (:mod:`mgovern.register.followup`).
     """
+    from mgovern.agenda.items import load_items
     from mgovern.agenda.planner import find_meeting, plan
     from mgovern.register.followup import follow_up_items
-    from mgovern.agenda.items import load_items
 
     org.group(group_id)
     items = load_items(org, items_path)
@@ -161,11 +161,11 @@ def report_command(
     forwarded items, and the groups over their operative limit (exit 0 either way).
     With --db, every action that fell overdue is followed up once, at its group's next
     meeting."""
-    from mgovern.agenda.planner import plan
     from mgovern.agenda.drift import drift, drift_chart
+    from mgovern.agenda.items import load_items
+    from mgovern.agenda.planner import plan
     from mgovern.files import write_atomically
     from mgovern.register.followup import follow_ups_until
-    from mgovern.agenda.items import load_items
 
     org = load_org(org_path)
     items = load_items(org, items_path)

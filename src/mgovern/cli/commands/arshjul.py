@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
     """(start, month, group label, cycle name, matter name, what, deadline) per stage."""
-    from mgovern.annual.planning import deadline
     from mgovern.annual.ical import stage_summary
+    from mgovern.annual.planning import deadline
 
     rows = []
     for p in wheel.plans:
@@ -163,12 +163,12 @@ def arshjul_command(
 ) -> None:
     """The year wheel: every annual matter decided in the year, its chain of meetings
     from the first preparation to the decision (exit 1 when one does not fit)."""
-    from mgovern.annual.planning import plan
     from mgovern.annual.ical import milestones
-    from mgovern.clock import today
-    from mgovern.calendars.cycles import occurrences
-    from mgovern.files import write_atomically
+    from mgovern.annual.planning import plan
     from mgovern.annual.wheel import svg_wheel
+    from mgovern.calendars.cycles import occurrences
+    from mgovern.clock import today
+    from mgovern.files import write_atomically
 
     org = load_org(org_path)
     year = year if year is not None else today().year

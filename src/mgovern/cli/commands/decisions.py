@@ -28,8 +28,8 @@ from mgovern.cli.output import emit_json, matter_text
 
 if TYPE_CHECKING:
     from mgovern.agenda.planner import Agenda
-    from mgovern.register.records import Action, Decision
     from mgovern.model import Organization
+    from mgovern.register.records import Action, Decision
 
 #: The embedded example register: decisions and actions of the first quarter of 2026.
 EXAMPLE_FILES = ("decisions-2026q1.csv", "actions-2026q1.toml")
@@ -177,8 +177,8 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     forum than the matter's home, an urgent chair decision the rules do not allow, and
     a matter no rule covers.
     """
-    from mgovern.register.audit import audit
     from mgovern.history import is_history_file, load_history
+    from mgovern.register.audit import audit
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
@@ -293,8 +293,8 @@ def with_board_report(org: Organization, agenda: Agenda, db_path: Path | None) -
     """A board meeting's agenda with "Anmälan av delegationsbeslut" from the register at
     ``db_path``; any other agenda (or no register) as it is."""
     from mgovern.model import CycleKind
-    from mgovern.register.store import Register
     from mgovern.register.reporting import board_report, with_report
+    from mgovern.register.store import Register
 
     meeting = agenda.meeting
     cycle = org.group(meeting.group).cycle(meeting.cycle)

@@ -22,8 +22,8 @@ def validate(org_path: Path | None, as_json: bool) -> None:
     """Check that an organisation file is valid (including what plugins read from it)."""
     import datetime as dt
 
-    from mgovern.clock import today
     from mgovern.calendars.cycles import closed_days
+    from mgovern.clock import today
     from mgovern.exceptions import ConfigError
 
     org = load_org(org_path)

@@ -23,11 +23,12 @@ from mgovern.cli.options import (
     resolve_window,
     window_options,
 )
-from mgovern.cli.output import emit_json, governance_json, matter_json, matter_text, progress
+from mgovern.cli.output import emit_json, governance_json, matter_text, progress
+from mgovern.config import matter_json
 
 if TYPE_CHECKING:
-    from mgovern.rules.coverage import Gap, Report
     from mgovern.model import Organization
+    from mgovern.rules.coverage import Gap, Report
 
 
 @cli.command("route")
@@ -61,8 +62,8 @@ def route_command(
     as_json: bool,
 ) -> None:
     """Route a matter to its home group and explain why (exit 1 when it has none)."""
-    from mgovern.rules.horizons import horizon
     from mgovern.model import Kind, Matter
+    from mgovern.rules.horizons import horizon
     from mgovern.rules.scope import route
 
     org = load_org(org_path, on=on)
@@ -182,8 +183,8 @@ def check_command(
     several processes (--jobs), with a progress bar on a terminal (--quiet: none).
     """
     from mgovern.calendars.cascade import cascade, unfed
-    from mgovern.rules.coverage import check
     from mgovern.calendars.dst import dst_findings
+    from mgovern.rules.coverage import check
 
     org = load_org(org_path, on=on)
     first, last = resolve_window(start, end)
@@ -262,7 +263,8 @@ def _governance(path: Path | None, first: Any, last: Any) -> Any:
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
-    """The year wheel in the window (mgovern.annual.planning): chains planned, not fitting, crowded."""
+    """The year wheel in the window (:mod:`mgovern.annual`): chains planned, not fitting,
+    crowded."""
     from mgovern.annual.planning import plan
 
     return plan(org, first, last)
