@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any
 from mgovern import hookimpl
 
 if TYPE_CHECKING:  # imported when a hook runs, not when the CLI starts
+    import datetime as dt
+
+    import pluggy
+
     from mgovern.agenda.classify import Classification
     from mgovern.model import AgendaItem, Organization
     from mgovern.register.records import DecisionBatch
@@ -68,3 +72,25 @@ def read_markdown_minutes(org: Organization, source: str) -> DecisionBatch | Non
     if "://" in source or not source.lower().endswith((".md", ".markdown")):
         return None
     return minutes.read_markdown_minutes(org, Path(source))
+
+
+@hookimpl(specname="mgovern_meeting_labels")
+def annual_matters_on_meetings(
+    org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager
+) -> dict[tuple[str, dt.datetime], list[str]] | None:
+    """The year wheel: each meeting holding a stage of an annual matter carries the
+    matter's name (:mod:`mgovern.annual.planning`)."""
+    if not org.annual:
+        return None
+    import datetime as dt
+
+    from mgovern.annual.planning import plan
+
+    found: dict[tuple[str, dt.datetime], list[str]] = {}
+    # chains decided up to a year after the window prepare inside it
+    wheel = plan(org, start, end + dt.timedelta(days=366), pm=pm)
+    for p in wheel.plans:
+        for s in p.stages:
+            if start <= s.meeting.recurrence_id.date() <= end:
+                found.setdefault((s.meeting.uid, s.meeting.recurrence_id), []).append(p.matter.name)
+    return found

@@ -13,7 +13,7 @@ import pluggy
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     import click
 
@@ -111,4 +111,25 @@ def mgovern_read_decisions(org: Organization, source: str) -> DecisionBatch | No
 
     :param org: the organisation, to check ids against.
     :param source: a path or URL.
+    """
+
+
+@hookspec
+def mgovern_meeting_labels(
+    org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager
+) -> Mapping[tuple[str, dt.datetime], Iterable[str]] | None:
+    """Names that meetings in the window carry in every calendar (as ``CATEGORIES`` and a
+    line of the description), e.g. the annual matters whose stage a meeting holds.
+
+    Every implementation is called and the names are merged per meeting, sorted and
+    without repeats. mgovern's year wheel (:mod:`mgovern.annual`) is a default plugin of
+    this hook. A meeting is named by its series' UID and its original start, as in
+    :class:`mgovern.calendars.cycles.Occurrence` (``uid``, ``recurrence_id``).
+
+    :param org: the organisation whose calendars are being written.
+    :param start: first day of the window.
+    :param end: last day of the window.
+    :param pm: the plugin manager the calendars use (pass it on to anything that
+        schedules meetings, so that its closed days are the same).
+    :returns: the labels per (UID, original start), or None.
     """

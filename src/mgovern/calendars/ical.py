@@ -383,24 +383,19 @@ def _series_events(
 def annual_meetings(
     org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager | None
 ) -> dict[tuple[str, dt.datetime], tuple[str, ...]]:
-    """The meetings in the window that carry a stage of an annual matter, by UID and
-    original start, with the matters' names (:mod:`mgovern.annual.planning`)."""
-    if not org.annual:
-        return {}
+    """The meetings in the window that carry labels, by UID and original start, with the
+    labels (the ``mgovern_meeting_labels`` plugins: the year wheel's annual matters)."""
     key = ("ical.annual", start, end, id(pm))
     cached: dict[tuple[str, dt.datetime], tuple[str, ...]] | None = org._memo.get(key)
     if cached is None:
-        from mgovern.annual.planning import plan
+        if pm is None:
+            from mgovern.plugins import plugin_manager
 
-        found: dict[tuple[str, dt.datetime], list[str]] = {}
-        # chains decided up to a year after the window prepare inside it
-        wheel = plan(org, start, end + dt.timedelta(days=366), pm=pm)
-        for p in wheel.plans:
-            for s in p.stages:
-                if start <= s.meeting.recurrence_id.date() <= end:
-                    names = found.setdefault((s.meeting.uid, s.meeting.recurrence_id), [])
-                    if p.matter.name not in names:
-                        names.append(p.matter.name)
+            pm = plugin_manager()
+        found: dict[tuple[str, dt.datetime], set[str]] = {}
+        for labels in pm.hook.mgovern_meeting_labels(org=org, start=start, end=end, pm=pm):
+            for meeting, names in (labels or {}).items():
+                found.setdefault(meeting, set()).update(names)
         cached = {k: tuple(sorted(v)) for k, v in found.items()}
         org._memo[key] = cached
     return cached
