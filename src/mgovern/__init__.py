@@ -23,7 +23,7 @@ from mgovern.exceptions import (
     UnknownReferenceError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Marker for plugin hook implementations: ``@mgovern.hookimpl``.
 hookimpl = pluggy.HookimplMarker("mgovern")
