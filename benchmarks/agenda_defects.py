@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 import mgovern
 from mgovern import agenda as planner
-from mgovern.agenda import MoveReason
+from mgovern.agenda.planner import MoveReason
 from mgovern.testing import assertions, plan_of, planning_problems
 from mgovern.testing.planning import Plan
 

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic import synthetic_organization
 
-from mgovern.compare import diff
-from mgovern.coverage import check
 from mgovern.model import Organization
-from mgovern.scope import route
+from mgovern.rules.compare import diff
+from mgovern.rules.coverage import check
+from mgovern.rules.scope import route
 
 
 def revised(org: Organization) -> tuple[Organization, str]:

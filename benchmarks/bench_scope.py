@@ -4,11 +4,12 @@ Run ``python benchmarks/bench_scope.py [--sizes 250,1000,2000] [--matters N]``. 
 size it builds :func:`synthetic.synthetic_organization`, draws ``N`` matters
 deterministically and measures, in the same run:
 
-(a) :func:`mgovern.scope.route` for every matter;
+(a) :func:`mgovern.rules.scope.route` for every matter;
 (b) a naive baseline that evaluates every clause of every group with
-    :func:`mgovern.scope.clause_matches` and resolves with :func:`mgovern.scope.resolve`;
+    :func:`mgovern.rules.scope.clause_matches` and resolves with
+    :func:`mgovern.rules.scope.resolve`;
     every matter's naive home must equal route's home;
-(c) :func:`mgovern.coverage.check` in a child process (so a time limit can stop it),
+(c) :func:`mgovern.rules.coverage.check` in a child process (so a time limit can stop it),
     and the growth between successive sizes;
 
 plus peak memory: tracemalloc for building the organisation and routing, and for the
@@ -41,12 +42,12 @@ from typing import Any
 from synthetic import synthetic_organization
 
 import mgovern
-import mgovern.coverage
 import mgovern.model
-import mgovern.scope
-from mgovern.coverage import check
+import mgovern.rules.coverage
+import mgovern.rules.scope
 from mgovern.model import AmountUnit, Matter, Organization, ScopeClause, Span
-from mgovern.scope import clause_matches, resolve, route, span_of
+from mgovern.rules.coverage import check
+from mgovern.rules.scope import clause_matches, resolve, route, span_of
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scope.json"
 MIB = 1024 * 1024
@@ -405,7 +406,7 @@ def _provenance() -> dict[str, Any]:
             Path(module.__file__).name: hashlib.sha256(
                 Path(module.__file__).read_bytes()
             ).hexdigest()[:16]
-            for module in (mgovern.scope, mgovern.coverage, mgovern.model)
+            for module in (mgovern.rules.scope, mgovern.rules.coverage, mgovern.model)
             if module.__file__
         },
     }

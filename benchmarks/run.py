@@ -7,7 +7,7 @@ runs in a child process of its own (so peak memory is that phase's, and no cache
 shared) and reports:
 
 - **calendars**: every group's and every person's calendar and ``all.ics`` for one
-  year, each event serialised once (:func:`mgovern.feeds.calendar_files`, one
+  year, each event serialised once (:func:`mgovern.calendars.feeds.calendar_files`, one
   process), against the *floor*: icalendar building each file's VEVENTs (same
   properties, from plain Python values) and serialising the whole calendar, file by
   file, written directly here. The two must give the same bytes (SHA-256 of every
@@ -25,7 +25,7 @@ shared) and reports:
   group (same homes, checked). Target >= 20x from 1,000 groups up.
 - **check**: the exact coverage analysis; growth per doubling of groups, target <= 2.3.
 - **CLI start**: ``mgovern --help`` against ``python -c pass``. Target <= 5x.
-- **planning**: :func:`mgovern.agenda.plan` over a year of the embedded example's
+- **planning**: :func:`mgovern.agenda.planner.plan` over a year of the embedded example's
   meetings with 1,000, 10,000 and 100,000 submitted items (``synthetic_items``), each
   size in a process of its own after a warm-up plan (the schedules, the clause index and
   the plugins, reported apart); items per second of the process's CPU time (one
@@ -147,10 +147,10 @@ def _floor(recipe: list[Any]) -> bytes:
 
 def phase_calendars(size: int) -> dict[str, Any]:
     """mgovern building every file of a year (each event serialised once,
-    :func:`mgovern.feeds.calendar_files`, one process), the SHA-256 of each."""
+    :func:`mgovern.calendars.feeds.calendar_files`, one process), the SHA-256 of each."""
     import hashlib
 
-    from mgovern.feeds import calendar_files
+    from mgovern.calendars.feeds import calendar_files
     from mgovern.plugins import make_plugin_manager
 
     org = _org(size)
@@ -179,11 +179,11 @@ def phase_calendars(size: int) -> dict[str, Any]:
 def phase_floor(size: int) -> dict[str, Any]:
     """The floor: icalendar building each file's VEVENTs from plain Python values and
     serialising the whole calendar, file by file (only that is timed; the recipe comes
-    from the plain path, :func:`mgovern.ical.calendar`)."""
+    from the plain path, :func:`mgovern.calendars.ical.calendar`)."""
     import hashlib
 
-    from mgovern.feeds import feed_names
-    from mgovern.ical import calendar
+    from mgovern.calendars.feeds import feed_names
+    from mgovern.calendars.ical import calendar
     from mgovern.plugins import make_plugin_manager
 
     org = _org(size)
@@ -294,8 +294,8 @@ def phase_occurrences(size: int) -> dict[str, Any]:
     import icalendar
     import recurring_ical_events
 
-    from mgovern.cycles import occurrences
-    from mgovern.feeds import calendar_files
+    from mgovern.calendars.cycles import occurrences
+    from mgovern.calendars.feeds import calendar_files
     from mgovern.plugins import make_plugin_manager
 
     org = _org(size)
@@ -330,7 +330,7 @@ def phase_occurrences(size: int) -> dict[str, Any]:
 def phase_routing(size: int, matters: int) -> dict[str, Any]:
     from bench_scope import draw_matters, naive_home, naive_table
 
-    from mgovern.scope import route
+    from mgovern.rules.scope import route
 
     org = _org(size)
     drawn = draw_matters(org, matters, 0)
@@ -355,7 +355,7 @@ def phase_routing(size: int, matters: int) -> dict[str, Any]:
 
 
 def phase_check(size: int) -> dict[str, Any]:
-    from mgovern.coverage import check
+    from mgovern.rules.coverage import check
 
     org = _org(size)
     start = time.perf_counter()
@@ -375,7 +375,7 @@ def phase_plan(count: int) -> dict[str, Any]:
     from synthetic import synthetic_items
 
     import mgovern
-    from mgovern.agenda import plan
+    from mgovern.agenda.planner import plan
     from mgovern.plugins import make_plugin_manager
 
     org = mgovern.example()

@@ -21,9 +21,9 @@ import attrs
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 import mgovern
-from mgovern.coverage import check
 from mgovern.model import Organization
-from mgovern.scope import route
+from mgovern.rules.coverage import check
+from mgovern.rules.scope import route
 from mgovern.testing import matters
 
 REMOVED = [

@@ -64,8 +64,8 @@ def example_register(tmp_path: Path) -> Path:
     """A register file holding the embedded example's decisions and actions, written by
     this mgovern, alone in a folder of its own."""
     import mgovern
-    from mgovern.decision_lists import load_decision_list
-    from mgovern.register import Register
+    from mgovern.register.lists import load_decision_list
+    from mgovern.register.store import Register
 
     org = mgovern.example()
     examples = Path(mgovern.__file__).parent / "examples"

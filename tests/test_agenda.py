@@ -14,10 +14,17 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.agenda import Agenda, MoveReason, build_agenda, classify_item, find_meeting, plan
-from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
-from mgovern.cycles import occurrences
-from mgovern.scope import Outcome
+from mgovern.agenda.formatting import agenda_data, agenda_markdown, agenda_text
+from mgovern.agenda.planner import (
+    Agenda,
+    MoveReason,
+    build_agenda,
+    classify_item,
+    find_meeting,
+    plan,
+)
+from mgovern.calendars.cycles import occurrences
+from mgovern.rules.scope import Outcome
 from mgovern.testing import agenda_items
 
 ORG = mgovern.example()
@@ -293,7 +300,7 @@ def run_cli(*args: str):  # type: ignore[no-untyped-def]
 
 
 def test_sample_items_are_realistic() -> None:
-    from mgovern.items import load_items
+    from mgovern.agenda.items import load_items
 
     items = load_items(ORG, SAMPLE)
     assert len(items) >= 30

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import mgovern
-from mgovern.agenda import MoveReason
+from mgovern.agenda.planner import MoveReason
 from mgovern.testing import assertions
 from mgovern.testing.planning import Plan, PlanningProblem, plan_of
 from mgovern.testing.strategies import agenda_items, meetings, planning_problems

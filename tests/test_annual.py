@@ -1,4 +1,4 @@
-"""The year wheel: annual matters planned backwards (mgovern.annual, docs/arshjul.md)."""
+"""The year wheel: annual matters planned backwards (mgovern.annual.planning, docs/arshjul.md)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.annual import NotFitting, YearPlan, chain, deadline, fits, plan, plan_year
+from mgovern.annual.planning import NotFitting, YearPlan, chain, deadline, fits, plan, plan_year
+from mgovern.calendars.cycles import occurrences
 from mgovern.cli import build_cli
-from mgovern.cycles import occurrences
 from mgovern.plugins import make_plugin_manager
 
 
@@ -391,10 +391,10 @@ def test_every_stage_is_on_its_meetings_agenda(group: str, day: str, title: str)
 
 
 def test_a_meeting_without_annual_matters_keeps_its_agenda() -> None:
-    from mgovern.agenda import find_meeting
-    from mgovern.agenda import plan as plan_agendas
-    from mgovern.annual_agenda import with_annual
-    from mgovern.items import load_items
+    from mgovern.agenda.items import load_items
+    from mgovern.agenda.planner import find_meeting
+    from mgovern.agenda.planner import plan as plan_agendas
+    from mgovern.annual.stages import with_annual
 
     org = mgovern.example()
     meeting = find_meeting(org, "klg", dt.date(2026, 3, 17))
@@ -411,7 +411,7 @@ def test_milestones_read_alike_in_both_readers(mgovern_icaljs: Any) -> None:
     import icalendar
     import recurring_ical_events
 
-    from mgovern.annual_ical import milestones
+    from mgovern.annual.ical import milestones
 
     org = mgovern.example()
     wheel = plan(org, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
@@ -550,7 +550,7 @@ def rule_cases(draw: st.DrawFn) -> tuple[model.Organization, model.AnnualMatter]
 def test_chains_over_rules_holidays_and_anchors_against_brute_force(
     case: tuple[model.Organization, model.AnnualMatter],
 ) -> None:
-    from mgovern.cycles import closed_days
+    from mgovern.calendars.cycles import closed_days
 
     org, item = case
     meetings = {g.id: occurrences(org, g.id, *WINDOW, pm=HOLIDAYS) for g in org.groups}

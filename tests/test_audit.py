@@ -16,13 +16,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import mgovern
-from mgovern.audit import FindingKind, audit, audit_decision
 from mgovern.cli import build_cli
-from mgovern.decision_lists import load_decision_list
-from mgovern.decisions import Decision
 from mgovern.model import GROUP_DECIDES, Matter
-from mgovern.reporting import board_report, with_report
-from mgovern.scope import Outcome, route
+from mgovern.register.audit import FindingKind, audit, audit_decision
+from mgovern.register.lists import load_decision_list
+from mgovern.register.records import Decision
+from mgovern.register.reporting import board_report, with_report
+from mgovern.rules.scope import Outcome, route
 from mgovern.testing.strategies import matters, organizations
 
 EXAMPLES = Path(mgovern.__file__).parent / "examples"
@@ -177,8 +177,8 @@ def test_march_report_has_the_urgent_chair_decision(org: mgovern.Organization) -
 
 
 def test_the_notice_has_the_standing_item_and_the_same_list(org: mgovern.Organization) -> None:
-    from mgovern.agenda import build_agenda
-    from mgovern.render import notice_markdown
+    from mgovern.agenda.planner import build_agenda
+    from mgovern.register.documents import notice_markdown
 
     decisions = load_decision_list(org, LIST).decisions
     report = board_report(org, decisions, group="namnd", meeting=dt.date(2026, 4, 23))

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.cascade import LateMeeting, UnfedMeeting, cascade, rhythm, unfed
-from mgovern.cycles import occurrences
+from mgovern.calendars.cascade import LateMeeting, UnfedMeeting, cascade, rhythm, unfed
+from mgovern.calendars.cycles import occurrences
 from mgovern.plugins import make_plugin_manager
 
 PM = make_plugin_manager(entry_points=False)  # no holidays: only weekends and blackouts

@@ -16,13 +16,14 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 import mgovern
-from mgovern import coverage, processes
+from mgovern._util import processes
 from mgovern.cli import build_cli
-from mgovern.compare import diff
 from mgovern.config import dumps
-from mgovern.coverage import Report, check, workers
 from mgovern.history import load_history
 from mgovern.model import Organization
+from mgovern.rules import coverage
+from mgovern.rules.compare import diff
+from mgovern.rules.coverage import Report, check, workers
 from mgovern.testing import organizations
 
 ROOT = Path(__file__).parent.parent

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 import mgovern
 from mgovern import model
 from mgovern.cli import build_cli
-from mgovern.coverage import Report, check
-from mgovern.scope import ClauseRef, Outcome, clause_matches, route
+from mgovern.rules.coverage import Report, check
+from mgovern.rules.scope import ClauseRef, Outcome, clause_matches, route
 from mgovern.testing import assert_every_matter_has_one_home, matters, organizations
 
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.coverage import Cell, cells, check
-from mgovern.scope import route, span_of
+from mgovern.rules.coverage import Cell, cells, check
+from mgovern.rules.scope import route, span_of
 from mgovern.testing import matters, organizations
 
 

@@ -1,4 +1,4 @@
-"""mgovern.diff (mgovern.compare): the exact difference of two versions, and histories."""
+"""mgovern.diff (mgovern.rules.compare): the exact difference of two versions, and histories."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.audit import FindingKind, audit_decision
 from mgovern.cli import build_cli
-from mgovern.compare import Decided, Diff, OutcomeChange, diff, holder, joint_contexts
-from mgovern.coverage import cells, check
-from mgovern.decisions import Decision
 from mgovern.history import History, load_history, merge
-from mgovern.scope import Outcome, route, span_of
+from mgovern.register.audit import FindingKind, audit_decision
+from mgovern.register.records import Decision
+from mgovern.rules.compare import Decided, Diff, OutcomeChange, diff, holder, joint_contexts
+from mgovern.rules.coverage import cells, check
+from mgovern.rules.scope import Outcome, route, span_of
 from mgovern.testing import matters, organizations
 from mgovern.testing.strategies import THRESHOLDS
 
@@ -111,7 +111,7 @@ def test_the_2026_revision_changes_exactly_what_it_says(history: History) -> Non
         if c.category == "fastighetsforsaljning":
             assert c.year is not None
             pbb = history.as_of(AFTER).base_amount(c.year)
-            assert c.amounts == (mgovern.coverage.AmountRange(100 * pbb, 150 * pbb),)
+            assert c.amounts == (mgovern.rules.coverage.AmountRange(100 * pbb, 150 * pbb),)
     _confirmed(d)
 
 
@@ -328,7 +328,7 @@ def test_cli_diff_of_two_plain_files(tmp_path: Path) -> None:
 # --- groups that move (issue 21, C) ------------------------------------------------------
 def _meets(org: model.Organization, units: tuple[str, ...]) -> tuple[str | None, str | None]:
     """Where ``units`` meet and how, from the parent links alone (the oracle, written
-    from the rule in docs/scope.md, not with mgovern.scope): the lowest group holding
+    from the rule in docs/scope.md, not with mgovern.rules.scope): the lowest group holding
     every unit, "own" when the units are that group or lie in one branch below it,
     "multi" when they lie in two or more; (None, None) when no group holds them all
     (none named, or in two trees), which no own or multi clause can match."""

@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model, timezones
+from mgovern.calendars.cycles import occurrences
+from mgovern.calendars.feeds import calendar_files
+from mgovern.calendars.ical import calendar, series_resources
 from mgovern.cli import build_cli
-from mgovern.cycles import occurrences
-from mgovern.feeds import calendar_files
-from mgovern.ical import calendar, series_resources
 from mgovern.plugins import make_plugin_manager
 from mgovern.recurrence import WEEKDAY_CODES
 from mgovern.testing.readers import (

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.cycles import Series, occurrences, schedule
+from mgovern.calendars.cycles import Series, occurrences, schedule
 from mgovern.plugins import make_plugin_manager
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)

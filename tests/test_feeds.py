@@ -1,4 +1,4 @@
-"""Serialise once, stream to disk, use the cores (mgovern.feeds, mgovern.files).
+"""Serialise once, stream to disk, use the cores (mgovern.calendars.feeds, mgovern.files).
 
 Every file assembled from once-serialised events must be byte for byte what
 ``ical.calendar(...).to_ical()`` writes (the plain path, icalendar serialising the whole
@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from icalendar import Component
 
 import mgovern
-from mgovern.feeds import calendar_files, feed_names, write_calendar_files
+from mgovern.calendars.feeds import calendar_files, feed_names, write_calendar_files
+from mgovern.calendars.ical import calendar
 from mgovern.files import RECORDS, TrackedWriter, write_tracked
-from mgovern.ical import calendar
 from mgovern.model import Organization
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing.strategies import organizations
@@ -505,8 +505,8 @@ def test_the_files_written_are_read_by_recurring_ical_events_as_mgovern_computes
     from click.testing import CliRunner
     from icalendar import Calendar
 
+    from mgovern.calendars.cycles import occurrences
     from mgovern.cli import build_cli
-    from mgovern.cycles import occurrences
 
     out = tmp_path / "out"
     result = CliRunner().invoke(
@@ -542,7 +542,7 @@ def test_calendars_are_the_same_bytes_however_the_workers_start(
     """Spawned workers get the organisation pickled and the default plugins; with the
     caller's own plugin manager (which does not pickle) the work stays in one process —
     either way the bytes are those of one process."""
-    from mgovern import processes
+    from mgovern._util import processes
 
     monkeypatch.setattr(processes, "START_METHOD", method)
     org = synthetic_organization(12, 5)
@@ -557,7 +557,7 @@ def test_calendars_are_the_same_bytes_however_the_workers_start(
 def test_workers_are_spawned_not_forked_while_threads_run() -> None:
     import threading
 
-    from mgovern import processes
+    from mgovern._util import processes
 
     assert processes.start_method() in ("fork", "spawn")
     stop = threading.Event()
@@ -575,8 +575,8 @@ def _die(_: int) -> int:
 
 
 def test_a_worker_that_dies_is_one_error_not_a_broken_pool() -> None:
-    from mgovern.coverage import fan_out
-    from mgovern.processes import WorkerError
+    from mgovern._util.processes import WorkerError
+    from mgovern.rules.coverage import fan_out
 
     with pytest.raises(WorkerError, match="a worker process ended unexpectedly"):
         fan_out(_die, list(range(6)), here=lambda p: p, processes=2, initializer=int, initargs=())

@@ -11,17 +11,17 @@ import pytest
 from click.testing import CliRunner
 
 import mgovern
-from mgovern.agenda import plan
+from mgovern.agenda.planner import plan
 from mgovern.cli import build_cli
-from mgovern.decisions import Action, ActionStatus
-from mgovern.followup import (
+from mgovern.model import Kind, Organization
+from mgovern.register.followup import (
     Standing,
     action_list,
     follow_up_group,
     follow_up_items,
     follow_ups_until,
 )
-from mgovern.model import Kind, Organization
+from mgovern.register.records import Action, ActionStatus
 
 ITEMS = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
 

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from mgovern._util.csvfile import escape, unescape
 from mgovern.cli import build_cli
-from mgovern.csvfile import escape, unescape
 
 HEADER = ("id", "date", "decided_by", "category", "text")
 

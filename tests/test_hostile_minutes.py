@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mgovern
-from mgovern.agenda import Agenda
+from mgovern.agenda.planner import Agenda
 from mgovern.cli import build_cli
 from mgovern.model import Organization
-from mgovern.render import renderers
+from mgovern.register.documents import renderers
 
 ITEMS = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
 DAY = dt.date(2026, 3, 17)

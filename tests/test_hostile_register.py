@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import mgovern
-from mgovern.register import APPLICATION_ID, SCHEMA_VERSION
+from mgovern.register.store import APPLICATION_ID, SCHEMA_VERSION
 from tests.conftest import MGOVERN, REGISTER_V1, run_mgovern
 
 EXAMPLES = Path(mgovern.__file__).parent / "examples"

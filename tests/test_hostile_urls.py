@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mgovern
+from mgovern.calendars.publish import Credentials, PublishJob, credentials_for, publisher_for
 from mgovern.cli import main
-from mgovern.publish import Credentials, PublishJob, credentials_for, publisher_for
 from mgovern.urls import MAX_LENGTH, URLError, parse_url, redact
 
 ITEMS = str(Path(mgovern.__file__).parent / "examples" / "agenda-items.toml")

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model, timezones
+from mgovern.calendars.cycles import occurrences
+from mgovern.calendars.ical import calendar, vtimezone
 from mgovern.cli import build_cli
-from mgovern.cycles import occurrences
-from mgovern.ical import calendar, vtimezone
 from mgovern.plugins import make_plugin_manager
 
 START, END = dt.date(2026, 1, 1), dt.date(2028, 12, 31)

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
+from mgovern.calendars.cycles import occurrences
+from mgovern.calendars.dst import DstKind, dst_findings, exact_length
+from mgovern.calendars.ical import calendar, series_resources
 from mgovern.cli import build_cli
-from mgovern.cycles import occurrences
-from mgovern.dst import DstKind, dst_findings, exact_length
-from mgovern.ical import calendar, series_resources
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing.readers import (
     IcalJs,
@@ -256,7 +256,7 @@ def test_an_agenda_across_the_autumn_change_counts_real_minutes() -> None:
     """A 180-minute meeting from 01:30 CEST on 2026-10-25 in Stockholm ends at 03:30 CET
     (02:30 UTC): its three hour-long items start at 23:30, 00:30 and 01:30 UTC (the third
     at the second 02:30, CET; adding minutes on the wall clock would put it at 03:30)."""
-    from mgovern.agenda import build_agenda
+    from mgovern.agenda.planner import build_agenda
 
     org = _org(
         "Europe/Stockholm",

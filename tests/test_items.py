@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 import mgovern
+from mgovern.agenda.items import load_items, read_items
 from mgovern.cli import build_cli
-from mgovern.items import load_items, read_items
 
 ORG = mgovern.example()
 

@@ -157,7 +157,7 @@ def test_the_organisation_s_own_closures_do_not_move_the_law_s_clock(
 ) -> None:
     # 15 May 2026 is a bridge day (klämdag) and in a blackout: closed for meetings, not
     # for the law; the approval 14 days after 1 May falls on it and stays there
-    from mgovern.cycles import closed_days
+    from mgovern.calendars.cycles import closed_days
     from mgovern.model import Blackout, ClosedDays
 
     closing = attrs.evolve(

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 import mgovern
-from mgovern.agenda import Agenda
-from mgovern.decisions import Action, ActionStatus, Decision
+from mgovern.agenda.planner import Agenda
 from mgovern.exceptions import ConfigError
-from mgovern.minutes import read_markdown_minutes
 from mgovern.model import Matter, Organization
 from mgovern.plugins import plugin_manager
-from mgovern.render import renderers
+from mgovern.register.documents import renderers
+from mgovern.register.minutes import read_markdown_minutes
+from mgovern.register.records import Action, ActionStatus, Decision
 
 ITEMS = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
 DAY = dt.date(2026, 3, 17)

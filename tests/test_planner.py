@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.agenda import Agenda, ClassifiedItem, Move, MoveReason, classify_item, plan
-from mgovern.cycles import Occurrence, occurrences
+from mgovern.agenda.planner import Agenda, ClassifiedItem, Move, MoveReason, classify_item, plan
+from mgovern.calendars.cycles import Occurrence, occurrences
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing import agenda_items, organizations
 

@@ -21,11 +21,11 @@ from click.testing import CliRunner
 
 import mgovern
 from mgovern.cli import build_cli
-from mgovern.decision_lists import load_decision_list, read_decision_list
-from mgovern.decisions import Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
 from mgovern.model import Matter
-from mgovern.register import (
+from mgovern.register.lists import load_decision_list, read_decision_list
+from mgovern.register.records import Decision, DecisionBatch
+from mgovern.register.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
     ImportConflict,
@@ -263,8 +263,8 @@ def test_exports_are_deterministic_and_the_csv_imports_again(
 _KILLED_IMPORT = """
 import sys, time
 import mgovern
-from mgovern import register
-from mgovern.decisions import Decision, DecisionBatch
+from mgovern.register import store as register
+from mgovern.register.records import Decision, DecisionBatch
 from mgovern.model import Matter
 import datetime as dt
 
@@ -315,8 +315,8 @@ def test_a_killed_import_leaves_nothing_or_everything(tmp_path: Path) -> None:
 
 _IMPORT = """
 import datetime as dt, sys
-from mgovern import register
-from mgovern.decisions import Decision, DecisionBatch
+from mgovern.register import store as register
+from mgovern.register.records import Decision, DecisionBatch
 from mgovern.model import Matter
 batch = DecisionBatch(sys.argv[2], tuple(
     Decision(f"{sys.argv[2]}-{n:05d}", dt.date(2026, 2, 1), "direktor", Matter("budget"), "x" * 100)

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 import mgovern
 from mgovern import model
-from mgovern.agenda import find_meeting, plan
+from mgovern.agenda.items import load_items
+from mgovern.agenda.planner import find_meeting, plan
+from mgovern.calendars.publish import PublishError, publisher_for
 from mgovern.cli import build_cli
-from mgovern.items import load_items
-from mgovern.publish import PublishError, publisher_for
 
 ORG = mgovern.example()
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import mgovern
 from mgovern import model
-from mgovern.horizons import horizon
-from mgovern.scope import Outcome, homes, route
+from mgovern.rules.horizons import horizon
+from mgovern.rules.scope import Outcome, homes, route
 from mgovern.testing import matters, organizations
 
 

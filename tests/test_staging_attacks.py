@@ -24,8 +24,8 @@ from click.testing import CliRunner, Result
 
 import mgovern
 from mgovern import files
+from mgovern.calendars.feeds import write_calendar_files
 from mgovern.cli import build_cli
-from mgovern.feeds import write_calendar_files
 from mgovern.files import RECORDS, TrackedWriter, write_tracked
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))

@@ -15,8 +15,8 @@ import pytest
 
 import mgovern
 from mgovern import model, timezones
-from mgovern.cycles import occurrences
-from mgovern.ical import calendar, vtimezone
+from mgovern.calendars.cycles import occurrences
+from mgovern.calendars.ical import calendar, vtimezone
 from mgovern.testing.readers import IcalJs, occurrence_instants, recurring_ical_events_instants
 
 #: The windows every zone's VTIMEZONE is checked over: the whole span the issue asks

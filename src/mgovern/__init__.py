@@ -23,7 +23,7 @@ from mgovern.exceptions import (
     UnknownReferenceError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Marker for plugin hook implementations: ``@mgovern.hookimpl``.
 hookimpl = pluggy.HookimplMarker("mgovern")
@@ -33,12 +33,12 @@ _LAZY = {
     "example": "mgovern.config",
     "load": "mgovern.config",
     "loads": "mgovern.config",
-    "Report": "mgovern.coverage",
-    "check": "mgovern.coverage",
-    "Occurrence": "mgovern.cycles",
-    "occurrences": "mgovern.cycles",
-    "horizon": "mgovern.horizons",
-    "calendar": "mgovern.ical",
+    "Report": "mgovern.rules.coverage",
+    "check": "mgovern.rules.coverage",
+    "Occurrence": "mgovern.calendars.cycles",
+    "occurrences": "mgovern.calendars.cycles",
+    "horizon": "mgovern.rules.horizons",
+    "calendar": "mgovern.calendars.ical",
     "AgendaItem": "mgovern.model",
     "Cycle": "mgovern.model",
     "Group": "mgovern.model",
@@ -48,26 +48,23 @@ _LAZY = {
     "Organization": "mgovern.model",
     "Person": "mgovern.model",
     "ScopeClause": "mgovern.model",
-    "Outcome": "mgovern.scope",
-    "Routing": "mgovern.scope",
-    "route": "mgovern.scope",
-    "Agenda": "mgovern.agenda",
-    "build_agenda": "mgovern.agenda",
-    "Diff": "mgovern.compare",
-    "diff": "mgovern.compare",
+    "Outcome": "mgovern.rules.scope",
+    "Routing": "mgovern.rules.scope",
+    "route": "mgovern.rules.scope",
+    "Agenda": "mgovern.agenda.planner",
+    "build_agenda": "mgovern.agenda.planner",
+    "Diff": "mgovern.rules.compare",
+    "diff": "mgovern.rules.compare",
     "History": "mgovern.history",
     "load_history": "mgovern.history",
 }
 
 if TYPE_CHECKING:
-    from mgovern.agenda import Agenda, build_agenda
-    from mgovern.compare import Diff, diff
+    from mgovern.agenda.planner import Agenda, build_agenda
+    from mgovern.calendars.cycles import Occurrence, occurrences
+    from mgovern.calendars.ical import calendar
     from mgovern.config import dumps, example, load, loads
-    from mgovern.coverage import Report, check
-    from mgovern.cycles import Occurrence, occurrences
     from mgovern.history import History, load_history
-    from mgovern.horizons import horizon
-    from mgovern.ical import calendar
     from mgovern.model import (
         AgendaItem,
         Cycle,
@@ -79,7 +76,10 @@ if TYPE_CHECKING:
         Person,
         ScopeClause,
     )
-    from mgovern.scope import Outcome, Routing, route
+    from mgovern.rules.compare import Diff, diff
+    from mgovern.rules.coverage import Report, check
+    from mgovern.rules.horizons import horizon
+    from mgovern.rules.scope import Outcome, Routing, route
 
 
 def __getattr__(name: str) -> Any:

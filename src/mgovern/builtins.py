@@ -8,15 +8,19 @@ from typing import TYPE_CHECKING, Any
 from mgovern import hookimpl
 
 if TYPE_CHECKING:  # imported when a hook runs, not when the CLI starts
-    from mgovern.classify import Classification
-    from mgovern.decisions import DecisionBatch
+    import datetime as dt
+
+    import pluggy
+
+    from mgovern.agenda.classify import Classification
     from mgovern.model import AgendaItem, Organization
+    from mgovern.register.records import DecisionBatch
 
 
 @hookimpl(tryfirst=True, specname="mgovern_classify_item")
 def classify_follow_up(org: Organization, item: AgendaItem) -> Classification | None:
-    """An action's follow-up (:mod:`mgovern.followup`) is no new matter: not classified."""
-    from mgovern.followup import follow_up_classification
+    """An action's follow-up (:mod:`mgovern.register.followup`) is no new matter: not classified."""
+    from mgovern.register.followup import follow_up_classification
 
     return follow_up_classification(item)
 
@@ -24,7 +28,7 @@ def classify_follow_up(org: Organization, item: AgendaItem) -> Classification | 
 @hookimpl(trylast=True)
 def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification | None:
     """The keyword classifier: the fallback every other classifier comes before."""
-    from mgovern.classify import keyword_classification
+    from mgovern.agenda.classify import keyword_classification
 
     return keyword_classification(org, item)
 
@@ -32,7 +36,7 @@ def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification
 @hookimpl
 def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
     """``file://``: calendars as in ``mgovern calendars``, documents as files."""
-    from mgovern.publish import file_publisher
+    from mgovern.calendars.publish import file_publisher
 
     register("file", file_publisher)
 
@@ -40,7 +44,7 @@ def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], 
 @hookimpl
 def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes]], None]) -> None:
     """Markdown notice and minutes."""
-    from mgovern.render import minutes_markdown, notice_markdown
+    from mgovern.register.documents import minutes_markdown, notice_markdown
 
     register("notice", "md", notice_markdown)
     register("minutes", "md", minutes_markdown)
@@ -48,10 +52,10 @@ def mgovern_register_renderers(register: Callable[[str, str, Callable[..., bytes
 
 @hookimpl(specname="mgovern_read_decisions")
 def read_decision_list(org: Organization, source: str) -> DecisionBatch | None:
-    """Delegation-decision lists as CSV or TOML (:mod:`mgovern.decision_lists`)."""
+    """Delegation-decision lists as CSV or TOML (:mod:`mgovern.register.lists`)."""
     from pathlib import Path
 
-    from mgovern.decision_lists import SUFFIXES, load_decision_list
+    from mgovern.register.lists import SUFFIXES, load_decision_list
 
     if "://" in source or Path(source).suffix.lower() not in SUFFIXES:
         return None
@@ -63,8 +67,30 @@ def read_markdown_minutes(org: Organization, source: str) -> DecisionBatch | Non
     """Markdown minutes that mgovern wrote (``--kind minutes --format md``)."""
     from pathlib import Path
 
-    from mgovern import minutes
+    from mgovern.register import minutes
 
     if "://" in source or not source.lower().endswith((".md", ".markdown")):
         return None
     return minutes.read_markdown_minutes(org, Path(source))
+
+
+@hookimpl(specname="mgovern_meeting_labels")
+def annual_matters_on_meetings(
+    org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager
+) -> dict[tuple[str, dt.datetime], list[str]] | None:
+    """The year wheel: each meeting holding a stage of an annual matter carries the
+    matter's name (:mod:`mgovern.annual.planning`)."""
+    if not org.annual:
+        return None
+    import datetime as dt
+
+    from mgovern.annual.planning import plan
+
+    found: dict[tuple[str, dt.datetime], list[str]] = {}
+    # chains decided up to a year after the window prepare inside it
+    wheel = plan(org, start, end + dt.timedelta(days=366), pm=pm)
+    for p in wheel.plans:
+        for s in p.stages:
+            if start <= s.meeting.recurrence_id.date() <= end:
+                found.setdefault((s.meeting.uid, s.meeting.recurrence_id), []).append(p.matter.name)
+    return found

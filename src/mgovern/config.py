@@ -46,6 +46,7 @@ __all__ = [
     "example",
     "load",
     "loads",
+    "matter_json",
     "read_file",
     "read_toml",
     "structure",
@@ -539,8 +540,9 @@ def check_with_plugins(
     path such as ``closed_days.include[1]``) for a name it does not know.
     """
     from mgovern.clock import today as clock_today
-    from mgovern.cycles import closed_days
+    from mgovern.plugins import plugin_manager
 
+    manager = pm or plugin_manager()
     asked = [(org, "")]
     law = org.legal_periods.closed_days
     if law != model.LegalPeriods().closed_days:  # the legal periods' own, if not the law's
@@ -549,8 +551,9 @@ def check_with_plugins(
     for one, prefix in asked:
         if not (one.closed_days.regions or one.closed_days.include):
             continue
-        try:
-            closed_days(one, today, today, pm=pm)
+        try:  # the hook itself: the calendars, which merge its days, sit above config
+            for _ in manager.hook.mgovern_closed_days(org=one, start=today, end=today):
+                pass
         except ConfigError as exc:
             where = exc.source or source
             raise ConfigError(
@@ -571,3 +574,14 @@ def example() -> model.Organization:
         .read_text(encoding="utf-8")
     )
     return loads(text, source="<embedded example>")
+
+
+def matter_json(matter: model.Matter) -> dict[str, Any]:
+    """A matter as a JSON object (the amount as an exact decimal string)."""
+    return {
+        "category": matter.category,
+        "amount": f"{matter.amount:f}" if matter.amount is not None else None,
+        "units": list(matter.units),
+        "flags": sorted(matter.flags),
+        "year": matter.year,
+    }

@@ -123,7 +123,7 @@ def _vacancy_events(history: History, start: dt.date, end: dt.date) -> list[Gove
 def vacancies(
     org: Organization, day: dt.date, seats: frozenset[str]
 ) -> tuple[GovernanceEvent, ...]:
-    """The offices (among ``seats``, see :func:`mgovern.scope.offices`) that decide a
+    """The offices (among ``seats``, see :func:`mgovern.rules.scope.offices`) that decide a
     group's clauses and that no participant of the group holds in ``org`` (the
     organisation in force on ``day``)."""
     found = []
@@ -175,7 +175,7 @@ def _vacant(
 
 
 def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[GovernanceEvent]:
-    from mgovern.cycles import occurrences
+    from mgovern.calendars.cycles import occurrences
 
     org = history.as_of(end)
     appointed = {a.group for a in history.appointments}

@@ -13,13 +13,13 @@ import pluggy
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     import click
 
-    from mgovern.classify import Classification
-    from mgovern.decisions import DecisionBatch
+    from mgovern.agenda.classify import Classification
     from mgovern.model import AgendaItem, ClosedDay, Organization
+    from mgovern.register.records import DecisionBatch
 
 PROJECT = "mgovern"
 
@@ -62,7 +62,7 @@ def mgovern_classify_item(org: Organization, item: AgendaItem) -> Classification
 
     :param org: the organisation (its categories and keywords, base amounts, locale).
     :param item: the submitted item; its own category, amount and kind win over yours.
-    :returns: a :class:`mgovern.classify.Classification`, or None to pass.
+    :returns: a :class:`mgovern.agenda.classify.Classification`, or None to pass.
     """
 
 
@@ -75,7 +75,7 @@ def mgovern_register_publishers(register: Callable[[str, Callable[[Any], Any]], 
     host and port), as a :class:`urllib.parse.SplitResult` with a lower-case scheme and
     ``netloc`` ``host[:port]`` without any user name (credentials are in ``job``), and
     returns an object with ``publish_calendars(job)`` and ``put_documents(job, documents)``
-    (see :class:`mgovern.publish.Publisher`). The core registers ``file``. Two plugins
+    (see :class:`mgovern.calendars.publish.Publisher`). The core registers ``file``. Two plugins
     registering one scheme is an error.
 
     :param register: the registrar.
@@ -104,11 +104,32 @@ def mgovern_read_decisions(org: Organization, source: str) -> DecisionBatch | No
 
     ``source`` is what the user gave ``mgovern decisions import``: a file path (minutes
     in Word or Markdown, a delegation-decision list as CSV or TOML) or a URL of another
-    system. Return a :class:`mgovern.decisions.DecisionBatch` with everything it holds
+    system. Return a :class:`mgovern.register.records.DecisionBatch` with everything it holds
     (it is imported as one transaction), or None when the source is not of a kind this
     plugin reads; the first plugin that returns a batch wins. A source of the plugin's
     kind that is wrong raises :class:`mgovern.ConfigError` naming the file, row or field.
 
     :param org: the organisation, to check ids against.
     :param source: a path or URL.
+    """
+
+
+@hookspec
+def mgovern_meeting_labels(
+    org: Organization, start: dt.date, end: dt.date, pm: pluggy.PluginManager
+) -> Mapping[tuple[str, dt.datetime], Iterable[str]] | None:
+    """Names that meetings in the window carry in every calendar (as ``CATEGORIES`` and a
+    line of the description), e.g. the annual matters whose stage a meeting holds.
+
+    Every implementation is called and the names are merged per meeting, sorted and
+    without repeats. mgovern's year wheel (:mod:`mgovern.annual.planning`) is a default plugin of
+    this hook. A meeting is named by its series' UID and its original start, as in
+    :class:`mgovern.calendars.cycles.Occurrence` (``uid``, ``recurrence_id``).
+
+    :param org: the organisation whose calendars are being written.
+    :param start: first day of the window.
+    :param end: last day of the window.
+    :param pm: the plugin manager the calendars use (pass it on to anything that
+        schedules meetings, so that its closed days are the same).
+    :returns: the labels per (UID, original start), or None.
     """

@@ -775,7 +775,7 @@ class AgendaTemplate:
                 )
 
 
-# --- the year wheel: annual matters (planned by mgovern.annual) -------------------------
+# --- the year wheel: annual matters (planned by mgovern.annual.planning) -------------------------
 def _optional_range(low: int, high: int) -> Any:
     check = _in_range(low, high)
 

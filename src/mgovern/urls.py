@@ -221,7 +221,7 @@ def parse_url(text: str) -> URL:
 
 def parse_parts(parts: SplitResult) -> URL:
     """:func:`parse_url` for a URL already split (what publisher factories receive), so a
-    publisher made directly, not through :func:`mgovern.publish.publisher_for`, checks
+    publisher made directly, not through :func:`mgovern.calendars.publish.publisher_for`, checks
     its URL the same way. (``urlunsplit`` would turn ``file:relative`` absolute.)"""
     scheme, netloc, path, query, fragment = parts
     text = f"{scheme}://{netloc}{path}" if netloc or path.startswith("/") else f"{scheme}:{path}"

@@ -54,7 +54,7 @@ def _prepare_twice(cal: Any, org_id: str) -> tuple[bytes, str]:
 
 def _before(job: Any) -> list[tuple[str, str, tuple[tuple[str, bytes, str], ...]]]:
     """The old ``CalDAVPublisher._plan``: everything built and held before publishing."""
-    from mgovern.ical import series_resources
+    from mgovern.calendars.ical import series_resources
 
     org = job.org
     by_group: dict[str, tuple[tuple[str, bytes, str], ...]] = {}
@@ -81,7 +81,7 @@ def child(way: str, groups: int, people: bool) -> dict[str, Any]:
     from mgovern_caldav._publisher import _collections, _people
     from synthetic import synthetic_organization
 
-    from mgovern.publish import PublishJob
+    from mgovern.calendars.publish import PublishJob
 
     if way != "now":  # the hash parsing every line, as it did before
         import mgovern_caldav._resources as resources

@@ -24,9 +24,8 @@ from mgovern_caldav._publisher import _collections, _people
 from mgovern_caldav._resources import prepare
 
 import mgovern
-from mgovern.ical import series_resources
-from mgovern.model import Organization
-from mgovern.publish import (
+from mgovern.calendars.ical import series_resources
+from mgovern.calendars.publish import (
     Change,
     Credentials,
     PublishError,
@@ -35,6 +34,7 @@ from mgovern.publish import (
     publisher_for,
     publishers,
 )
+from mgovern.model import Organization
 
 if TYPE_CHECKING:
     from conftest import Account, Radicale
@@ -124,7 +124,8 @@ def test_the_plugin_registers_both_schemes_and_imports_caldav_lazily() -> None:
     found = publishers()
     assert {"caldav", "caldavs"} <= set(found)
     code = (
-        "import sys, mgovern_caldav; from mgovern.publish import publishers; publishers(); "
+        "import sys, mgovern_caldav\n"
+        "from mgovern.calendars.publish import publishers; publishers()\n"
         "assert 'caldav' not in sys.modules, 'caldav imported when loading the plugin'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -437,7 +438,7 @@ def test_what_is_held_while_the_next_collection_is_built(
 ) -> None:
     """Without people nothing of a published group is held while the next is built; with
     people a group's resources are held until the last person in it is published."""
-    import mgovern.ical
+    import mgovern.calendars.ical
 
     job = make_job(Target("a", "b", "caldav://x/"), people=people)
     plan = _people(job.org) if people else []
@@ -455,7 +456,7 @@ def test_what_is_held_while_the_next_collection_is_built(
         check()
         return series_resources(*args, **kwargs)
 
-    monkeypatch.setattr(mgovern.ical, "series_resources", watched)
+    monkeypatch.setattr(mgovern.calendars.ical, "series_resources", watched)
     for collection in _collections(job, plan):
         if building < 0:
             refs[collection.name] = [weakref.ref(d) for d in collection.resources]
@@ -474,7 +475,7 @@ def test_the_publisher_lets_each_collection_go_before_building_the_next(
 ) -> None:
     import mgovern_caldav._publisher as publisher_module
 
-    import mgovern.ical
+    import mgovern.calendars.ical
 
     refs: list[weakref.ref[Any]] = []
     built: list[str] = []
@@ -490,7 +491,7 @@ def test_the_publisher_lets_each_collection_go_before_building_the_next(
             yield collection
             del collection
 
-    monkeypatch.setattr(mgovern.ical, "series_resources", watched_build)
+    monkeypatch.setattr(mgovern.calendars.ical, "series_resources", watched_build)
     monkeypatch.setattr(publisher_module, "_collections", watched)
     publish(account)  # creates them all
     assert publish(account, dry_run=True, prune=True).summary() == (

@@ -19,7 +19,7 @@ from mgovern_caldav._resources import (
 )
 
 import mgovern
-from mgovern.ical import series_resources
+from mgovern.calendars.ical import series_resources
 from mgovern.model import Organization
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing.strategies import organizations

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 
 import mgovern
-from mgovern.agenda import Agenda
+from mgovern.agenda.planner import Agenda
+from mgovern.calendars.publish import Credentials, PublishJob
 from mgovern.model import Organization
-from mgovern.publish import Credentials, PublishJob
 
 USER = "sekreterare"
 PASSWORD = "hemligt-Lösen-7"

@@ -11,11 +11,11 @@ from typing import Any
 import attrs
 import pytest
 
-from mgovern.agenda import Agenda
-from mgovern.agenda_format import labels
+from mgovern.agenda.formatting import labels
+from mgovern.agenda.planner import Agenda
 from mgovern.exceptions import ConfigError
 from mgovern.model import Organization
-from mgovern.render import renderers
+from mgovern.register.documents import renderers
 
 
 @dataclass

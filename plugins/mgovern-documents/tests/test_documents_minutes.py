@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from mgovern.decisions import Action, ActionStatus, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError
 from mgovern.model import Matter
 from mgovern.plugins import plugin_manager
-from mgovern.render import renderers
+from mgovern.register.documents import renderers
+from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DAY = dt.date(2026, 3, 17)

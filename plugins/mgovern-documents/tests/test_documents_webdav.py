@@ -14,8 +14,14 @@ import attrs
 import pytest
 import requests
 
-from mgovern.publish import Change, Credentials, FilePublisher, PublishError, publisher_for
-from mgovern.render import renderers
+from mgovern.calendars.publish import (
+    Change,
+    Credentials,
+    FilePublisher,
+    PublishError,
+    publisher_for,
+)
+from mgovern.register.documents import renderers
 
 NOTICE = "klg/2026-03-17/kallelse.docx"
 

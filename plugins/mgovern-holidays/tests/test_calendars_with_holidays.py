@@ -10,7 +10,7 @@ import icalendar
 import recurring_ical_events
 
 import mgovern
-from mgovern.cycles import occurrences
+from mgovern.calendars.cycles import occurrences
 from mgovern.plugins import make_plugin_manager
 
 START, END = dt.date(2026, 1, 1), dt.date(2028, 12, 31)

@@ -44,7 +44,7 @@ def example_files(db: Path | None = None) -> dict[str, bytes]:
 def register_db(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     """The example's Q1 2026 decisions in a register (None without the register module)."""
     try:
-        import mgovern.register
+        import mgovern.register.store
     except ImportError:
         return None
     from click.testing import CliRunner

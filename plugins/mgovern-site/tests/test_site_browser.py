@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mgovern
-from mgovern.scope import route
+from mgovern.rules.scope import route
 from mgovern.testing import matters
 
 from .conftest import ON

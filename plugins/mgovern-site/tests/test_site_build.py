@@ -40,7 +40,7 @@ def test_the_second_process_gives_the_same_bytes(
 
 def test_the_year_wheel_when_the_feature_exists(site_files: dict[str, bytes]) -> None:
     try:
-        from mgovern.annual import plan
+        from mgovern.annual.planning import plan
     except ImportError:
         assert "arshjul.html" not in site_files
         return
@@ -60,7 +60,7 @@ def test_the_latest_decisions_only_with_a_register(
     site_files: dict[str, bytes], register_db: Path | None
 ) -> None:
     if register_db is None:
-        pytest.skip("mgovern.register is not installed: the decisions page is left out")
+        pytest.skip("mgovern.register.store is not installed: the decisions page is left out")
     page = site_files["decisions.html"].decode()
     assert page.count("<tr>") == 1 + 25  # the header and the 25 latest of 62 decisions
     assert "decisions.html" not in example_files(None)
@@ -69,7 +69,7 @@ def test_the_latest_decisions_only_with_a_register(
 def test_every_page_is_html5_with_the_organisations_language(site_files: dict[str, bytes]) -> None:
     pages = {n: d for n, d in site_files.items() if n.endswith(".html")}
     # ten groups; start, matrix, form, coverage, contents; the decisions with a register,
-    # the year wheel where mgovern.annual is installed
+    # the year wheel where mgovern.annual.planning is installed
     assert len(pages) == 10 + 5 + ("decisions.html" in pages) + ("arshjul.html" in pages)
     for name, data in pages.items():
         parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
@@ -207,7 +207,7 @@ def test_a_history_gives_the_people_of_the_sites_day(tmp_path: Path) -> None:
 @pytest.fixture
 def webdav(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A WsgiDAV server (basic authentication) on a free port of 127.0.0.1 over a folder."""
-    from mgovern.publish import publishers
+    from mgovern.calendars.publish import publishers
 
     if "webdav" not in publishers():
         pytest.skip("no webdav:// publisher: pip install ./plugins/mgovern-documents")
@@ -339,7 +339,7 @@ def test_every_matrix_cell_says_what_route_says(resolution: str) -> None:
     from decimal import Decimal
 
     import mgovern
-    from mgovern.scope import route
+    from mgovern.rules.scope import route
 
     org = strict_example() if resolution == "strict" else mgovern.example()
     on = dt.date(2026, 3, 1)

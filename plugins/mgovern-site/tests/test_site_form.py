@@ -23,7 +23,7 @@ import mgovern
 from mgovern.bounds import parse_amount
 from mgovern.exceptions import ConfigError
 from mgovern.files import write_all
-from mgovern.scope import route
+from mgovern.rules.scope import route
 
 from .conftest import END, ON, START
 from .test_site_build import strict_example

@@ -1,4 +1,4 @@
-"""The root ``mgovern`` command: how errors become one line, and how commands are found.
+"""The root ``mgovern`` command and how errors become one line.
 
 Exit codes: 0 success, 1 findings (e.g. ``check`` found gaps), 2 bad input or usage.
 A user's mistake prints one line on stderr naming the file, line or key path and what to
@@ -10,10 +10,8 @@ path); anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import errno
-import importlib
-import pkgutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -117,30 +115,3 @@ class RootGroup(click.Group):
 @quiet_option
 def cli(org_path: Path | None) -> None:
     """Govern management-group meetings: mandates, routing, agendas, calendars."""
-
-
-def _load_commands() -> None:
-    """Import every module of :mod:`mgovern.cli.commands`; each adds its commands to
-    :data:`cli`. A new command family is one new file there."""
-    from mgovern.cli import commands
-
-    for module in pkgutil.iter_modules(commands.__path__):
-        importlib.import_module(f"{commands.__name__}.{module.name}")
-
-
-def build_cli() -> click.Group:
-    """The root command with the built-in commands and every plugin's commands added."""
-    from mgovern.plugins import plugin_manager
-
-    _load_commands()
-    plugin_manager().hook.mgovern_register_commands(cli=cli)
-    return cli
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``mgovern`` console script."""
-    try:
-        command = build_cli()
-    except MgovernError as exc:
-        fail(str(exc))
-    command.main(args=argv, prog_name="mgovern")

@@ -240,7 +240,7 @@ def meeting_options(func: F) -> F:
 
 def jobs_option(func: F) -> F:
     """``--jobs N``: how many processes may work at once (default: this one and one more
-    per CPU the load average shows idle, :func:`mgovern.processes.default_processes`,
+    per CPU the load average shows idle, :func:`mgovern._util.processes.default_processes`,
     used only when the organisation is large enough to gain)."""
     return click.option(
         "--jobs",

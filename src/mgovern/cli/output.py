@@ -40,17 +40,6 @@ def matter_text(matter: Any) -> str:
     return " ".join(parts)
 
 
-def matter_json(matter: Any) -> dict[str, Any]:
-    """A matter as a JSON object (the amount as an exact decimal string)."""
-    return {
-        "category": matter.category,
-        "amount": f"{matter.amount:f}" if matter.amount is not None else None,
-        "units": list(matter.units),
-        "flags": sorted(matter.flags),
-        "year": matter.year,
-    }
-
-
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], *, left: int = 1) -> list[str]:
     """Lines of a plain-text table whose columns are as wide as their widest cell.
 
@@ -124,7 +113,7 @@ def change_data(report: Any, dry_run: bool) -> dict[str, Any]:
 
 def print_changes(report: Any, dry_run: bool) -> None:
     """What a publisher did (or would do), one line per change, then its summary."""
-    from mgovern.publish import Change
+    from mgovern.calendars.publish import Change
 
     verbs = {
         Change.CREATED: "would create" if dry_run else "created",

@@ -9,14 +9,14 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from mgovern.coverage import check
 from mgovern.model import Matter, Organization
-from mgovern.scope import Outcome, route
+from mgovern.rules.coverage import check
+from mgovern.rules.scope import Outcome, route
 from mgovern.testing.planning import Plan, PlanningProblem, plan_of
 
 if TYPE_CHECKING:
-    from mgovern.agenda import Agenda, ClassifiedItem
-    from mgovern.cycles import Occurrence
+    from mgovern.agenda.planner import Agenda, ClassifiedItem
+    from mgovern.calendars.cycles import Occurrence
     from mgovern.model import AgendaItem, Kind
 
 __all__ = [
@@ -168,8 +168,8 @@ def assert_no_agenda_overruns(plan: Plan) -> None:
 
 
 def _shares(org: Organization, agenda: Agenda) -> tuple[Decimal, Decimal]:
-    from mgovern.horizons import horizon
     from mgovern.model import Horizon, Kind
+    from mgovern.rules.horizons import horizon
 
     length = _length(agenda.meeting)
     operative = information = 0
@@ -275,8 +275,8 @@ def assert_deadlines_kept(plan: Plan) -> None:
 
 
 def _accepts(org: Organization, meeting: Occurrence, matter: Matter | None, kind: Kind) -> bool:
-    from mgovern.horizons import horizon
     from mgovern.model import Horizon
+    from mgovern.rules.horizons import horizon
 
     cycle = org.group(meeting.group).cycle(meeting.cycle)
     level = horizon(org, matter).horizon if matter is not None else Horizon.OPERATIVE
@@ -294,7 +294,7 @@ def assert_forwarded_reach_first_meeting(plan: Plan) -> None:
     starts after the forwarding meeting's deadline (and after it was submitted), whose own
     deadline it makes and whose series takes items like it: of the window's meetings, or
     of those within 400 days after."""
-    from mgovern.cycles import occurrences
+    from mgovern.calendars.cycles import occurrences
 
     org = plan.problem.org
     for agenda in plan.agendas:

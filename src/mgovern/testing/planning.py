@@ -1,7 +1,7 @@
 """A planning problem and its plan: what the agenda strategies draw and the agenda
 assertions judge.
 
-A :class:`PlanningProblem` is one call of :func:`mgovern.agenda.plan`: an organisation,
+A :class:`PlanningProblem` is one call of :func:`mgovern.agenda.planner.plan`: an organisation,
 the submitted items and a window. :func:`plan_of` runs the planner on it and keeps the
 problem beside the result, so that an assertion can name the item, the meeting and the
 rule when a promise is broken.
@@ -17,7 +17,7 @@ from attrs import frozen
 if TYPE_CHECKING:
     import pluggy
 
-    from mgovern.agenda import Agenda, Move
+    from mgovern.agenda.planner import Agenda, Move
     from mgovern.model import AgendaItem, Organization
 
 __all__ = ["Plan", "PlanningProblem", "plan_of"]
@@ -49,8 +49,8 @@ class Plan:
 
 
 def plan_of(problem: PlanningProblem, *, pm: pluggy.PluginManager | None = None) -> Plan:
-    """Run :func:`mgovern.agenda.plan` on ``problem``."""
-    from mgovern.agenda import plan
+    """Run :func:`mgovern.agenda.planner.plan` on ``problem``."""
+    from mgovern.agenda.planner import plan
 
     agendas, unplaced = plan(problem.org, problem.items, problem.start, problem.end, pm=pm)
     return Plan(problem, agendas, unplaced)

@@ -32,7 +32,7 @@ from typing import IO, Any
 from icalendar import Calendar, Timezone
 
 from mgovern import timezones
-from mgovern.cycles import Occurrence
+from mgovern.calendars.cycles import Occurrence
 
 __all__ = [
     "ICALJS_VERSION",

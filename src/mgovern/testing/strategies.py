@@ -8,7 +8,7 @@ and around every threshold, units in one or several branches, every flag combina
 ``agenda_items(org)``, ``meetings(org)`` and ``planning_problems(org)`` draw what the
 agenda planner is given: items (misplaced, late, urgent, too long, title only — each a
 knob), real meetings of the organisation's cycles, and whole problems for one call of
-:func:`mgovern.agenda.plan` that reach the cases where planners go wrong (docs/testing.md,
+:func:`mgovern.agenda.planner.plan` that reach the cases where planners go wrong (docs/testing.md,
 "Property tests of your agenda rules").
 """
 
@@ -33,7 +33,7 @@ from mgovern import model
 from mgovern.testing.planning import PlanningProblem
 
 if TYPE_CHECKING:
-    from mgovern.cycles import Occurrence
+    from mgovern.calendars.cycles import Occurrence
 
 __all__ = [
     "EDGE_TIMES",
@@ -541,7 +541,7 @@ def _choose(draw: st.DrawFn, knob: bool | None) -> bool:
 
 def _home(org: model.Organization, matter: model.Matter) -> str | None:
     """The matter's home group (None: a gap or several homes)."""
-    from mgovern.scope import route
+    from mgovern.rules.scope import route
 
     return route(org, matter, raised_in=org.groups[0].id).home
 
@@ -684,7 +684,7 @@ def agenda_items(
 def _occurrences(
     org: model.Organization, group: str | None, start: dt.date, end: dt.date
 ) -> list[Occurrence]:
-    from mgovern.cycles import occurrences
+    from mgovern.calendars.cycles import occurrences
 
     chosen = [group] if group is not None else [g.id for g in org.groups]
     return [m for g in chosen for m in occurrences(org, g, start, end)]
@@ -729,7 +729,7 @@ def planning_problems(
     max_items: int = 25,
     **knobs: Any,
 ) -> PlanningProblem:
-    """A whole problem for one call of :func:`mgovern.agenda.plan`: a window of ``weeks``
+    """A whole problem for one call of :func:`mgovern.agenda.planner.plan`: a window of ``weeks``
     (inside ``window`` if given, else in 2026) and up to ``max_items`` items submitted to
     the meetings in it, drawn by :func:`agenda_items` with ``knobs`` (``misplaced``,
     ``late``, ``urgent``, ``too_long``, ``title_only``, ``categories``, ``raised_in``).

@@ -16,7 +16,7 @@ from mgovern import hookimpl
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
 
-    from mgovern.publish import Publisher
+    from mgovern.calendars.publish import Publisher
 
 __all__ = ["mgovern_register_publishers"]
 

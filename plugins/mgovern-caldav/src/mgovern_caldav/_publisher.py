@@ -5,7 +5,7 @@ name a *calendar home*: the collection under which mgovern keeps one calendar pe
 (``<home>/<group id>/``, display name the group's name) and, with ``--people``, one per
 person (``<home>/people-<person id>/``). Each series (master and overrides) or
 standalone meeting is the resource ``<uid>.ics`` in it, with the bytes of
-:func:`mgovern.ical.series_resources` (no METHOD), marked and hashed by
+:func:`mgovern.calendars.ical.series_resources` (no METHOD), marked and hashed by
 :func:`mgovern_caldav._resources.prepare`.
 
 For every resource mgovern would write it reads what the server holds and decides:
@@ -21,7 +21,7 @@ With ``prune``, resources marked as this organisation's whose series no longer e
 are deleted (``If-Match``), in the published collections and any other calendar under
 the home; an unmarked resource is never touched, and a marked one changed there is a
 conflict. Everything the network says goes through :class:`_Server`, which turns every
-failure into a :class:`mgovern.publish.PublishError` naming the URL (without
+failure into a :class:`mgovern.calendars.publish.PublishError` naming the URL (without
 credentials) and the HTTP status, never a password, nor a user name written in the URL.
 
 Resources are built collection by collection as they are published (:func:`_collections`
@@ -45,15 +45,15 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from attrs import frozen
 
-from mgovern.publish import Change, PublishError, PublishJob, PublishReport
+from mgovern.calendars.publish import Change, PublishError, PublishJob, PublishReport
 from mgovern.urls import clip, parse_parts, redact
 from mgovern_caldav._resources import Inspected, inspect, prepare
 
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
 
+    from mgovern.calendars.publish import Credentials
     from mgovern.model import Organization
-    from mgovern.publish import Credentials
 
 __all__ = ["CalDAVPublisher"]
 
@@ -251,7 +251,7 @@ def _collections(
 
 def _group_resources(job: PublishJob, group_id: str) -> tuple[_Desired, ...]:
     """The group's resources, each calendar serialised and let go as soon as it is."""
-    from mgovern.ical import series_resources
+    from mgovern.calendars.ical import series_resources
 
     calendars = series_resources(job.org, group_id, job.start, job.end, stamp=job.stamp)
     calendars.reverse()

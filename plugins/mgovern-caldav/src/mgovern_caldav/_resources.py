@@ -199,7 +199,7 @@ def prepare(cal: Calendar, org_id: str) -> tuple[bytes, str]:
     """
     mark(cal, org_id)
     # A calendar's text is BEGIN:VCALENDAR and its properties, each subcomponent's own
-    # text, END:VCALENDAR (as mgovern.feeds assembles files; a test compares the bytes).
+    # text, END:VCALENDAR (as mgovern.calendars.feeds assembles files; a test compares the bytes).
     body = b"".join(component.to_ical() for component in cal.subcomponents)
     digest = content_hash(_opening(cal) + body + _CLOSING)
     cal.add(HASH.lower(), digest)

@@ -19,10 +19,10 @@ from mgovern import hookimpl
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
 
-    from mgovern.agenda import Agenda
-    from mgovern.decisions import DecisionBatch
+    from mgovern.agenda.planner import Agenda
+    from mgovern.calendars.publish import Publisher
     from mgovern.model import Organization
-    from mgovern.publish import Publisher
+    from mgovern.register.records import DecisionBatch
 
 __all__ = ["FORMATS", "render"]
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mgovern.agenda import Agenda, Move
-from mgovern.agenda_format import labels, long_date
+from mgovern.agenda.formatting import labels, long_date
+from mgovern.agenda.planner import Agenda, Move
 from mgovern.model import Organization
-from mgovern.render import legal_facts, words
+from mgovern.register.documents import legal_facts, words
 
 __all__ = ["Document", "Row", "document"]
 
@@ -97,7 +97,7 @@ class Document:
     actions: tuple[str, str, str]  # what, who, by when
     action_rows: int
     words: dict[str, Any]  # every word: the agenda's, the documents' and these
-    #: a board meeting's delegated decisions (mgovern.reporting): title, period, sections
+    #: a board meeting's delegated decisions (mgovern.register.reporting): title, period, sections
     delegation: tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]] | None = None
 
     @property
@@ -237,6 +237,6 @@ def _delegation(
     report = getattr(agenda, "delegation_report", None)
     if report is None:
         return None
-    from mgovern.reporting import report_sections
+    from mgovern.register.reporting import report_sections
 
     return report_sections(org, report)

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mgovern.agenda import Agenda
+from mgovern.agenda.planner import Agenda
 from mgovern.exceptions import ConfigError
 from mgovern.model import Organization
 from mgovern_documents._content import Document, Row, document
@@ -210,7 +210,7 @@ def _decision_fields(
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    from mgovern.minutes import DECISION_KEYS
+    from mgovern.register.minutes import DECISION_KEYS
 
     caption = labels["fields"].format(number=row.number)
     table = doc.add_table(rows=0, cols=2)
@@ -328,7 +328,7 @@ def _minutes(
 ) -> None:
     from docx.oxml.ns import qn
 
-    from mgovern.minutes import action_labels, field_labels
+    from mgovern.register.minutes import action_labels, field_labels
 
     _header(doc, data)
     columns = data.columns
@@ -435,7 +435,7 @@ def render_docx(org: Organization, agenda: Agenda, templates: Path | None, kind:
     if kind == "notice":
         _notice(doc, data)
     else:
-        from mgovern.minutes import has_decision_fields, prefill
+        from mgovern.register.minutes import has_decision_fields, prefill
 
         fields = {e.number: prefill(agenda, e) for e in agenda.entries if has_decision_fields(e)}
         _minutes(doc, data, org, fields)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mgovern.agenda import Agenda
+from mgovern.agenda.planner import Agenda
 from mgovern.exceptions import ConfigError
 from mgovern.model import Organization
 from mgovern_documents._content import document

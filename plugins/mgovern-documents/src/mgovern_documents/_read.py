@@ -6,7 +6,7 @@ The minutes name their meeting in a custom document property (``mgovern-minutes`
 the value is the cell beside it, whatever the secretary typed and however Word split it
 into runs; the action list is the table whose header holds the bookmark
 ``mgovern_actions``, every row under the header (rows added in Word included). The
-rules for the values are :mod:`mgovern.minutes`'s, the same as for Markdown minutes.
+rules for the values are :mod:`mgovern.register.minutes`'s, the same as for Markdown minutes.
 
 A .docx is a zip archive, and a small one may inflate to gigabytes (a "zip bomb"). Before
 anything of it is parsed, the file is at most :data:`~mgovern.bounds.MAX_FILE_BYTES`, it
@@ -24,10 +24,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from mgovern.decisions import Action, Decision, DecisionBatch
 from mgovern.exceptions import ConfigError, quote
-from mgovern.minutes import DECISION_KEYS, meeting_day, read_action, read_decision
 from mgovern.model import Organization
+from mgovern.register.minutes import DECISION_KEYS, meeting_day, read_action, read_decision
+from mgovern.register.records import Action, Decision, DecisionBatch
 from mgovern_documents._docx import ACTIONS_BOOKMARK, CUSTOM_NS, MINUTES_PROPERTY, VT_NS
 
 __all__ = ["MAX_PARTS", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "read_docx_minutes"]

@@ -17,7 +17,7 @@ is noticed.
 
 Credentials come from the job (``MGOVERN_USERNAME``/``MGOVERN_PASSWORD`` or netrc), are
 sent as HTTP basic authentication, and never appear in messages: every failure is one
-:class:`mgovern.publish.PublishError` line naming the URL (without credentials) and the
+:class:`mgovern.calendars.publish.PublishError` line naming the URL (without credentials) and the
 status. The URL arrives checked by :func:`mgovern.urls.parse_url` (no password, no
 query, a valid host and port); the constructor checks it again, for a publisher made
 directly.
@@ -33,7 +33,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-from mgovern.publish import Change, PublishError, PublishJob, PublishReport, calendar_files
+from mgovern.calendars.publish import (
+    Change,
+    PublishError,
+    PublishJob,
+    PublishReport,
+    calendar_files,
+)
 from mgovern.urls import clip, parse_parts, redact
 
 if TYPE_CHECKING:

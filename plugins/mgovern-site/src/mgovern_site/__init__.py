@@ -3,7 +3,7 @@
 Adds ``mgovern site --out DIR`` (through ``mgovern_register_commands``): a page per
 group (mandate in sentences, what it does not handle and where that goes, people,
 meetings with subscribe links), who decides what (a matrix per category from
-:func:`mgovern.coverage.cell_classes`, the exact partition ``mgovern check`` decides), a
+:func:`mgovern.rules.coverage.cell_classes`, the exact partition ``mgovern check`` decides), a
 "where does my matter go?" form that looks the answer up in that partition, the coverage
 report, and the latest decisions when a register is given. Plain files with relative
 links: copy the folder to a file share, or send it with ``--to-url`` through any

@@ -1,6 +1,6 @@
 """Build the site: every file by its relative path, the same bytes for the same input.
 
-The decision data comes from :func:`mgovern.coverage.cell_classes` (the partition that
+The decision data comes from :func:`mgovern.rules.coverage.cell_classes` (the partition that
 ``mgovern check`` decides exactly) and :func:`mgovern.route` (every explanation); the
 pages are Jinja2 templates; the "where does my matter go?" form reads a table of that
 partition (one script per category, loaded with a ``<script>`` element so that it works
@@ -19,12 +19,12 @@ from typing import Any
 
 import attrs
 
-from mgovern.coverage import Cell, CellClass, Report, cell_classes, check
-from mgovern.cycles import Occurrence, occurrences
-from mgovern.explain import format_amount
-from mgovern.ical import calendar
+from mgovern.calendars.cycles import Occurrence, occurrences
+from mgovern.calendars.ical import calendar
 from mgovern.model import GROUP_DECIDES, AmountUnit, Matter, Organization, ScopeClause, Span
-from mgovern.scope import route
+from mgovern.rules.coverage import Cell, CellClass, Report, cell_classes, check
+from mgovern.rules.explain import format_amount
+from mgovern.rules.scope import route
 from mgovern_site._texts import texts
 
 __all__ = ["build_site", "calendars_base", "context_key", "year_class"]
@@ -459,7 +459,7 @@ def _group_page(
     meetings: Sequence[Occurrence],
     offices: frozenset[str],
 ) -> dict[str, Any]:
-    from mgovern.scope import vacant
+    from mgovern.rules.scope import vacant
 
     group = org.group(group_id)
     mandate = group.mandate
@@ -591,7 +591,7 @@ def _decisions(
     if db is None:
         return None
     try:
-        from mgovern.register import Register
+        from mgovern.register.store import Register
     except ImportError:
         return None
     with Register(db, read_only=True) as register:
@@ -614,12 +614,12 @@ def _decisions(
 
 
 def _year_wheel(org: Organization, on: dt.date) -> dict[str, Any] | None:
-    """The year's annual matters planned back through the meetings (mgovern.annual); None
+    """The year's annual matters planned back through the meetings (mgovern.annual.planning); None
     when that module is not installed or the organisation has no annual matters."""
     if not getattr(org, "annual", ()):
         return None
     try:
-        from mgovern.annual import plan
+        from mgovern.annual.planning import plan
     except ImportError:
         return None
     found = plan(org, dt.date(on.year, 1, 1), dt.date(on.year, 12, 31))
@@ -654,7 +654,7 @@ def _report_view(org: Organization, report: Report, words: Mapping[str, Any]) ->
     """The report's findings in names, not ids, each with the base-amount year it holds
     for (a finding for 2024 and one for 2026 are two findings, not one written twice);
     each list cut at MAX_FINDINGS (the page says how many more)."""
-    from mgovern.explain import describe_matter
+    from mgovern.rules.explain import describe_matter
 
     def cut(found: Sequence[Any], show: Any) -> tuple[list[Any], int]:
         return [show(x) for x in found[:MAX_FINDINGS]], max(0, len(found) - MAX_FINDINGS)
@@ -804,13 +804,13 @@ def build_site(
     register whose latest decisions up to ``on`` get a page. ``report``: :func:`mgovern.check`'s, if
     already computed. ``progress``: told ``(label, done, total)`` as the categories'
     partitions, the report and calendars, and the pages are done. ``offices``: the roles
-    that are seats people hold (:func:`mgovern.scope.offices` of the history the site is
+    that are seats people hold (:func:`mgovern.rules.scope.offices` of the history the site is
     drawn from; default: the roles someone holds in ``org``); a clause whose office nobody
     in its group holds is marked vacant.
     """
     import jinja2
 
-    from mgovern.scope import offices as offices_of
+    from mgovern.rules.scope import offices as offices_of
 
     if calendars_url is not None:
         calendars_base(calendars_url)  # refused before any work (URLError)

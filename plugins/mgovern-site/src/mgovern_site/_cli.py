@@ -78,9 +78,15 @@ def site_command(
     register's latest decisions with --db. Exit 1 when a page changed by hand was left
     alone. A progress bar shows on a terminal (--quiet: none).
     """
+    from mgovern.calendars.publish import (
+        Change,
+        PublishJob,
+        PublishReport,
+        credentials_for,
+        publisher_for,
+    )
     from mgovern.cli.output import change_data, emit_json, print_changes, progress
     from mgovern.clock import today
-    from mgovern.publish import Change, PublishJob, PublishReport, credentials_for, publisher_for
     from mgovern_site._build import build_site, calendars_base
 
     if (out is None) == (url is None):
@@ -93,7 +99,7 @@ def site_command(
     if db_path is not None and not db_path.is_file():
         fail(f"{db_path}: no such register; run 'mgovern decisions import' first")
     from mgovern.history import in_force
-    from mgovern.scope import offices
+    from mgovern.rules.scope import offices
 
     day = on or today()
     source = load_source(org_path)

@@ -14,10 +14,10 @@ from mgovern.cli.options import db_option, json_option, load_org, org_option, pa
 from mgovern.cli.output import emit_json, table
 
 if TYPE_CHECKING:
-    from mgovern.cycles import Occurrence
-    from mgovern.decisions import Action
-    from mgovern.followup import ActionState
+    from mgovern.calendars.cycles import Occurrence
     from mgovern.model import Organization
+    from mgovern.register.followup import ActionState
+    from mgovern.register.records import Action
 
 #: How far ahead `mgovern actions` looks for the meeting that follows an action up.
 LOOK_AHEAD = dt.timedelta(days=92)
@@ -27,7 +27,7 @@ def register_actions(db_path: Path | None) -> tuple[Action, ...]:
     """The actions in the register ``--db`` names (none without it)."""
     if db_path is None:
         return ()
-    from mgovern.register import Register
+    from mgovern.register.store import Register
 
     with Register(db_path, read_only=True) as register:
         return register.actions()
@@ -37,9 +37,9 @@ def follow_up_meetings(
     org: Organization, actions: tuple[Action, ...], on: dt.date
 ) -> dict[str, Occurrence | None]:
     """The meeting each action overdue on ``on`` is followed up at (None: none found),
-    by action id: the agenda :func:`mgovern.agenda.plan` puts its follow-up item on."""
-    from mgovern.agenda import plan
-    from mgovern.followup import follow_up_id, follow_up_items
+    by action id: the agenda :func:`mgovern.agenda.planner.plan` puts its follow-up item on."""
+    from mgovern.agenda.planner import plan
+    from mgovern.register.followup import follow_up_id, follow_up_items
 
     items = follow_up_items(org, actions, on)
     if not items:
@@ -58,7 +58,7 @@ def follow_up_meetings(
 def _state_data(
     org: Organization, state: ActionState, meeting: Occurrence | None
 ) -> dict[str, Any]:
-    from mgovern.register import action_data
+    from mgovern.register.store import action_data
 
     return {
         **action_data(state.action),
@@ -97,7 +97,7 @@ def actions_command(
     """
     from mgovern.cli.commands.decisions import register_contents
     from mgovern.clock import today
-    from mgovern.followup import Standing, action_list
+    from mgovern.register.followup import Standing, action_list
 
     org = load_org(org_path)
     _, actions = register_contents(org, org_path, db_path)

@@ -29,9 +29,9 @@ from mgovern.cli.output import change_data, emit_json, print_changes, table
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from mgovern.agenda import Agenda
-    from mgovern.decisions import Action
+    from mgovern.agenda.planner import Agenda
     from mgovern.model import Organization
+    from mgovern.register.records import Action
 
 
 def meeting_agenda(
@@ -45,11 +45,11 @@ def meeting_agenda(
     """The agenda of one meeting, following every item in the file from its submission.
 
     ``actions`` (from the register): the group's actions overdue at the meeting's agenda
-    deadline come up as follow-up items (:mod:`mgovern.followup`).
+    deadline come up as follow-up items (:mod:`mgovern.register.followup`).
     """
-    from mgovern.agenda import find_meeting, plan
-    from mgovern.followup import follow_up_items
-    from mgovern.items import load_items
+    from mgovern.agenda.items import load_items
+    from mgovern.agenda.planner import find_meeting, plan
+    from mgovern.register.followup import follow_up_items
 
     org.group(group_id)
     items = load_items(org, items_path)
@@ -62,7 +62,7 @@ def meeting_agenda(
     # look beyond the meeting, so items meant for later meetings are not pulled into it
     agendas, _ = plan(org, items, first, meeting.start.date() + dt.timedelta(days=62))
     agenda = next(a for a in agendas if a.meeting == meeting)
-    from mgovern.annual_agenda import with_annual  # the year wheel's stages on this meeting
+    from mgovern.annual.stages import with_annual  # the year wheel's stages on this meeting
 
     return with_annual(org, agenda)
 
@@ -96,7 +96,7 @@ def agenda_command(
     group, deferred when late or not accepted, carried over when a meeting is full.
     With --db, the group's actions overdue at the agenda deadline are follow-up items.
     """
-    from mgovern.agenda_format import agenda_data, agenda_markdown, agenda_text
+    from mgovern.agenda.formatting import agenda_data, agenda_markdown, agenda_text
     from mgovern.cli.commands.decisions import with_board_report
 
     org = load_org(org_path, on=when.date() if isinstance(when, dt.datetime) else when)
@@ -104,7 +104,12 @@ def agenda_command(
     agenda = meeting_agenda(org, group_id, when, items_path, actions=actions)
     agenda = with_board_report(org, agenda, db_path)  # a board meeting: delegated decisions
     if as_json or fmt == "json":
-        emit_json(agenda_data(org, agenda))
+        data = agenda_data(org, agenda)
+        if agenda.delegation_report is not None:  # a board meeting: the decisions reported
+            from mgovern.register.reporting import report_data
+
+            data["delegation_report"] = report_data(org, agenda.delegation_report)
+        emit_json(data)
     elif fmt == "md":
         click.echo(agenda_markdown(org, agenda), nl=False)
     else:
@@ -156,11 +161,11 @@ def report_command(
     forwarded items, and the groups over their operative limit (exit 0 either way).
     With --db, every action that fell overdue is followed up once, at its group's next
     meeting."""
-    from mgovern.agenda import plan
-    from mgovern.drift import drift, drift_chart
+    from mgovern.agenda.drift import drift, drift_chart
+    from mgovern.agenda.items import load_items
+    from mgovern.agenda.planner import plan
     from mgovern.files import write_atomically
-    from mgovern.followup import follow_ups_until
-    from mgovern.items import load_items
+    from mgovern.register.followup import follow_ups_until
 
     org = load_org(org_path)
     items = load_items(org, items_path)
@@ -273,8 +278,8 @@ def documents_command(
     It goes to URL/<group>/<date>/<name>.<format>; writing the same document again
     changes nothing. Exit 1 when the document there was changed and left alone.
     """
-    from mgovern.publish import PublishJob, credentials_for, document_paths, publisher_for
-    from mgovern.render import document_name, renderers
+    from mgovern.calendars.publish import PublishJob, credentials_for, document_paths, publisher_for
+    from mgovern.register.documents import document_name, renderers
 
     publisher, parts = publisher_for(url)  # a bad URL is refused before anything else
     org = load_org(org_path, on=when.date() if isinstance(when, dt.datetime) else when)

@@ -16,14 +16,14 @@ from mgovern.cli.options import YEAR, json_option, load_org, org_option, parse_s
 from mgovern.cli.output import emit_json, table
 
 if TYPE_CHECKING:
-    from mgovern.annual import AnnualPlan, YearPlan
+    from mgovern.annual.planning import AnnualPlan, YearPlan
     from mgovern.model import Organization
 
 
 def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
     """(start, month, group label, cycle name, matter name, what, deadline) per stage."""
-    from mgovern.annual import deadline
-    from mgovern.annual_ical import stage_summary
+    from mgovern.annual.ical import stage_summary
+    from mgovern.annual.planning import deadline
 
     rows = []
     for p in wheel.plans:
@@ -45,7 +45,7 @@ def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
 
 
 def _plan_json(org: Organization, p: YearPlan) -> dict[str, Any]:
-    from mgovern.annual import deadline
+    from mgovern.annual.planning import deadline
 
     return {
         "matter": p.matter.id,
@@ -109,7 +109,7 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
         else:
             out.extend("  " + line for line in table(header, [cells(r) for r in chosen], left=7))
 
-    from mgovern.wheel import MONTHS
+    from mgovern.annual.wheel import MONTHS
 
     out.append("")
     out.append(f"{sub}Per månad")
@@ -163,12 +163,12 @@ def arshjul_command(
 ) -> None:
     """The year wheel: every annual matter decided in the year, its chain of meetings
     from the first preparation to the decision (exit 1 when one does not fit)."""
-    from mgovern.annual import plan
-    from mgovern.annual_ical import milestones
+    from mgovern.annual.ical import milestones
+    from mgovern.annual.planning import plan
+    from mgovern.annual.wheel import svg_wheel
+    from mgovern.calendars.cycles import occurrences
     from mgovern.clock import today
-    from mgovern.cycles import occurrences
     from mgovern.files import write_atomically
-    from mgovern.wheel import svg_wheel
 
     org = load_org(org_path)
     year = year if year is not None else today().year

@@ -94,7 +94,7 @@ def calendars_command(
     With --db, each person's file also holds their open actions as tasks (VTODO).
     Exit 1 when a file changed since mgovern wrote it was left alone (a conflict).
     """
-    from mgovern.feeds import write_calendar_files
+    from mgovern.calendars.feeds import write_calendar_files
     from mgovern.files import TrackedWriter
 
     org = load_org(org_path)
@@ -104,7 +104,7 @@ def calendars_command(
     actions = register_actions(db_path)
     extra = None
     if actions:
-        from mgovern.followup import action_todos
+        from mgovern.register.followup import action_todos
 
         moment = stamp or dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
 
@@ -190,8 +190,8 @@ def publish_command(
     Credentials come from MGOVERN_USERNAME/MGOVERN_PASSWORD or ~/.netrc, never from the
     URL. Exit 1 when a resource changed there was left alone (a conflict).
     """
-    from mgovern.cycles import validate_schedule
-    from mgovern.publish import PublishJob, credentials_for, publisher_for
+    from mgovern.calendars.cycles import validate_schedule
+    from mgovern.calendars.publish import PublishJob, credentials_for, publisher_for
 
     publisher, parts = publisher_for(url)  # a bad URL is refused before anything else
     org = load_org(org_path)

@@ -31,10 +31,10 @@ from mgovern.cli.output import emit_json, matter_text
 from mgovern.exceptions import ConfigError
 
 if TYPE_CHECKING:
-    from mgovern.agenda import Agenda
-    from mgovern.decisions import Action, Decision, DecisionBatch
+    from mgovern.agenda.planner import Agenda
     from mgovern.model import Organization
-    from mgovern.register import ImportResult
+    from mgovern.register.records import Action, Decision, DecisionBatch
+    from mgovern.register.store import ImportResult
 
 #: The embedded example register: decisions and actions of the first quarter of 2026.
 EXAMPLE_FILES = ("decisions-2026q1.csv", "actions-2026q1.toml")
@@ -44,7 +44,7 @@ def example_register(org: Organization) -> tuple[tuple[Decision, ...], tuple[Act
     """The embedded example's decisions and actions, read as any list is read."""
     from importlib import resources
 
-    from mgovern.decision_lists import read_decision_list
+    from mgovern.register.lists import read_decision_list
 
     decisions: list[Decision] = []
     actions: list[Action] = []
@@ -62,7 +62,7 @@ def register_contents(
     org: Organization, org_path: Path | None, db_path: Path | None
 ) -> tuple[tuple[Decision, ...], tuple[Action, ...]]:
     """What the register holds: the file's, or the embedded example's."""
-    from mgovern.register import Register
+    from mgovern.register.store import Register
 
     if db_path is None:
         if org_path is not None:
@@ -97,7 +97,7 @@ def import_command(
     plugin reads. The same decision twice adds nothing; a changed decision under an
     existing id is a conflict and nothing is imported.
     """
-    from mgovern.register import Register
+    from mgovern.register.store import Register
 
     if db_path is None:
         fail("give the register to import into: --db FILE (or set MGOVERN_DB)")
@@ -125,7 +125,7 @@ def amend_command(
     follow-up is still a conflict, and nothing is written.
     """
     from mgovern.clock import today
-    from mgovern.register import Register
+    from mgovern.register.store import Register
 
     if db_path is None:
         fail("give the register to amend: --db FILE (or set MGOVERN_DB)")
@@ -137,8 +137,8 @@ def amend_command(
 
 def _read_source(org_path: Path | None, source: str, encoding: str | None = None) -> DecisionBatch:
     """Everything SOURCE holds, read before the register is touched."""
-    from mgovern.decision_lists import load_decision_list
     from mgovern.plugins import plugin_manager
+    from mgovern.register.lists import load_decision_list
 
     if encoding is not None and not source.lower().endswith(".csv"):
         fail(f"{source}: --encoding is for CSV lists (.csv); leave it out")
@@ -159,7 +159,7 @@ def _read_source(org_path: Path | None, source: str, encoding: str | None = None
 @contextmanager
 def _conflicts_shown(source: str) -> Iterator[None]:
     """A refused import: the line naming the ids, then both versions of each record."""
-    from mgovern.register import ImportConflict
+    from mgovern.register.store import ImportConflict
 
     try:
         yield
@@ -189,7 +189,7 @@ def _show_result(result: ImportResult, as_json: bool, *, amended: bool = False) 
 
 
 def _record_text(record: Any) -> str:
-    from mgovern.decisions import Decision
+    from mgovern.register.records import Decision
 
     if isinstance(record, Decision):
         who = record.decided_by + (f" {record.decision_maker}" if record.decision_maker else "")
@@ -222,7 +222,7 @@ def list_command(
 ) -> None:
     """List the decisions in the register, by date (--history ID: one decision and its
     earlier versions)."""
-    from mgovern.register import decision_data
+    from mgovern.register.store import decision_data
 
     org = load_org(org_path)
     if history_id is not None:
@@ -248,7 +248,7 @@ def _show_history(
     org: Organization, org_path: Path | None, db_path: Path | None, ident: str, as_json: bool
 ) -> None:
     from mgovern.exceptions import quote
-    from mgovern.register import Register, decision_data
+    from mgovern.register.store import Register, decision_data
 
     if db_path is None:
         fail("give the register: --db FILE (or set MGOVERN_DB)")
@@ -294,8 +294,8 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     forum than the matter's home, an urgent chair decision the rules do not allow, and
     a matter no rule covers.
     """
-    from mgovern.audit import audit
     from mgovern.history import is_history_file, load_history
+    from mgovern.register.audit import audit
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
@@ -357,7 +357,7 @@ def report_command(
     those recorded separately. Each with the day it is reported and the last day it can
     be appealed.
     """
-    from mgovern.reporting import board_report, report_data, report_lines
+    from mgovern.register.reporting import board_report, report_data, report_lines
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
@@ -393,7 +393,7 @@ def export_command(
     """Export the register: CSV (a decision list that imports again) or JSON (decisions
     and actions; also --json). The same register always gives the same bytes."""
     from mgovern.files import write_atomically
-    from mgovern.register import decisions_csv, decisions_json
+    from mgovern.register.store import decisions_csv, decisions_json
 
     org = load_org(org_path)
     decisions, actions = register_contents(org, org_path, db_path)
@@ -413,8 +413,8 @@ def with_board_report(org: Organization, agenda: Agenda, db_path: Path | None) -
     """A board meeting's agenda with "Anmälan av delegationsbeslut" from the register at
     ``db_path``; any other agenda (or no register) as it is."""
     from mgovern.model import CycleKind
-    from mgovern.register import Register
-    from mgovern.reporting import board_report, with_report
+    from mgovern.register.reporting import board_report, with_report
+    from mgovern.register.store import Register
 
     meeting = agenda.meeting
     cycle = org.group(meeting.group).cycle(meeting.cycle)

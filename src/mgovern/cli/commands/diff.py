@@ -68,8 +68,8 @@ def diff_command(
     (--jobs), with a progress bar on a terminal (--quiet: none).
     """
     from mgovern.clock import today
-    from mgovern.compare import diff
-    from mgovern.compare_format import diff_json, diff_lines, diff_markdown
+    from mgovern.rules.compare import diff
+    from mgovern.rules.compare_format import diff_json, diff_lines, diff_markdown
 
     if len(files) > 2:
         fail("give at most two files: OLD NEW (or one history with --from/--to)")

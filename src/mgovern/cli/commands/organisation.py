@@ -22,12 +22,12 @@ def validate(org_path: Path | None, as_json: bool) -> None:
     """Check that an organisation file is valid (including what plugins read from it)."""
     import datetime as dt
 
+    from mgovern.calendars.cycles import closed_days
     from mgovern.cli.output import warn
     from mgovern.clock import today
-    from mgovern.cycles import closed_days
     from mgovern.exceptions import ConfigError
     from mgovern.history import History, in_force
-    from mgovern.scope import bodies_of_officials
+    from mgovern.rules.scope import bodies_of_officials
 
     source = load_source(org_path)
     org = in_force(source, None)

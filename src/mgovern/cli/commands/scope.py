@@ -23,11 +23,12 @@ from mgovern.cli.options import (
     resolve_window,
     window_options,
 )
-from mgovern.cli.output import emit_json, governance_json, matter_json, matter_text, progress
+from mgovern.cli.output import emit_json, governance_json, matter_text, progress
+from mgovern.config import matter_json
 
 if TYPE_CHECKING:
-    from mgovern.coverage import Gap, Report
     from mgovern.model import Organization
+    from mgovern.rules.coverage import Gap, Report
 
 
 @cli.command("route")
@@ -62,9 +63,9 @@ def route_command(
 ) -> None:
     """Route a matter to its home group and explain why (exit 1 when it has none)."""
     from mgovern.history import in_force
-    from mgovern.horizons import horizon
     from mgovern.model import Kind, Matter
-    from mgovern.scope import route
+    from mgovern.rules.horizons import horizon
+    from mgovern.rules.scope import route
 
     source = load_source(org_path)  # a history: its offices as well as the day's rules
     org = in_force(source, on)
@@ -187,13 +188,13 @@ def check_command(
     cascade is reported, not fatal. A large organisation's matter space is decided in
     several processes (--jobs), with a progress bar on a terminal (--quiet: none).
     """
-    from mgovern.cascade import cascade, unfed
+    from mgovern.calendars.cascade import cascade, unfed
+    from mgovern.calendars.dst import dst_findings
     from mgovern.clock import today
-    from mgovern.coverage import check
-    from mgovern.dst import dst_findings
     from mgovern.governance import vacancies
     from mgovern.history import in_force
-    from mgovern.scope import offices
+    from mgovern.rules.coverage import check
+    from mgovern.rules.scope import offices
 
     source = load_source(org_path)  # a history: its offices as well as the day's rules
     org = in_force(source, on)
@@ -277,8 +278,9 @@ def _governance(source: Any, first: Any, last: Any) -> Any:
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
-    """The year wheel in the window (mgovern.annual): chains planned, not fitting, crowded."""
-    from mgovern.annual import plan
+    """The year wheel in the window (:mod:`mgovern.annual`): chains planned, not fitting,
+    crowded."""
+    from mgovern.annual.planning import plan
 
     return plan(org, first, last)
 
@@ -340,7 +342,7 @@ def _dst_json(finding: Any) -> dict[str, Any]:
 
 
 def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
-    """Meetings at local times a DST change makes unclear, or across one (mgovern.dst);
+    """Meetings at local times a DST change makes unclear, or across one (mgovern.calendars.dst);
     nothing when there are none."""
     if not findings:
         return
@@ -350,7 +352,7 @@ def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
 
 
 def _print_cascade(late: Sequence[Any], starved: Sequence[Any], first: Any, last: Any) -> None:
-    """The cascade (mgovern.cascade), one line per series; see docs/calendars.md."""
+    """The cascade (mgovern.calendars.cascade), one line per series; see docs/calendars.md."""
     click.echo(f"parent meetings no child meeting can feed ({first}..{last}): {len(starved)}")
     fed: dict[tuple[str, str, str], list[Any]] = {}
     for item in starved:
