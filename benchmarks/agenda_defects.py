@@ -10,7 +10,7 @@ of 5 base amounts), caught by the chapter's own test of the small organisation.
     python benchmarks/agenda_defects.py [--draws 400]
 
 Writes benchmarks/results/agenda_defects.json; docs/testing.md quotes it. The defects are
-also the planted defects of tests/test_agenda_properties.py.
+also the planted defects of tests/agenda/test_agenda_properties.py.
 """
 
 from __future__ import annotations

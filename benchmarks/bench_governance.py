@@ -10,7 +10,7 @@ the whole organisation is built as of a day (``History.as_of``) and how often on
 is (``History.group_as_of``). It prints seconds, the counts and the growth per size, and
 writes ``benchmarks/results/governance.json``.
 
-The counts are what ``tests/test_governance.py`` holds to (no time is asserted there):
+The counts are what ``tests/history/test_governance.py`` holds to (no time is asserted there):
 whole organisations are built on the window's first day and on each revision's day,
 whatever the number of appointments; single groups a bounded number of times per
 appointment.

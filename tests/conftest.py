@@ -26,7 +26,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 # --- registers: real processes and honest read-only files ---------------------------------
-# Shared by the register tests (tests/test_hostile_register.py).
+# Shared by the register tests (tests/register/test_hostile_register.py).
 #: ``python -m mgovern``: the CLI as a user runs it, in a process of its own.
 MGOVERN = (sys.executable, "-m", "mgovern")
 

@@ -23,7 +23,7 @@ from mgovern.testing import assertions
 from mgovern.testing.planning import Plan, PlanningProblem, plan_of
 from mgovern.testing.strategies import agenda_items, meetings, planning_problems
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from agenda_defects import DEFECTS
 
 ORG = mgovern.example()

@@ -431,7 +431,7 @@ def test_milestones_read_alike_in_both_readers(mgovern_icaljs: Any) -> None:
 
 def test_the_docs_picture_is_the_examples_wheel(tmp_path: Path) -> None:
     """docs/images/arshjul.svg (and the PNG made from it) show what the command draws."""
-    docs = Path(__file__).resolve().parents[1] / "docs" / "images" / "arshjul.svg"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "images" / "arshjul.svg"
     assert _svg(tmp_path).read_bytes() == docs.read_bytes()
 
 

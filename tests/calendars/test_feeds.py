@@ -30,7 +30,7 @@ from mgovern.model import Organization
 from mgovern.plugins import make_plugin_manager
 from mgovern.testing.strategies import organizations
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 from synthetic import synthetic_organization
 
 STAMP = dt.datetime(2026, 1, 1, 6, 30, tzinfo=dt.UTC)

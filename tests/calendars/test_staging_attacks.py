@@ -28,7 +28,7 @@ from mgovern.calendars.feeds import write_calendar_files
 from mgovern.cli import build_cli
 from mgovern.files import RECORDS, TrackedWriter, write_tracked
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 from synthetic import synthetic_organization
 
 WINDOW = ["--from", "2026-01-01", "--to", "2026-03-31"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 HISTORY = ROOT / "src/mgovern/examples/exploateringskontoret-historik.toml"
 EXAMPLE_NOTE = b"mgovern: using the embedded example organisation (give --org FILE)"
 #: How long a run may take before the test fails: a limit for a machine running two suites

@@ -671,7 +671,7 @@ def test_a_year_of_submissions_to_the_example_loses_nothing() -> None:
 
 # --- the benchmark's planning phase, for correctness (no time is asserted) ----------------
 def test_the_benchmark_plans_every_item_once() -> None:
-    benchmarks = str(Path(__file__).parent.parent / "benchmarks")
+    benchmarks = str(Path(__file__).parents[2] / "benchmarks")
     sys.path.insert(0, benchmarks)
     try:
         import run  # type: ignore[import-not-found]

@@ -26,7 +26,7 @@ from mgovern.rules.compare import diff
 from mgovern.rules.coverage import Report, check, workers
 from mgovern.testing import organizations
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 HISTORY = ROOT / "src/mgovern/examples/exploateringskontoret-historik.toml"
 
 
