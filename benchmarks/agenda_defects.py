@@ -209,8 +209,14 @@ def main() -> None:
             p = exposure(args.draws, example, defect.assertion, **defect.knobs)
         rows.append({"defect": name, "knobs": defect.knobs, "p": p})
     typo = chapter_organisation(typo=True)
-    p = exposure(args.draws, typo, small_purchases_stay, categories=["inkop"])
-    rows.append({"defect": "chapter: a division's limit typed 0.5", "knobs": {}, "p": p})
+    p = exposure(args.draws, typo, small_purchases_stay, raised_in="salj", categories=["inkop"])
+    rows.append(
+        {
+            "defect": "chapter: a division's limit typed 0.5",
+            "knobs": {"raised_in": "salj", "categories": ["inkop"]},
+            "p": p,
+        }
+    )
     out = ROOT / "benchmarks" / "results" / "agenda_defects.json"
     out.write_text(json.dumps({"draws": args.draws, "rows": rows}, indent=2) + "\n")
     for row in rows:
