@@ -29,7 +29,7 @@ import attrs
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 import mgovern
-from mgovern import agenda as planner
+from mgovern.agenda import planner
 from mgovern.agenda.planner import MoveReason
 from mgovern.testing import assertions, plan_of, planning_problems
 from mgovern.testing.planning import Plan
