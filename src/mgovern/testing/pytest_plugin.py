@@ -35,10 +35,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def mgovern_org(request: pytest.FixtureRequest) -> Organization:
-    """Your organisation: the TOML file named by ``mgovern_org`` in the pytest
-    configuration (relative to the rootdir) or by ``$MGOVERN_ORG``; a history file gives
-    the version in force today. A file mgovern refuses fails the test with its one-line
-    error."""
+    """Your organisation, from the TOML file your pytest configuration names.
+
+    The ini key ``mgovern_org`` (``[tool.pytest.ini_options]`` of ``pyproject.toml``, or
+    ``pytest.ini``; relative to the rootdir) or ``$MGOVERN_ORG`` names it; a history file
+    gives the version in force today. A file mgovern refuses fails the test with its
+    one-line error."""
     from mgovern.clock import today
     from mgovern.config import load
     from mgovern.exceptions import MgovernError
