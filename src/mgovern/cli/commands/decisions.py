@@ -177,44 +177,51 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     forum than the matter's home, an urgent chair decision the rules do not allow, and
     a matter no rule covers.
     """
-    from mgovern.audit import audit
+    from mgovern.audit import audit, by_decision, kind_label
     from mgovern.history import is_history_file, load_history
+    from mgovern.i18n import ngettext_for
 
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
     # a history file: each decision judged by the rules and people of its own day
     rules = load_history(org_path) if org_path and is_history_file(org_path) else org
-    findings = audit(rules, decisions)
+    findings = by_decision(audit(rules, decisions))
     if as_json:
         emit_json(
             {
                 "decisions": len(decisions),
                 "findings": [
                     {
-                        "decision": f.decision.id,
-                        "date": f.decision.date.isoformat(),
-                        "kind": f.kind.value,
-                        "message": f.message,
-                        "should_decide": f.should_decide,
-                        "should_decide_person": f.should_decide_person,
-                        "home": f.routing.home,
-                        "clause": (
-                            f"{f.routing.clause.group}.{f.routing.clause.clause}"
-                            if f.routing.clause
-                            else None
-                        ),
-                        "explanation": f.explanation,
+                        "decision": found[0].decision.id,
+                        "date": found[0].decision.date.isoformat(),
+                        "kinds": [f.kind.value for f in found],
+                        "messages": [f.message for f in found],
+                        "should_decide": found[0].should_decide,
+                        "should_decide_person": found[0].should_decide_person,
+                        "home": found[0].routing.home,
+                        "clause": str(found[0].routing.clause) if found[0].routing.clause else None,
+                        "explanation": found[0].explanation,
                     }
-                    for f in findings
+                    for found in findings
                 ],
             }
         )
     else:
-        for f in findings:
-            click.echo(f"{f.decision.date} {f.decision.id}: {f.kind.value}: {f.message}")
-            for line in f.explanation.splitlines():
+        for found in findings:
+            first = found[0]
+            kinds = "; ".join(kind_label(f.kind, org) for f in found)
+            click.echo(f"{first.decision.date} {first.decision.id}: {kinds}")
+            for f in found:
+                click.echo(f"  - {f.message}")
+            for line in first.explanation.splitlines():
                 click.echo(f"    {line}")
-        click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings")
+        ngettext = ngettext_for(org)
+        summary = ngettext(
+            "{n} decision audited, {found} with findings",
+            "{n} decisions audited, {found} with findings",
+            len(decisions),
+        )
+        click.echo(summary.format(n=len(decisions), found=len(findings)), err=True)
     if findings:
         sys.exit(EXIT_FINDINGS)
 
