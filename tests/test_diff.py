@@ -120,7 +120,8 @@ def test_cli_diff_exit_codes_and_formats(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "100–150 prisbasbelopp" in result.output
     same = runner.invoke(
-        cli, ["diff", str(HISTORY), str(HISTORY), "--from", "2026-06-01", "--to", "2026-06-01"]
+        cli,
+        ["diff", str(HISTORY), str(HISTORY), "--old-on", "2026-06-01", "--new-on", "2026-06-01"],
     )
     assert same.exit_code == 0, same.output
     md = runner.invoke(cli, ["diff", str(HISTORY), "--markdown"])
@@ -129,7 +130,9 @@ def test_cli_diff_exit_codes_and_formats(tmp_path: Path) -> None:
     js = runner.invoke(cli, ["diff", str(HISTORY), "--json"])
     assert js.exit_code == 1
     assert '"changed": true' in js.output
-    bad = runner.invoke(cli, ["diff", str(HISTORY), "--from", "2026-05-01", "--to", "2026-01-01"])
+    bad = runner.invoke(
+        cli, ["diff", str(HISTORY), "--old-on", "2026-05-01", "--new-on", "2026-01-01"]
+    )
     assert bad.exit_code == 2
 
 

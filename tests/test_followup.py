@@ -265,7 +265,7 @@ def test_mgovern_actions_on_the_example_register() -> None:
 def test_the_notice_lists_the_follow_ups_too(register: Path, tmp_path: Path) -> None:
     result = run(
         *("documents", "--group", "klg", "--date", "2026-04-21", "--items", str(ITEMS)),
-        *("--kind", "notice", "--to", (tmp_path / "dokument").as_uri(), "--db", str(register)),
+        *("--kind", "notice", "--out", (tmp_path / "dokument").as_uri(), "--db", str(register)),
     )
     assert result.exit_code == 0, result.output
     notice = (tmp_path / "dokument" / "klg" / "2026-04-21" / "kallelse.md").read_text("utf-8")

@@ -47,7 +47,7 @@ def _json_commands(tmp: Path) -> dict[str, list[str]]:
         "publish": ["publish", (tmp / "pub").as_uri(), "--to", "2026-12-31"],
         "agenda": ["agenda", *meeting],
         "report": ["report", "--items", str(EXAMPLE_ITEMS)],
-        "documents": ["documents", *meeting, "--to", (tmp / "docs").as_uri()],
+        "documents": ["documents", *meeting, "--out", (tmp / "docs").as_uri()],
     }
 
 

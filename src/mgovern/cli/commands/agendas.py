@@ -17,6 +17,7 @@ from mgovern.cli.options import (
     db_option,
     default_window,
     described_window,
+    format_option,
     items_option,
     json_option,
     load_org,
@@ -70,16 +71,8 @@ def meeting_agenda(
 @cli.command("agenda")
 @org_option
 @meeting_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "md", "json"]),
-    default="text",
-    show_default=True,
-    help="text or md (json: the same as --json).",
-)
+@format_option("text", "md", "json")
 @db_option
-@json_option
 def agenda_command(
     org_path: Path | None,
     group_id: str,
@@ -87,7 +80,6 @@ def agenda_command(
     items_path: Path,
     fmt: str,
     db_path: Path | None,
-    as_json: bool,
 ) -> None:
     """Build a meeting's agenda from the submitted items.
 
@@ -103,7 +95,7 @@ def agenda_command(
     actions = register_actions(db_path)
     agenda = meeting_agenda(org, group_id, when, items_path, actions=actions)
     agenda = with_board_report(org, agenda, db_path)  # a board meeting: delegated decisions
-    if as_json or fmt == "json":
+    if fmt == "json":
         emit_json(agenda_data(org, agenda))
     elif fmt == "md":
         click.echo(agenda_markdown(org, agenda), nl=False)
@@ -137,9 +129,10 @@ _REPORT_HEADER = (
     "First day (default: first submission).", "Last day (default: two months after the last)."
 )
 @click.option(
-    "--chart",
+    "--svg",
+    "chart",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write an SVG chart of operative share per group and month.",
+    help="Also write an SVG chart of operative share per group and month to this file.",
 )
 @db_option
 @json_option
@@ -246,15 +239,15 @@ def report_command(
     "fmt",
     default="md",
     show_default=True,
-    help="md, or html/docx with mgovern-documents.",
+    help="The document's file format: md, or html/docx with mgovern-documents.",
 )
-@click.option("--to", "url", required=True, help="Where to store it: file:///folder, webdav://...")
+@click.option("--out", "url", required=True, help="Where to store it: file:///folder, webdav://...")
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
 @click.option(
     "--force", is_flag=True, help="Overwrite a document changed there since mgovern wrote it."
 )
 @db_option
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="What was written, as one JSON document.")
 def documents_command(
     org_path: Path | None,
     group_id: str,
@@ -270,7 +263,7 @@ def documents_command(
 ) -> None:
     """Write a meeting's notice (kallelse with dagordning) or minutes template.
 
-    It goes to URL/<group>/<date>/<name>.<format>; writing the same document again
+    It goes to OUT/<group>/<date>/<name>.<format>; writing the same document again
     changes nothing. Exit 1 when the document there was changed and left alone.
     """
     from mgovern.publish import PublishJob, credentials_for, document_paths, publisher_for

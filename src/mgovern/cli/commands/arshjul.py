@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
-from mgovern.cli.options import YEAR, json_option, load_org, org_option, parse_stamp
+from mgovern.cli.options import YEAR, format_option, load_org, org_option, parse_stamp
 from mgovern.cli.output import emit_json, table
 
 if TYPE_CHECKING:
@@ -133,14 +133,7 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
 @cli.command("arshjul")
 @org_option
 @click.option("--year", type=YEAR, help="The year (default: this year).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "md"]),
-    default="text",
-    show_default=True,
-    help="Text or Markdown.",
-)
+@format_option("text", "md", "json")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--ics",
@@ -151,7 +144,6 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
 @click.option(
     "--stamp", callback=parse_stamp, help="DTSTAMP of the .ics (default: 1 January 00:00 UTC)."
 )
-@json_option
 def arshjul_command(
     org_path: Path | None,
     year: int | None,
@@ -159,7 +151,6 @@ def arshjul_command(
     svg_path: Path | None,
     ics_path: Path | None,
     stamp: dt.datetime | None,
-    as_json: bool,
 ) -> None:
     """The year wheel: every annual matter decided in the year, its chain of meetings
     from the first preparation to the decision (exit 1 when one does not fit)."""
@@ -185,7 +176,7 @@ def arshjul_command(
     if ics_path is not None:
         moment = stamp or dt.datetime(year, 1, 1, tzinfo=dt.UTC)
         write_atomically(ics_path, milestones(org, wheel, stamp=moment).to_ical())
-    if as_json:
+    if fmt == "json":
         emit_json(
             {
                 "year": year,

@@ -18,6 +18,7 @@ import click
 from mgovern.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, cli, fail
 from mgovern.cli.options import (
     db_option,
+    format_option,
     json_option,
     load_org,
     org_option,
@@ -233,9 +234,9 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
 @click.option(
     "--date", "when", required=True, callback=parse_meeting_when, help="The board meeting's day."
 )
-@json_option
+@format_option("md", "json", default="md")
 def report_command(
-    org_path: Path | None, db_path: Path | None, group_id: str, when: Any, as_json: bool
+    org_path: Path | None, db_path: Path | None, group_id: str, when: Any, fmt: str
 ) -> None:
     """The delegated decisions to report at a board meeting (anmälan av delegationsbeslut).
 
@@ -250,7 +251,7 @@ def report_command(
     decisions, _ = register_contents(org, org_path, db_path)
     day = when.date() if isinstance(when, dt.datetime) else when
     report = board_report(org, decisions, group=group_id, meeting=day)
-    if as_json:
+    if fmt == "json":
         emit_json(report_data(org, report))
         return
     click.echo("\n".join(report_lines(org, report, heading="#")).rstrip("\n"))
@@ -263,8 +264,8 @@ def report_command(
 @decisions_group.command("export")
 @org_option
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+@format_option(
+    "csv", "json", default="csv", help="csv (a decision list that imports again) or json."
 )
 @click.option(
     "--out",
@@ -273,10 +274,7 @@ def report_command(
     default=None,
     help="Write to FILE (atomically) instead of stdout.",
 )
-@json_option
-def export_command(
-    org_path: Path | None, db_path: Path | None, fmt: str, out: Path | None, as_json: bool
-) -> None:
+def export_command(org_path: Path | None, db_path: Path | None, fmt: str, out: Path | None) -> None:
     """Export the register: CSV (a decision list that imports again) or JSON (decisions
     and actions; also --json). The same register always gives the same bytes."""
     from mgovern.files import write_atomically
@@ -284,8 +282,7 @@ def export_command(
 
     org = load_org(org_path)
     decisions, actions = register_contents(org, org_path, db_path)
-    as_json = as_json or fmt == "json"
-    data = decisions_json(decisions, actions) if as_json else decisions_csv(decisions)
+    data = decisions_json(decisions, actions) if fmt == "json" else decisions_csv(decisions)
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)
         return

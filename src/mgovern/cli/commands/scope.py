@@ -13,6 +13,7 @@ import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
 from mgovern.cli.options import (
+    YEAR,
     jobs_option,
     json_option,
     load_org,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     default="decision",
     show_default=True,
 )
-@click.option("--year", type=int, help="Year for base amounts (default: the latest listed).")
+@click.option("--year", type=YEAR, help="Year for base amounts (default: the latest listed).")
 @on_option
 @json_option
 def route_command(
