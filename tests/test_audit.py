@@ -222,7 +222,7 @@ def test_cli_audit_prints_one_finding_per_decision_with_the_explanation_once(
     ]
     assert sum("Väckt i Mark och värdering" in line for line in lines) == 1
     routed = run("route", "--raised-in", "mv", "--category", "it").stdout
-    assert "clause:     adm/handles/it" in routed
+    assert "regel:       adm/handles/it" in routed
     assert "(regel adm/handles/it)" in result.stdout
     assert "adm.it" not in result.stdout
     assert "1 beslut granskat, 1 med avvikelser" in result.stderr

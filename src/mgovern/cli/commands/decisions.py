@@ -26,6 +26,7 @@ from mgovern.cli.options import (
     parse_meeting_when,
 )
 from mgovern.cli.output import emit_json, matter_text
+from mgovern.i18n import gettext_for, ngettext_for
 
 if TYPE_CHECKING:
     from mgovern.agenda import Agenda
@@ -151,20 +152,24 @@ def list_command(
     from mgovern.register import decision_data
 
     org = load_org(org_path)
-    decisions, _ = register_contents(org, org_path, db_path)
+    decisions, _actions = register_contents(org, org_path, db_path)
     first = start or dt.date.min
     last = end or dt.date.max
     if last < first:
         fail(f"--to {last} is before --from {first}: swap the dates")
     chosen = [d for d in decisions if first <= d.date <= last]
+    _ = gettext_for(org)
     if as_json:
         emit_json({"decisions": [decision_data(d) for d in chosen]})
         return
     for d in chosen:
         who = d.decided_by + (f" ({d.decision_maker})" if d.decision_maker else "")
-        urgent = " [urgent]" if d.urgent else ""
+        urgent = " [" + _("urgent") + "]" if d.urgent else ""
         click.echo(f"{d.date} {d.id}: {who}{urgent}: {d.text or matter_text(d.matter)}")
-    click.echo(f"{len(chosen)} decisions")
+    ngettext = ngettext_for(org)
+    click.echo(
+        ngettext("{n} decision", "{n} decisions", len(chosen)).format(n=len(chosen)), err=True
+    )
 
 
 @decisions_group.command("audit")
@@ -180,10 +185,9 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     """
     from mgovern.audit import audit, by_decision, kind_label
     from mgovern.history import is_history_file, load_history
-    from mgovern.i18n import ngettext_for
 
     org = load_org(org_path)
-    decisions, _ = register_contents(org, org_path, db_path)
+    decisions, _actions = register_contents(org, org_path, db_path)
     # a history file: each decision judged by the rules and people of its own day
     rules = load_history(org_path) if org_path and is_history_file(org_path) else org
     findings = by_decision(audit(rules, decisions))
@@ -248,16 +252,25 @@ def report_command(
     from mgovern.reporting import board_report, report_data, report_lines
 
     org = load_org(org_path)
-    decisions, _ = register_contents(org, org_path, db_path)
+    decisions, _actions = register_contents(org, org_path, db_path)
     day = when.date() if isinstance(when, dt.datetime) else when
     report = board_report(org, decisions, group=group_id, meeting=day)
     if fmt == "json":
         emit_json(report_data(org, report))
         return
     click.echo("\n".join(report_lines(org, report, heading="#")).rstrip("\n"))
+    _ = gettext_for(org)
+    summary = _(
+        "{reported} reported at {meeting}, announced {announced}; {separately} recorded separately"
+    )
     click.echo(
-        f"\n{len(report.reported)} reported at {report.meeting}, announced "
-        f"{report.announced}; {len(report.recorded_separately)} recorded separately"
+        summary.format(
+            reported=len(report.reported),
+            meeting=report.meeting,
+            announced=report.announced,
+            separately=len(report.recorded_separately),
+        ),
+        err=True,
     )
 
 

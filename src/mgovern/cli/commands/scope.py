@@ -90,14 +90,22 @@ def route_command(
             }
         )
     else:
-        click.echo(f"outcome:    {routing.outcome.value}")
-        click.echo(f"home:       {routing.home or '-'}")
+        from mgovern.i18n import gettext_for
+
+        _ = gettext_for(org)
         maker = routing.decided_by or "-"
         if routing.decision_maker:
             maker += f" ({routing.decision_maker})"
-        click.echo(f"decided by: {maker}")
-        click.echo(f"clause:     {routing.clause or '-'}")
-        click.echo(f"horizon:    {level}")
+        labelled = [
+            (_("outcome"), routing.outcome.value),
+            (_("home"), routing.home or "-"),
+            (_("decided by"), maker),
+            (_("clause"), routing.clause or "-"),
+            (_("horizon"), level),
+        ]
+        width = max(len(label) for label, _value in labelled) + 2
+        for label, value in labelled:
+            click.echo(f"{label}:".ljust(width) + str(value))
         click.echo("")
         click.echo(str(routing))
     if routing.home is None:
