@@ -53,10 +53,10 @@ def test_every_message_has_its_swedish_text_and_the_compiled_catalogue_is_curren
             "-o",
             "-",
             "src/mgovern",
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         capture_output=True,
-        check=True,  # fmt: skip
+        check=True,
     ).stdout
     wanted = _messages(read_po(io.BytesIO(extracted)))
     assert sorted(set(wanted) - set(source)) == [], "run tools/translations.sh"
