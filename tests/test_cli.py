@@ -127,8 +127,8 @@ def test_route_prints_outcome_home_decider_and_clause() -> None:
     )
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "outcome:    delegate"
-    assert lines[1] == "home:       mv"
-    assert lines[2].startswith("decided by: avdelningschef (")
-    assert lines[3] == "clause:     mv/handles/fastighet-liten"
+    assert lines[0] == "utfall:      delegate"
+    assert lines[1] == "hemvist:     mv"
+    assert lines[2].startswith("beslutas av: avdelningschef (")
+    assert lines[3] == "regel:       mv/handles/fastighet-liten"
     assert "Beslutas av Avdelningschef" in result.stdout

@@ -141,7 +141,7 @@ def test_cli_org_option_takes_a_history() -> None:
     args = ["route", "--org", str(HISTORY), "--raised-in", "klg"]
     args += ["--category", "chefsrekrytering", "--unit", "mv"]
     result = runner.invoke(build_cli(), args, env={"SOURCE_DATE_EPOCH": "1780272000"})
-    assert "home:       mv" in result.output, result.output
+    assert "hemvist:     mv" in result.output, result.output
 
 
 # --- properties --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from attrs import frozen
 from icalendar import Calendar, Event
 
 from mgovern.history import History
+from mgovern.i18n import gettext_for, ngettext_for
 from mgovern.model import GROUP_DECIDES, Organization
 
 __all__ = ["GovernanceEvent", "governance_calendar", "governance_events"]
@@ -44,22 +45,24 @@ def governance_events(
     for revision in history.revisions:
         if revision.effective is not None and start <= revision.effective <= end:
             title = revision.title or str(revision.effective)
-            found.append(
-                GovernanceEvent(
-                    revision.effective, "revision", None, title, f"{title} takes effect"
-                )
-            )
+            _ = gettext_for(history.as_of(revision.effective))
+            taking = _("{title} takes effect").format(title=title)
+            found.append(GovernanceEvent(revision.effective, "revision", None, title, taking))
     for a in history.appointments:
         if a.end is not None and start <= a.end <= end:
             org = history.as_of(a.end)
-            what = a.position + (f", {a.role}" if a.role else "")
+            _ = gettext_for(org)
+            positions = {"chair": _("chair"), "secretary": _("secretary"), "member": _("member")}
+            what = positions.get(a.position, a.position) + (f", {a.role}" if a.role else "")
             found.append(
                 GovernanceEvent(
                     a.end,
                     "term-ends",
                     a.group,
                     a.person,
-                    f"{_person(org, a.person)} ends as {what} in {_group(org, a.group)}",
+                    _("{person} ends as {what} in {group}").format(
+                        person=_person(org, a.person), what=what, group=_group(org, a.group)
+                    ),
                 )
             )
     days = [start, *(d for d in history.changes() if start < d <= end)]
@@ -90,6 +93,7 @@ def _holders(org: Organization) -> dict[tuple[str, str], tuple[str | None, tuple
 def _vacancies(org: Organization, before: Organization, day: dt.date) -> list[GovernanceEvent]:
     """The roles nobody holds on ``day`` that someone held the day before."""
     now, then = _holders(org), _holders(before)
+    ngettext = ngettext_for(org)
     found = []
     for (gid, role), (person, clauses) in now.items():
         if person is None and then.get((gid, role), (None, ()))[0] is not None:
@@ -100,8 +104,11 @@ def _vacancies(org: Organization, before: Organization, day: dt.date) -> list[Go
                     "vacant",
                     gid,
                     role,
-                    f"{name} in {_group(org, gid)} is vacant: {len(clauses)} clause(s) "
-                    "have no decision-maker",
+                    ngettext(
+                        "{role} in {group} is vacant: {n} clause has no decision-maker",
+                        "{role} in {group} is vacant: {n} clauses have no decision-maker",
+                        len(clauses),
+                    ).format(role=name, group=_group(org, gid), n=len(clauses)),
                     clauses,
                 )
             )
@@ -112,6 +119,7 @@ def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[Go
     from mgovern.cycles import occurrences
 
     org = history.as_of(end)
+    _ = gettext_for(org)
     appointed = {a.group for a in history.appointments}
     found = []
     for group in org.groups:
@@ -128,7 +136,13 @@ def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[Go
                         "meeting-without",
                         group.id,
                         "+".join(missing),
-                        f"{_group(org, group.id)} meets without a {' or '.join(missing)}",
+                        (
+                            _("{group} meets without a chair or secretary")
+                            if len(missing) == 2
+                            else _("{group} meets without a chair")
+                            if missing == ["chair"]
+                            else _("{group} meets without a secretary")
+                        ).format(group=_group(org, group.id)),
                     )
                 )
     return found
@@ -151,7 +165,8 @@ def governance_calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Governance: {org.name}")
+    _ = gettext_for(org)
+    cal.add("x-wr-calname", _("Governance: {name}").format(name=org.name))
     for e in events:
         event = Event()
         name = f"{org.id}/governance/{e.kind}/{e.group}/{e.subject}/{e.date}"

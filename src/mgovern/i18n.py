@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mgovern.model import Organization
 
-__all__ = ["DOMAIN", "gettext_for", "ngettext_for", "translations"]
+__all__ = ["DOMAIN", "gettext_for", "month_names", "ngettext_for", "translations"]
 
 #: The gettext domain: the catalogue files are ``mgovern.po`` and ``mgovern.mo``.
 DOMAIN = "mgovern"
@@ -55,3 +55,22 @@ def ngettext_for(where: Organization | str) -> Callable[[str, str, int], str]:
     """``ngettext`` for an organisation (or a language): the singular or plural form
     of a message for a count, as its language counts."""
     return translations(_language(where)).ngettext
+
+
+def month_names(where: Organization | str) -> tuple[str, ...]:
+    """The twelve months' names in the language (as written inside a sentence)."""
+    _ = gettext_for(where)
+    return (
+        _("January"),
+        _("February"),
+        _("March"),
+        _("April"),
+        _("May"),
+        _("June"),
+        _("July"),
+        _("August"),
+        _("September"),
+        _("October"),
+        _("November"),
+        _("December"),
+    )

@@ -175,6 +175,14 @@ def parse_amount(_: click.Context, __: click.Parameter, value: str | None) -> An
         raise click.BadParameter(exc.message) from None
 
 
+def note_example(language: str) -> None:
+    """Say on stderr that the command works on the embedded example organisation."""
+    from mgovern.i18n import gettext_for
+
+    _ = gettext_for(language)
+    click.echo(_("mgovern: using the embedded example organisation (give --org FILE)"), err=True)
+
+
 def load_org(path: Path | None, *, on: dt.date | None = None) -> Organization:
     """The organisation a command works on; says on stderr when it is the example. A
     history file (see docs/revisions.md) gives its rules and people in force ``on``
@@ -183,8 +191,9 @@ def load_org(path: Path | None, *, on: dt.date | None = None) -> Organization:
     from mgovern.history import in_force, is_history_file, load_history
 
     if path is None:
-        click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
-        return example()
+        org = example()
+        note_example(org.language)
+        return org
     if is_history_file(path):
         return in_force(load_history(path), on)
     return load(path)

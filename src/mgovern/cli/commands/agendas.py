@@ -26,6 +26,7 @@ from mgovern.cli.options import (
     resolve_window,
 )
 from mgovern.cli.output import change_data, emit_json, print_changes, table
+from mgovern.i18n import gettext_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -103,25 +104,6 @@ def agenda_command(
         click.echo(agenda_text(org, agenda), nl=False)
 
 
-_REPORT_HEADER = (
-    "group",
-    "month",
-    "mtgs",
-    "min",
-    "strat",
-    "oper",
-    "oper%",
-    "limit",
-    "dec",
-    "disc",
-    "f-up",
-    "info",
-    "in",
-    "out",
-    "",
-)
-
-
 @cli.command("report")
 @org_option
 @items_option
@@ -193,6 +175,7 @@ def report_command(
             }
         )
         return
+    _ = gettext_for(org)
     rows = []
     for f in figures:
         kinds = dict(f.minutes_by_kind)
@@ -212,20 +195,46 @@ def report_command(
                 kinds["information"],
                 f.forwarded_in,
                 f.forwarded_out,
-                "OVER LIMIT" if f.over_limit else "",
+                _("OVER LIMIT") if f.over_limit else "",
             )
         )
-    click.echo(f"{org.name}: meeting time {first}..{last}")
-    for line in table(_REPORT_HEADER, rows, left=2):
+    _ = gettext_for(org)
+    click.echo(
+        _("{name}: meeting time {first}..{last}").format(name=org.name, first=first, last=last)
+    )
+    header = (
+        _("group"),
+        _("month"),
+        _("mtgs"),
+        _("min"),
+        _("strat"),
+        _("oper"),
+        _("oper%"),
+        _("limit"),
+        _("dec"),
+        _("disc"),
+        _("f-up"),
+        _("info"),
+        _("in"),
+        _("out"),
+        "",
+    )
+    for line in table(header, rows, left=2):
         click.echo(line)
     over = sorted({f.group for f in figures if f.over_limit})
-    click.echo(f"groups over their operative limit: {', '.join(over) if over else 'none'}")
+    click.echo(
+        _("groups over their operative limit: {groups}").format(
+            groups=", ".join(over) if over else _("none")
+        )
+    )
     if unplaced:
         click.echo(
-            f"items with no meeting in the window: {', '.join(m.item.item.id for m in unplaced)}"
+            _("items with no meeting in the window: {items}").format(
+                items=", ".join(m.item.item.id for m in unplaced)
+            )
         )
     if chart is not None:
-        click.echo(f"chart written to {chart}")
+        click.echo(_("chart written to {path}").format(path=chart), err=True)
 
 
 @cli.command("documents")
@@ -303,6 +312,6 @@ def documents_command(
     if as_json:
         emit_json(change_data(report, dry_run))
     else:
-        print_changes(report, dry_run)
+        print_changes(report, dry_run, org=org)
     if report.conflicts:
         sys.exit(EXIT_FINDINGS)

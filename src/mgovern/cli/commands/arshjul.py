@@ -14,6 +14,7 @@ import click
 from mgovern.cli.app import EXIT_FINDINGS, cli
 from mgovern.cli.options import YEAR, format_option, load_org, org_option, parse_stamp
 from mgovern.cli.output import emit_json, table
+from mgovern.i18n import gettext_for, month_names
 
 if TYPE_CHECKING:
     from mgovern.annual import AnnualPlan, YearPlan
@@ -70,12 +71,13 @@ def _plan_json(org: Organization, p: YearPlan) -> dict[str, Any]:
 
 
 def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> list[str]:
+    _ = gettext_for(org)
     out: list[str] = []
     head = "# " if markdown else ""
     sub = "## " if markdown else ""
-    out.append(f"{head}Årshjul {year}: {org.name}")
+    out.append(head + _("Year wheel {year}: {name}").format(year=year, name=org.name))
     out.append("")
-    out.append(f"{sub}Ärenden")
+    out.append(sub + _("Matters"))
     out.append("")
     for p in wheel.plans:
         chain = " → ".join(
@@ -85,7 +87,15 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
         )
         out.append(f"{'- ' if markdown else ''}{p.matter.name}: {chain}")
     rows = _rows(org, wheel)
-    header = ("Datum", "Tid", "Grupp", "Möte", "Ärende", "Steg", "Sista dag")
+    header = (
+        _("Date"),
+        _("Time"),
+        _("Group"),
+        _("Meeting"),
+        _("Matter"),
+        _("Stage"),
+        _("Last day"),
+    )
 
     def cells(r: tuple[Any, ...]) -> list[str]:
         return [
@@ -109,16 +119,15 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
         else:
             out.extend("  " + line for line in table(header, [cells(r) for r in chosen], left=7))
 
-    from mgovern.wheel import MONTHS
-
+    months = month_names(org)
     out.append("")
-    out.append(f"{sub}Per månad")
+    out.append(sub + _("By month"))
     for month in range(1, 13):
         chosen = [r for r in rows if r[0].year == year and r[1] == month]
         if chosen:
-            block(MONTHS[month - 1].capitalize(), chosen)
+            block(months[month - 1].capitalize(), chosen)
     out.append("")
-    out.append(f"{sub}Per grupp")
+    out.append(sub + _("By group"))
     for group in org.groups:
         label = group.short_name or group.name
         chosen = [r for r in rows if r[2] == label]

@@ -64,7 +64,8 @@ def register_contents(
     if db_path is None:
         if org_path is not None:
             fail("give the register: --db FILE (or set MGOVERN_DB)")
-        click.echo("mgovern: using the embedded example register (give --db FILE)", err=True)
+        _ = gettext_for(org)
+        click.echo(_("mgovern: using the embedded example register (give --db FILE)"), err=True)
         return example_register(org)
     with Register(db_path, create=False) as register:
         return register.decisions(), register.actions()
@@ -120,7 +121,24 @@ def import_command(org_path: Path | None, db_path: Path | None, source: str, as_
             }
         )
     else:
-        click.echo(result.summary())
+        ngettext = ngettext_for(org)
+        added = ngettext(
+            "{source}: {decisions} decision and {actions} actions added",
+            "{source}: {decisions} decisions and {actions} actions added",
+            result.added_decisions,
+        )
+        click.echo(
+            added.format(
+                source=result.source,
+                decisions=result.added_decisions,
+                actions=result.added_actions,
+            )
+            + ngettext(
+                ", {updated} actions updated, {n} already in the register",
+                ", {updated} actions updated, {n} already in the register",
+                result.unchanged,
+            ).format(updated=result.updated_actions, n=result.unchanged)
+        )
 
 
 def _record_text(record: Any) -> str:

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli, fail
-from mgovern.cli.options import format_option, jobs_option, org_option, parse_day, quiet_option
+from mgovern.cli.options import (
+    format_option,
+    jobs_option,
+    note_example,
+    org_option,
+    parse_day,
+    quiet_option,
+)
 from mgovern.cli.output import emit_json, progress
 
 if TYPE_CHECKING:
@@ -22,8 +29,9 @@ def _history(path: Path | None) -> tuple[History, str]:
     from mgovern.history import History, load_history
 
     if path is None:
-        click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
-        return History.from_organization(example()), "<embedded example>"
+        org = example()
+        note_example(org.language)
+        return History.from_organization(org), "<embedded example>"
     return load_history(path), path.name
 
 
