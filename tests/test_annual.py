@@ -94,11 +94,11 @@ def test_removing_the_klgs_august_meetings_breaks_tertialrapport_2(tmp_path: Pat
     assert result.exit_code == 1, result.output
     lines = [line.strip() for line in result.output.splitlines() if "NOT FITTING" in line]
     assert lines == [
-        "NOT FITTING tertialrapport-2 2026: stage 2 (KLG (taktiskt)) needs a meeting of klg "
-        "that starts on or after 2026-08-01 and ends by 2026-08-26 17:00, 7 days before the "
-        "agenda deadline 2026-09-02 17:00 of klg.namndberedning 2026-09-08 10:45; none "
-        "exists: its last meeting by then is klg.taktiskt 2026-06-30 09:00, before "
-        "2026-08-01, and the next, klg.taktiskt 2026-09-01 09:00, ends too late"
+        "NOT FITTING tertialrapport-2 2026: steg 2 (KLG (taktiskt)) behöver ett möte i klg "
+        "som börjar 2026-08-01 eller senare och slutar senast 2026-08-26 17:00, 7 dagar före "
+        "sista dag för ärenden 2026-09-02 17:00 till klg.namndberedning 2026-09-08 10:45; det "
+        "finns inget: dess sista möte dessförinnan är klg.taktiskt 2026-06-30 09:00, före "
+        "2026-08-01, och nästa, klg.taktiskt 2026-09-01 09:00, slutar för sent"
     ]
     data = json.loads(run([*args, "--json"]).stdout)
     (finding,) = data["annual"]["not_fitting"]

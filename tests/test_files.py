@@ -61,7 +61,7 @@ def test_cli_file_store_reports_a_conflict_and_exit_1(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(build_cli(), args)
     assert result.exit_code == 1
-    assert "CONFLICT" in result.stdout
+    assert "KONFLIKT" in result.stdout
     assert minutes.read_text(encoding="utf-8").endswith("Beslut: godkänt\n")
     forced = CliRunner().invoke(build_cli(), [*args, "--force"])
     assert forced.exit_code == 0

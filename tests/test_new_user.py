@@ -125,8 +125,8 @@ def test_gaps_mean_matters_without_a_home_everywhere() -> None:
     assert len(report.fallback_only) == 110
     assert all(g.caught_by is not None for g in report.fallback_only)
     _code, out, _ = run("check", "--from", "2026-01-01", "--to", "2026-01-31")
-    assert "gaps (no home): 0\n" in out
-    assert "taken only by a fallback clause: 110 (4 lines; list them with --fallback)" in out
+    assert "luckor (ingen hemvist): 0\n" in out
+    assert "tas bara av en uppsamlingsregel: 110 (4 rader; lista dem med --fallback)" in out
     assert "FALLBACK" not in out
     listed = run("check", "--from", "2026-01-01", "--to", "2026-01-31", "--fallback")[1]
     assert listed.count("  FALLBACK ") == 4

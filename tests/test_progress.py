@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 HISTORY = ROOT / "src/mgovern/examples/exploateringskontoret-historik.toml"
-EXAMPLE_NOTE = b"mgovern: using the embedded example organisation (give --org FILE)"
+EXAMPLE_NOTE = "mgovern: använder den inbyggda exempelorganisationen (ange --org FIL)".encode()
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
 

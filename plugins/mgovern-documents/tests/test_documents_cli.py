@@ -25,15 +25,17 @@ def test_docx_to_a_folder_twice(tmp_path: Path) -> None:
     url = (tmp_path / "dokument").as_uri()
     first = documents("--kind", "notice", "--format", "docx", "--out", url)
     assert first.exit_code == 0, first.output
-    assert "created: klg/2026-03-17/kallelse.docx" in first.stdout
-    assert first.stdout.rstrip().endswith("1 created, 0 updated, 0 deleted, 0 kept, 0 conflict")
+    assert "skapad: klg/2026-03-17/kallelse.docx" in first.stdout
+    assert first.stdout.rstrip().endswith(
+        "1 skapade, 0 uppdaterade, 0 raderade, 0 oförändrade, 0 konflikter"
+    )
     written = tmp_path / "dokument" / "klg" / "2026-03-17" / "kallelse.docx"
     assert zipfile.is_zipfile(written)
     before = written.stat().st_mtime_ns
 
     second = documents("--kind", "notice", "--format", "docx", "--out", url)
     assert second.exit_code == 0
-    assert second.stdout == "0 created, 0 updated, 0 deleted, 1 kept, 0 conflict\n"
+    assert second.stdout == "0 skapade, 0 uppdaterade, 0 raderade, 1 oförändrade, 0 konflikter\n"
     assert written.stat().st_mtime_ns == before
 
 
@@ -49,20 +51,20 @@ def test_docx_to_webdav_twice(dav: Any) -> None:
     env = {"MGOVERN_USERNAME": dav.user, "MGOVERN_PASSWORD": dav.password}
     first = documents("--format", "docx", "--out", dav.url, env=env)
     assert first.exit_code == 0, first.output
-    assert "created: klg/2026-03-17/kallelse.docx" in first.stdout
+    assert "skapad: klg/2026-03-17/kallelse.docx" in first.stdout
     second = documents("--format", "docx", "--out", dav.url, env=env)
     assert second.exit_code == 0
-    assert second.stdout.endswith("1 kept, 0 conflict\n")
+    assert second.stdout.endswith("1 oförändrade, 0 konflikter\n")
 
     # changed on the server: left alone, exit 1; --force overwrites
     (dav.root / "klg" / "2026-03-17" / "kallelse.docx").write_bytes(b"changed there")
     kept = documents("--format", "docx", "--out", dav.url, env=env)
     assert kept.exit_code == 1
-    assert "CONFLICT" in kept.stdout
-    assert "1 conflict" in kept.stdout
+    assert "KONFLIKT" in kept.stdout
+    assert "1 konflikter" in kept.stdout
     forced = documents("--format", "docx", "--out", dav.url, "--force", env=env)
     assert forced.exit_code == 0
-    assert "updated: klg/2026-03-17/kallelse.docx" in forced.stdout
+    assert "uppdaterad: klg/2026-03-17/kallelse.docx" in forced.stdout
 
 
 def test_wrong_password_is_one_line_without_it(dav: Any) -> None:
@@ -87,10 +89,10 @@ def test_calendars_by_url(dav: Any) -> None:
     runner = CliRunner()
     first = runner.invoke(build_cli(), command, env=env, catch_exceptions=False)
     assert first.exit_code == 0, first.output
-    assert "created: groups/klg.ics" in first.stdout
+    assert "skapad: groups/klg.ics" in first.stdout
     assert (dav.root / "all.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     second = runner.invoke(build_cli(), command, env=env, catch_exceptions=False)
-    assert " 0 created, 0 updated" in " " + second.stdout
+    assert " 0 skapade, 0 uppdaterade" in " " + second.stdout
 
 
 def test_a_user_name_in_the_url_and_the_password_from_the_environment(dav: Any) -> None:

@@ -140,8 +140,8 @@ def change_summary(org: Any, report: Any, dry_run: bool = False) -> str:
 
 
 def print_changes(report: Any, dry_run: bool, *, org: Any) -> None:
-    """What a publisher did (or would do), one line per change, then its summary (on
-    stderr), in the organisation's language."""
+    """What a publisher did (or would do), one line per change, then its summary, in the
+    organisation's language."""
     from mgovern.i18n import gettext_for
     from mgovern.publish import Change
 
@@ -155,4 +155,4 @@ def print_changes(report: Any, dry_run: bool, *, org: Any) -> None:
     for name, change in report.changes:
         if change in verbs:
             click.echo(f"{verbs[change]}: {name}")
-    click.echo(change_summary(org, report, dry_run), err=True)
+    click.echo(change_summary(org, report, dry_run))

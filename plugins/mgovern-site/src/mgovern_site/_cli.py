@@ -120,7 +120,7 @@ def site_command(
         changed = [(n, c) for n, c in report.changes if c is not Change.KEPT]
         if len(changed) > 20:
             click.echo(f"{len(files)} files for {org.name}, {first}..{last}")
-            click.echo(change_summary(org, report), err=True)
+            click.echo(change_summary(org, report))
         else:
             print_changes(report, False, org=org)
     if report.conflicts:
