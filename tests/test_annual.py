@@ -81,7 +81,7 @@ def test_the_default_chain_is_the_path_to_the_target() -> None:
 def test_check_on_the_example_reports_nothing() -> None:
     result = run(["check", "--from", "2026-01-01", "--to", "2027-12-31"])
     assert result.exit_code == 0, result.output
-    assert "13 chains planned, 0 not fitting, 0 crowded meetings" in result.output
+    assert "13 kedjor planerade, 0 får inte plats, 0 överfulla möten" in result.output
     data = json.loads(run(["check", "--json", "--from", "2026-01-01", "--to", "2027-12-31"]).stdout)
     assert data["annual"] == {"planned": 13, "not_fitting": [], "crowded": []}
 
@@ -122,7 +122,7 @@ def test_a_missing_target_meeting_names_the_decision() -> None:
         org.annual[0], target=attrs.evolve(org.annual[0].target, before=None, month=7)
     )
     (finding,) = plan(org, *YEARS, matters=[item]).not_fitting[:1]
-    assert "needs a meeting of namnd in 2026-07" in str(finding)
+    assert "behöver ett möte i namnd i 2026-07" in str(finding)
 
 
 def test_years_every_and_explicit() -> None:

@@ -87,7 +87,7 @@ def test_check_reports_the_governance_calendar(tmp_path: Path) -> None:
         build_cli(), ["check", "--org", str(_without_successor(tmp_path)), *window]
     )
     assert vacant.exit_code == 1
-    assert "GOVERNANCE 2026-09-01 vacant: Avdelningschef in Mark och värdering" in vacant.output
+    assert "GOVERNANCE 2026-09-01 vacant: Avdelningschef i Mark och värdering" in vacant.output
 
 
 def test_cli_governance_writes_the_ics(tmp_path: Path) -> None:

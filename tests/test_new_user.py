@@ -187,9 +187,9 @@ def test_report_table_stays_aligned_with_long_group_ids(tmp_path: Path) -> None:
     assert code == 0, err
     lines = out.splitlines()
     header = lines[1]
-    rows = [line for line in lines[2:] if line[:1].isalnum() and not line.startswith("groups ")]
+    rows = [line for line in lines[2:] if line[:1].isalnum() and not line.startswith("grupper ")]
     assert any(row.startswith(long_id) for row in rows)
-    month = header.index("month")
+    month = header.index("månad")
     minutes_end = header.index("min") + len("min")
     for row in rows:
         assert row[month - 1] == " ", row

@@ -208,19 +208,23 @@ def _day(year: int, day: MonthDay) -> dt.date:
 
 
 def _target(
-    target: AnnualTarget, year: int, meetings: Sequence[Occurrence]
+    org: Organization, target: AnnualTarget, year: int, meetings: Sequence[Occurrence]
 ) -> tuple[Occurrence | None, str]:
-    """The deciding meeting in ``year`` among ``meetings`` (those that take the item)."""
+    """The deciding meeting in ``year`` among ``meetings`` (those that take the item), and
+    when it is wanted, in the organisation's language."""
+    _ = gettext_for(org)
     if target.month is not None:
         found = [m for m in meetings if (m.start.year, m.start.month) == (year, target.month)]
-        return (found[0] if found else None), f"in {year}-{target.month:02}"
+        month = f"{year}-{target.month:02}"
+        return (found[0] if found else None), _("in {month}").format(month=month)
     if target.before is not None:
         limit = _day(year, target.before)
         found = [m for m in meetings if m.start.year == year and m.start.date() < limit]
-        return (found[-1] if found else None), f"before {limit}"
+        return (found[-1] if found else None), _("before {day}").format(day=limit)
     days = [d for d in target.dates if d.year == year]
     found = [m for m in meetings if m.start.date() in days]
-    return (found[0] if found else None), "on " + (", ".join(map(str, days)) or "no date")
+    listed = ", ".join(map(str, days)) or _("no date")
+    return (found[0] if found else None), _("on {days}").format(days=listed)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -253,7 +257,7 @@ def plan_year(
     level = horizon(org, _matter(item, year)).horizon
     target_stage = stages[-1]
     taking = [m for m in meetings(target_stage.group) if _accepts(org, target_stage, level, m)]
-    decision, which = _target(item.target, year, taking)
+    decision, which = _target(org, item.target, year, taking)
     _ = gettext_for(org)
     if decision is None:
         return NotFitting(

@@ -20,7 +20,7 @@ from mgovern.i18n import gettext_for
 from mgovern.ical import ANNUAL_CATEGORY, PRODID
 from mgovern.model import Organization
 
-__all__ = ["CATEGORY", "milestones", "stage_summary"]
+__all__ = ["CATEGORY", "milestones", "stage_summary", "stage_what"]
 
 CATEGORY = ANNUAL_CATEGORY
 _NAMESPACE = uuid.UUID("5b0a0d6e-8f7e-4a43-9a57-2f1c3c1f0a15")
@@ -28,6 +28,11 @@ _NAMESPACE = uuid.UUID("5b0a0d6e-8f7e-4a43-9a57-2f1c3c1f0a15")
 
 def stage_summary(org: Organization, p: YearPlan, index: int) -> str:
     """``Tertialrapport 2: beredning i KLG`` (``…: beslut i Nämnden`` for the decision)."""
+    return f"{p.matter.name}: {stage_what(org, p, index)}"
+
+
+def stage_what(org: Organization, p: YearPlan, index: int) -> str:
+    """What a stage does where: ``beredning i KLG``, ``beslut i Nämnden``."""
     _ = gettext_for(org)
     stage = p.stages[index]
     group = org.group(stage.meeting.group)
@@ -38,7 +43,7 @@ def stage_summary(org: Organization, p: YearPlan, index: int) -> str:
         "information": _("information in {group}"),
     }
     what = kinds.get(stage.stage.kind.value, stage.stage.kind.value + " {group}")
-    return f"{p.matter.name}: " + what.format(group=where)
+    return what.format(group=where)
 
 
 def milestones(org: Organization, wheel: AnnualPlan, *, stamp: dt.datetime) -> Calendar:

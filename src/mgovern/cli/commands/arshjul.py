@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
     """(start, month, group label, cycle name, matter name, what, deadline) per stage."""
     from mgovern.annual import deadline
-    from mgovern.annual_ical import stage_summary
+    from mgovern.annual_ical import stage_what
 
     rows = []
     for p in wheel.plans:
@@ -38,7 +38,7 @@ def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
                     group.short_name or group.name,
                     group.cycle(m.cycle).name,
                     p.matter.name,
-                    stage_summary(org, p, index).split(": ", 1)[1],
+                    stage_what(org, p, index),
                     deadline(m),
                 )
             )
