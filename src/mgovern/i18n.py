@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mgovern.model import Organization
 
-__all__ = ["DOMAIN", "gettext_for", "month_names", "ngettext_for", "translations"]
+__all__ = [
+    "DOMAIN",
+    "gettext_for",
+    "month_names",
+    "ngettext_for",
+    "pgettext_for",
+    "translations",
+]
 
 #: The gettext domain: the catalogue files are ``mgovern.po`` and ``mgovern.mo``.
 DOMAIN = "mgovern"
@@ -55,6 +62,12 @@ def ngettext_for(where: Organization | str) -> Callable[[str, str, int], str]:
     """``ngettext`` for an organisation (or a language): the singular or plural form
     of a message for a count, as its language counts."""
     return translations(_language(where)).ngettext
+
+
+def pgettext_for(where: Organization | str) -> Callable[[str, str], str]:
+    """``pgettext`` for an organisation (or a language): a message in a context (a
+    module's name), for words that one language says differently in different places."""
+    return translations(_language(where)).pgettext
 
 
 def month_names(where: Organization | str) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ keep *mötesanteckningar* with a *beslutslogg* and an *åtgärdslista*.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mgovern.agenda import Agenda
 from mgovern.agenda_format import agenda_markdown, labels, long_date
 from mgovern.exceptions import MgovernError
+from mgovern.i18n import pgettext_for
 from mgovern.model import Organization
 
 if TYPE_CHECKING:
@@ -25,47 +27,36 @@ __all__ = ["KINDS", "Renderer", "document_name", "minutes_markdown", "notice_mar
 KINDS = ("notice", "minutes")
 Renderer = Callable[[Organization, Agenda, "Path | None"], bytes]
 
-_WORDS = {
-    "sv": {
-        "notice": "Kallelse",
-        "minutes": "Mötesanteckningar",
-        "to": "Till",
-        "when": "Tid",
-        "where": "Plats",
-        "chair": "Ordförande",
-        "secretary": "Sekreterare",
-        "decision": "Beslut",
-        "notes": "Anteckningar",
-        "actions": "Åtgärdslista",
-        "what": "Vad",
-        "who": "Vem",
-        "by": "Klart senast",
-        "present": "Närvarande",
-        "file": {"notice": "kallelse", "minutes": "motesanteckningar"},
-    },
-    "en": {
-        "notice": "Notice of meeting",
-        "minutes": "Minutes",
-        "to": "To",
-        "when": "When",
-        "where": "Where",
-        "chair": "Chair",
-        "secretary": "Secretary",
-        "decision": "Decision",
-        "notes": "Notes",
-        "actions": "Action list",
-        "what": "What",
-        "who": "Who",
-        "by": "By when",
-        "present": "Present",
-        "file": {"notice": "notice", "minutes": "minutes"},
-    },
-}
+
+@functools.cache
+def _words_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "notice": pgettext("render", "Notice of meeting"),
+        "minutes": pgettext("render", "Minutes"),
+        "to": pgettext("render", "To"),
+        "when": pgettext("render", "When"),
+        "where": pgettext("render", "Where"),
+        "chair": pgettext("render", "Chair"),
+        "secretary": pgettext("render", "Secretary"),
+        "decision": pgettext("render", "Decision"),
+        "notes": pgettext("render", "Notes"),
+        "actions": pgettext("render", "Action list"),
+        "what": pgettext("render", "What"),
+        "who": pgettext("render", "Who"),
+        "by": pgettext("render", "By when"),
+        "present": pgettext("render", "Present"),
+        "file": {
+            "notice": pgettext("render", "notice"),
+            "minutes": pgettext("render", "minutes"),
+        },
+    }
 
 
 def words(org: Organization) -> dict[str, Any]:
     """Document words in the organisation's language (with the agenda's words)."""
-    return _WORDS[org.language]
+    return _words_for(org.language)
 
 
 def document_name(org: Organization, kind: str, fmt: str) -> str:
