@@ -21,6 +21,8 @@ def _labels_for(language: str) -> dict[str, Any]:
     pgettext = pgettext_for(language)
     return {
         "title": pgettext("agenda_format", "Agenda"),
+        "time": pgettext("agenda_format", "Time"),
+        "item": pgettext("agenda_format", "Item"),
         "opening": pgettext("agenda_format", "Opening"),
         "decision": pgettext("agenda_format", "Decisions"),
         "discussion": pgettext("agenda_format", "Discussion and preparation"),
@@ -207,11 +209,8 @@ def agenda_markdown(org: Organization, agenda: Agenda) -> str:
     lines.extend(f"{_md(d)}  " for d in details)
     lines.append("")
     for section, entries in _sections(agenda):
-        lines.extend(
-            [f"## {words[section]}", "", "| Tid | # | Ärende | Min | |", "|---|---|---|---|---|"]
-        )
-        if org.language != "sv":
-            lines[-2] = "| Time | # | Item | Min | |"
+        header = f"| {words['time']} | # | {words['item']} | Min | |"
+        lines.extend([f"## {words[section]}", "", header, "|---|---|---|---|---|"])
         for entry in entries:
             facts = _facts(org, entry.item) if entry.item is not None else []
             if entry.item is not None and entry.item.item.proposed_decision:

@@ -580,7 +580,6 @@ def _move(
     """Where a closed instance goes under its cycle's policy, or the reason it is skipped."""
     reason = inst.closed_reason or ""
     policy = inst.cycle.closed_days
-    sv = org.language == "sv"
     if policy is ClosedDayPolicy.SKIP or not inst.movable:
         return reason
     step = 1 if policy is ClosedDayPolicy.NEXT_WORKING_DAY else -1
@@ -596,9 +595,8 @@ def _move(
         if any(_overlaps(slot, other) for other in placed):
             continue
         return day, Status.MOVED, reason
-    if sv:
-        return f"{reason} (kunde inte flyttas till en ledig arbetsdag)"
-    return f"{reason} (no free working day to move it to)"
+    _ = gettext_for(org)
+    return _("{reason} (no free working day to move it to)").format(reason=reason)
 
 
 def _occurrences_of(
