@@ -230,3 +230,14 @@ def test_cli_audit_prints_one_finding_per_decision_with_the_explanation_once(
     assert finding["kinds"] == ["outside-mandate", "other-forum"]
     assert finding["clause"] == "adm/handles/it"
     assert len(finding["messages"]) == 2
+
+
+def test_decisions_report_to_a_file_holds_only_the_paper() -> None:
+    """`mgovern decisions report ... > paper.md`: the paper on stdout, its count on stderr."""
+    result = run("decisions", "report", "--group", "namnd", "--date", "2026-04-23")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# ")
+    assert "anmälda" not in result.stdout
+    assert result.stderr.splitlines()[-1] == (
+        "10 anmälda 2026-04-23, anslagna 2026-05-02; 2 protokollförda särskilt"
+    )
