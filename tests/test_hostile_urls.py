@@ -414,11 +414,11 @@ def test_file_urls_still_publish(folder: Path, form: str) -> None:
     assert (target / "groups" / "lg.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert (target / "people" / "anna.ics").is_file()
     assert (target / "all.ics").is_file()
-    assert done.stdout.splitlines()[-1].endswith(" 0 konflikter")
+    assert done.stdout.splitlines()[-1].endswith(" 0 conflict")
 
     again = run("publish", url, *WINDOW, *org)
     assert again.code == 0
-    assert " 0 skapade, 0 uppdaterade" in " " + again.stdout
+    assert " 0 created, 0 updated" in " " + again.stdout
 
 
 def test_documents_to_a_file_url_and_a_relative_one(folder: Path) -> None:
