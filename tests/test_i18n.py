@@ -23,16 +23,14 @@ from mgovern.cli import build_cli
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = Path(mgovern.__file__).parent / "locale" / "sv" / "LC_MESSAGES"
 EXAMPLE = Path(mgovern.__file__).parent / "examples" / "exploateringskontoret.toml"
-#: Words that give a language away; an organisation's own names are removed first.
-SWEDISH = {"och", "grupp", "gruppen", "beslut", "möte", "ingen", "regel", "utanför", "anmälda"}
-ENGLISH = {"the", "group", "decision", "decisions", "meeting", "none", "days", "clause", "with"}
 
 
-def _messages(catalog: object) -> dict[str, object]:
+def _messages(catalog: object) -> dict[tuple[str | None, str], object]:
+    """(context, message) -> its text (a tuple of forms for a plural)."""
     return {
-        m.id if isinstance(m.id, str) else m.id[0]: m.string
-        if isinstance(m.string, str)
-        else tuple(m.string)
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]): (
+            m.string if isinstance(m.string, str) else tuple(m.string)
+        )
         for m in catalog  # type: ignore[attr-defined]
         if m.id
     }
