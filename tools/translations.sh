@@ -6,5 +6,5 @@ set -eu
 pot="${TMPDIR:-/tmp}/mgovern.pot"
 pybabel extract -F babel.cfg --no-location --sort-output --project mgovern -o "$pot" src/mgovern
 pybabel update -i "$pot" -d src/mgovern/locale -D mgovern -l sv --no-fuzzy-matching \
-  --ignore-obsolete --omit-header --no-wrap
+  --ignore-obsolete --no-wrap
 pybabel compile -d src/mgovern/locale -D mgovern -l sv --statistics

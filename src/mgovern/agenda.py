@@ -392,10 +392,8 @@ def _texts(org: Organization) -> dict[str, Any]:
         ),
         "too-long": pgettext(
             "agenda",
-            (
-                "Longer than any meeting of the group that takes it: needs {minutes} "
-                "min, at most {room} min for items"
-            ),
+            "Longer than any meeting of the group that takes it: needs {minutes} "
+            "min, at most {room} min for items",
         ),
         "no-meeting": pgettext(
             "agenda",
@@ -422,14 +420,14 @@ def _texts(org: Organization) -> dict[str, Any]:
             "agenda", "Item {title!r} could not be classified; give its category"
         ),
         "operative": pgettext(
-            "agenda", "Operative items take {share} % of the meeting (the limit is {limit} %)"
+            "agenda", "Operative items take {share} of the meeting (the limit is {limit})"
         ),
         "information": pgettext(
-            "agenda", "Information takes {share} % of the meeting (the limit is {limit} %)"
+            "agenda", "Information takes {share} of the meeting (the limit is {limit})"
         ),
         "longer": pgettext(
             "agenda",
-            ("Item {title!r} ({minutes} min) is longer than the meeting has room for ({room} min)"),
+            "Item {title!r} ({minutes} min) is longer than the meeting has room for ({room} min)",
         ),
     }
 
@@ -598,7 +596,7 @@ def _agenda(
         ("information", information_share, limits.max_information_percent),
     ):
         if limit is not None and share * 100 > limit:
-            warnings.append(texts[key].format(share=_percent(share), limit=limit))
+            warnings.append(texts[key].format(share=f"{_percent(share)} %", limit=f"{limit} %"))
     return Agenda(
         group=group_id,
         meeting=meeting,
