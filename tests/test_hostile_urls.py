@@ -1,6 +1,6 @@
 """Hostile URLs through every command that takes one, as a user would give them.
 
-``mgovern publish URL`` and ``mgovern documents --to URL`` are run through the console
+``mgovern publish URL`` and ``mgovern documents --out URL`` are run through the console
 script's own entry point (:func:`mgovern.cli.main`), a few also as a real process. Each
 hostile URL must end in exit code 2 and exactly one line on stderr of at most 300
 characters that names the problem, with no traceback, no file written, and neither the
@@ -73,7 +73,7 @@ def commands(url: str) -> Iterator[tuple[str, ...]]:
     """Every command that takes a URL, with that URL."""
     yield ("publish", url, *WINDOW)
     yield ("publish", url, *WINDOW, "--dry-run", "--people")
-    yield ("documents", *MEETING, "--format", "md", "--to", url)
+    yield ("documents", *MEETING, "--format", "md", "--out", url)
 
 
 def assert_refused(outcome: Outcome, says: str, folder: Path, secrets: Sequence[str] = ()) -> str:
@@ -422,10 +422,10 @@ def test_file_urls_still_publish(folder: Path, form: str) -> None:
 
 
 def test_documents_to_a_file_url_and_a_relative_one(folder: Path) -> None:
-    done = run("documents", *MEETING, "--to", (folder / "dok").as_uri())
+    done = run("documents", *MEETING, "--out", (folder / "dok").as_uri())
     assert done.code == 0, done.stderr
     assert (folder / "dok" / "klg" / "2026-03-17" / "kallelse.md").is_file()
-    relative = run("documents", *MEETING, "--to", "file:rel/dok")
+    relative = run("documents", *MEETING, "--out", "file:rel/dok")
     assert relative.code == 0, relative.stderr
     assert (folder / "rel" / "dok" / "klg" / "2026-03-17" / "kallelse.md").is_file()
 

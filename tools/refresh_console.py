@@ -1,7 +1,7 @@
 """Re-run the ``$ mgovern ...`` commands in the docs' console blocks and paste their output.
 
 Usage: ``python tools/refresh_console.py docs/*.md``. Only read-only commands are run
-(route, check, show, validate, plugins, agenda, report without --chart); a block is
+(route, check, show, validate, plugins, agenda, report without --svg); a block is
 rewritten only when its output changed.
 """
 
@@ -29,7 +29,7 @@ def refresh(text: str) -> str:
             words = shlex.split(commands[0])
         except ValueError:
             return match.group(0)
-        if len(words) < 2 or words[1] not in READ_ONLY or {"--chart", "--org"} & set(words):
+        if len(words) < 2 or words[1] not in READ_ONLY or {"--svg", "--org"} & set(words):
             return match.group(0)
         result = subprocess.run(words, capture_output=True, text=True, check=False)
         output = result.stderr + result.stdout

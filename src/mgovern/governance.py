@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from mgovern.exceptions import UnknownReferenceError
 from mgovern.history import History
+from mgovern.i18n import gettext_for, ngettext_for
 from mgovern.model import GROUP_DECIDES, Organization
 
 __all__ = ["GovernanceEvent", "governance_calendar", "governance_events", "vacancies"]
@@ -50,26 +51,29 @@ def governance_events(
     for revision in history.revisions:
         if revision.effective is not None and start <= revision.effective <= end:
             title = revision.title or str(revision.effective)
-            found.append(
-                GovernanceEvent(
-                    revision.effective, "revision", None, title, f"{title} takes effect"
-                )
-            )
-    ending: dict[tuple[dt.date, str, str], list[str]] = {}
+            _ = gettext_for(history.as_of(revision.effective))
+            taking = _("{title} takes effect").format(title=title)
+            found.append(GovernanceEvent(revision.effective, "revision", None, title, taking))
+    ending: dict[tuple[dt.date, str, str], list[tuple[str, str | None]]] = {}
     for a in history.appointments:
         if a.end is not None and start <= a.end <= end:
-            what = a.position + (f", {a.role}" if a.role else "")
-            ending.setdefault((a.end, a.group, a.person), []).append(what)
+            ending.setdefault((a.end, a.group, a.person), []).append((a.position, a.role))
     for (day, gid, pid), seats in ending.items():  # one event a person, group and day
         org = history.revision(day).organization  # names do not hang on seats
-        what = " and ".join(dict.fromkeys(seats))
+        _ = gettext_for(org)
+        positions = {"chair": _("chair"), "secretary": _("secretary"), "member": _("member")}
+        what = _(" and ").join(
+            dict.fromkeys(positions.get(p, p) + (f", {role}" if role else "") for p, role in seats)
+        )
         found.append(
             GovernanceEvent(
                 day,
                 "term-ends",
                 gid,
                 pid,
-                f"{_person(org, pid)} ends as {what} in {_group(org, gid)}",
+                _("{person} ends as {what} in {group}").format(
+                    person=_person(org, pid), what=what, group=_group(org, gid)
+                ),
             )
         )
     found.extend(_vacancy_events(history, start, end))
@@ -164,12 +168,17 @@ def _vacant(
     org: Organization, gid: str, role: str, clauses: tuple[str, ...], day: dt.date
 ) -> GovernanceEvent:
     name = next((r.name for r in org.roles if r.id == role), role)
+    ngettext = ngettext_for(org)
     return GovernanceEvent(
         day,
         "vacant",
         gid,
         role,
-        f"{name} in {_group(org, gid)} is vacant: {len(clauses)} clause(s) have no decision-maker",
+        ngettext(
+            "{role} in {group} is vacant: {n} clause has no decision-maker",
+            "{role} in {group} is vacant: {n} clauses have no decision-maker",
+            len(clauses),
+        ).format(role=name, group=_group(org, gid), n=len(clauses)),
         clauses,
     )
 
@@ -178,6 +187,7 @@ def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[Go
     from mgovern.calendars.cycles import occurrences
 
     org = history.as_of(end)
+    _ = gettext_for(org)
     appointed = {a.group for a in history.appointments}
     found = []
     for group in org.groups:
@@ -196,7 +206,13 @@ def _meetings_without(history: History, start: dt.date, end: dt.date) -> list[Go
                         "meeting-without",
                         group.id,
                         "+".join(missing),
-                        f"{_group(org, group.id)} meets without a {' or '.join(missing)}",
+                        (
+                            _("{group} meets without a chair or secretary")
+                            if len(missing) == 2
+                            else _("{group} meets without a chair")
+                            if missing == ["chair"]
+                            else _("{group} meets without a secretary")
+                        ).format(group=_group(org, group.id)),
                     )
                 )
     return found
@@ -219,7 +235,8 @@ def governance_calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Governance: {org.name}")
+    _ = gettext_for(org)
+    cal.add("x-wr-calname", _("Governance: {name}").format(name=org.name))
     for e in events:
         event = Event()
         name = f"{org.id}/governance/{e.kind}/{e.group}/{e.subject}/{e.date}"

@@ -1,6 +1,6 @@
 """Every URL a command takes, parsed in one place and refused before anything is done.
 
-``mgovern publish URL``, ``mgovern documents --to URL`` and every publisher (``file://``
+``mgovern publish URL``, ``mgovern documents --out URL`` and every publisher (``file://``
 and the plugins' ``caldav://``, ``webdav://``, ...) go through :func:`parse_url`. It
 refuses, with one line that says what to change:
 

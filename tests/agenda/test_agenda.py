@@ -351,7 +351,7 @@ def test_report_command_and_chart(tmp_path: Path) -> None:
     import xml.etree.ElementTree as ET
 
     chart = tmp_path / "drift.svg"
-    result = run_cli("report", "--items", str(SAMPLE), "--chart", str(chart), "--json")
+    result = run_cli("report", "--items", str(SAMPLE), "--svg", str(chart), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     klg_march = next(m for m in data["months"] if m["group"] == "klg" and m["month"] == "2026-03")

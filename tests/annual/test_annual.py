@@ -81,7 +81,7 @@ def test_the_default_chain_is_the_path_to_the_target() -> None:
 def test_check_on_the_example_reports_nothing() -> None:
     result = run(["check", "--from", "2026-01-01", "--to", "2027-12-31"])
     assert result.exit_code == 0, result.output
-    assert "13 chains planned, 0 not fitting, 0 crowded meetings" in result.output
+    assert "13 kedjor planerade, 0 får inte plats, 0 överfulla möten" in result.output
     data = json.loads(run(["check", "--json", "--from", "2026-01-01", "--to", "2027-12-31"]).stdout)
     assert data["annual"] == {"planned": 13, "not_fitting": [], "crowded": []}
 
@@ -94,11 +94,11 @@ def test_removing_the_klgs_august_meetings_breaks_tertialrapport_2(tmp_path: Pat
     assert result.exit_code == 1, result.output
     lines = [line.strip() for line in result.output.splitlines() if "NOT FITTING" in line]
     assert lines == [
-        "NOT FITTING tertialrapport-2 2026: stage 2 (KLG (taktiskt)) needs a meeting of klg "
-        "that starts on or after 2026-08-01 and ends by 2026-08-26 17:00, 7 days before the "
-        "agenda deadline 2026-09-02 17:00 of klg.namndberedning 2026-09-08 10:45; none "
-        "exists: its last meeting by then is klg.taktiskt 2026-06-30 09:00, before "
-        "2026-08-01, and the next, klg.taktiskt 2026-09-01 09:00, ends too late"
+        "NOT FITTING tertialrapport-2 2026: steg 2 (KLG (taktiskt)) behöver ett möte i klg "
+        "som börjar 2026-08-01 eller senare och slutar senast 2026-08-26 17:00, 7 dagar före "
+        "sista dag för ärenden 2026-09-02 17:00 till klg.namndberedning 2026-09-08 10:45; det "
+        "finns inget: dess sista möte dessförinnan är klg.taktiskt 2026-06-30 09:00, före "
+        "2026-08-01, och nästa, klg.taktiskt 2026-09-01 09:00, slutar för sent"
     ]
     data = json.loads(run([*args, "--json"]).stdout)
     (finding,) = data["annual"]["not_fitting"]
@@ -122,7 +122,7 @@ def test_a_missing_target_meeting_names_the_decision() -> None:
         org.annual[0], target=attrs.evolve(org.annual[0].target, before=None, month=7)
     )
     (finding,) = plan(org, *YEARS, matters=[item]).not_fitting[:1]
-    assert "needs a meeting of namnd in 2026-07" in str(finding)
+    assert "behöver ett möte i namnd i 2026-07" in str(finding)
 
 
 def test_years_every_and_explicit() -> None:

@@ -429,4 +429,4 @@ def test_check_command_reports_the_late_division(tmp_path: Path) -> None:
         build_cli(), ["check", "--org", str(path), "--from", "2026-03-01", "--to", "2026-03-31"]
     )
     assert result.exit_code == 0, result.output  # the cascade is reported, not fatal
-    assert "LATE mv.veckomote -> klg.taktiskt: 5 meeting(s)" in result.stdout
+    assert "LATE mv.veckomote -> klg.taktiskt: 5 möte(n)" in result.stdout

@@ -336,7 +336,7 @@ def test_killing_calendars_halfway_leaves_the_previous_output_complete_and_uncha
         _calendars(big_org_file, out, 2027), capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "CONFLICT" not in done.stdout
+    assert "KONFLIKT" not in done.stdout
     assert not _staging(out)
     fresh = tmp_path / "fresh"
     subprocess.run(_calendars(big_org_file, fresh, 2027), check=True, capture_output=True)
@@ -469,7 +469,7 @@ def test_calendars_draws_a_progress_bar_only_on_a_terminal_and_not_when_quiet(
         code, drawn = _stderr_on_a_terminal([*quiet, *out, *window])
         assert code == 0
         assert "%" not in drawn
-        assert "using the embedded example" in drawn  # other messages still come
+        assert "använder den inbyggda exempelorganisationen" in drawn  # other messages still come
     redirected = subprocess.run(
         [sys.executable, "-m", "mgovern", "calendars", "--out", str(tmp_path / "c"), *window],
         capture_output=True,

@@ -52,7 +52,7 @@ def test_cli_file_store_reports_a_conflict_and_exit_1(tmp_path: Path) -> None:
     items = Path(mgovern.__file__).parent / "examples" / "agenda-items.toml"
     args = [
         *("documents", "--group", "klg", "--date", "2026-03-17", "--items", str(items)),
-        *("--kind", "minutes", "--to", f"file://{tmp_path}"),
+        *("--kind", "minutes", "--out", f"file://{tmp_path}"),
     ]
     assert CliRunner().invoke(build_cli(), args).exit_code == 0
     minutes = tmp_path / "klg" / "2026-03-17" / "motesanteckningar.md"
@@ -61,7 +61,7 @@ def test_cli_file_store_reports_a_conflict_and_exit_1(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(build_cli(), args)
     assert result.exit_code == 1
-    assert "CONFLICT" in result.stdout
+    assert "KONFLIKT" in result.stdout
     assert minutes.read_text(encoding="utf-8").endswith("Beslut: godkänt\n")
     forced = CliRunner().invoke(build_cli(), [*args, "--force"])
     assert forced.exit_code == 0

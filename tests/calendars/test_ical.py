@@ -407,7 +407,7 @@ def test_calendars_command_writes_every_file_identically_twice(tmp_path: Path) -
     for path in (tmp_path / "a").rglob("*.ics"):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
     again = runner.invoke(build_cli(), args)
-    assert "(0 changed)" in again.stdout
+    assert "(0 ändrade)" in again.stdout
 
 
 @pytest.mark.parametrize(

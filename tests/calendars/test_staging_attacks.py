@@ -408,7 +408,7 @@ def test_the_same_run_twice_rewrites_nothing(tmp_path: Path) -> None:
     time.sleep(0.01)
     result = run("calendars", "--out", str(out), *WINDOW, "--jobs", "1")
     assert result.exit_code == 0
-    assert result.stdout.endswith("(0 changed)\n")
+    assert result.stdout.endswith("(0 ändrade)\n")
     assert _mtimes(out) == before
     assert tmp_path.stat().st_mtime_ns == parent  # not even a staging folder
 
@@ -447,7 +447,7 @@ def test_a_hand_edited_file_is_a_conflict_until_force(tmp_path: Path, jobs: str)
     assert b"hand edit" not in edited.read_bytes()
     again = run("calendars", "--out", str(out), *LATER, "--jobs", jobs)
     assert again.exit_code == 0
-    assert again.stdout.endswith("(0 changed)\n")
+    assert again.stdout.endswith("(0 ändrade)\n")
     assert stagings(tmp_path) == []
 
 

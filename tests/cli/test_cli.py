@@ -20,7 +20,7 @@ def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyp
 def test_show_prints_the_tree() -> None:
     result = run("show")
     assert result.exit_code == 0
-    assert "using the embedded example" in result.stderr
+    assert "använder den inbyggda exempelorganisationen" in result.stderr
     out = result.stdout
     assert "Exploateringsnämnden [namnd]" in out
     assert "  Kontorsledningsgruppen [klg]" in out
@@ -42,7 +42,7 @@ def test_show_json() -> None:
 def test_validate_ok() -> None:
     result = run("validate")
     assert result.exit_code == 0
-    assert "valid (" in result.stdout
+    assert "giltig (" in result.stdout
 
 
 def test_version() -> None:
@@ -127,8 +127,8 @@ def test_route_prints_outcome_home_decider_and_clause() -> None:
     )
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "outcome:    delegate"
-    assert lines[1] == "home:       mv"
-    assert lines[2].startswith("decided by: avdelningschef (")
-    assert lines[3] == "clause:     mv/handles/fastighet-liten"
+    assert lines[0] == "utfall:      delegate"
+    assert lines[1] == "hemvist:     mv"
+    assert lines[2].startswith("beslutas av: avdelningschef (")
+    assert lines[3] == "regel:       mv/handles/fastighet-liten"
     assert "Beslutas av Avdelningschef" in result.stdout

@@ -430,7 +430,7 @@ def test_source_date_epoch_sets_today(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
     assert clock.today() == dt.date.today()
     done = _mgovern("calendars", "--out", str(tmp_path / "c"), epoch="1830297600")  # 2028-01
-    assert "for 2028-01-01..2029-12-31" in done.stdout + done.stderr
+    assert "för 2028-01-01..2029-12-31" in done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("epoch", ["yesterday", "-5", "1.5", "9" * 30])

@@ -47,7 +47,7 @@ def _json_commands(tmp: Path) -> dict[str, list[str]]:
         "publish": ["publish", (tmp / "pub").as_uri(), "--to", "2026-12-31"],
         "agenda": ["agenda", *meeting],
         "report": ["report", "--items", str(EXAMPLE_ITEMS)],
-        "documents": ["documents", *meeting, "--to", (tmp / "docs").as_uri()],
+        "documents": ["documents", *meeting, "--out", (tmp / "docs").as_uri()],
     }
 
 
@@ -126,8 +126,8 @@ def test_gaps_mean_matters_without_a_home_everywhere() -> None:
     assert len(report.fallback_only) == 110
     assert all(g.caught_by is not None for g in report.fallback_only)
     _code, out, _ = run("check", "--from", "2026-01-01", "--to", "2026-01-31")
-    assert "gaps (no home): 0\n" in out
-    assert "taken only by a fallback clause: 110 (4 lines; list them with --fallback)" in out
+    assert "luckor (ingen hemvist): 0\n" in out
+    assert "tas bara av en uppsamlingsregel: 110 (4 rader; lista dem med --fallback)" in out
     assert "FALLBACK" not in out
     listed = run("check", "--from", "2026-01-01", "--to", "2026-01-31", "--fallback")[1]
     assert listed.count("  FALLBACK ") == 4
@@ -188,9 +188,9 @@ def test_report_table_stays_aligned_with_long_group_ids(tmp_path: Path) -> None:
     assert code == 0, err
     lines = out.splitlines()
     header = lines[1]
-    rows = [line for line in lines[2:] if line[:1].isalnum() and not line.startswith("groups ")]
+    rows = [line for line in lines[2:] if line[:1].isalnum() and not line.startswith("grupper ")]
     assert any(row.startswith(long_id) for row in rows)
-    month = header.index("month")
+    month = header.index("månad")
     minutes_end = header.index("min") + len("min")
     for row in rows:
         assert row[month - 1] == " ", row

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 HISTORY = ROOT / "src/mgovern/examples/exploateringskontoret-historik.toml"
-EXAMPLE_NOTE = b"mgovern: using the embedded example organisation (give --org FILE)"
+EXAMPLE_NOTE = "mgovern: använder den inbyggda exempelorganisationen (ange --org FIL)".encode()
 #: How long a run may take before the test fails: a limit for a machine running two suites
 #: on two cores, not a measure (a passing run takes seconds).
 _PATIENCE = 600

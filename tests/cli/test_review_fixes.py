@@ -84,7 +84,7 @@ def test_check_lists_resolved_overlaps_and_groups_that_never_meet(tmp_path: Path
     assert listed.exit_code == 0
     lines = [line for line in listed.stdout.splitlines() if line.startswith("  OVERLAP ")]
     assert len(lines) == 48
-    assert any("mv wins over klg/handles/tvargaende" in line for line in lines)
+    assert any("mv vinner över klg/handles/tvargaende" in line for line in lines)
     org = model.Organization(
         "o",
         "O",

@@ -65,7 +65,7 @@ def test_a_history_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     path = history(tmp_path, "", bom=True)
     result = CliRunner().invoke(build_cli(), ["validate", "--org", str(path)])
     assert result.exit_code == 0, result.stderr
-    assert "valid (10 groups" in result.stdout
+    assert "giltig (10 grupper" in result.stdout
 
 
 def test_a_device_is_not_taken_for_a_history(tmp_path: Path) -> None:

@@ -56,9 +56,9 @@ def test_the_example_has_exactly_its_three_planted_violations(org: mgovern.Organ
 def test_cli_audit_exits_1_and_names_who_should_have_decided() -> None:
     result = run("decisions", "audit")
     assert result.exit_code == 1
-    assert "62 decisions audited, 3 findings" in result.stdout
+    assert "62 beslut granskade, 3 med avvikelser" in result.stderr
     assert (
-        "the rules give it to Avdelningschef (avdelningschef) in Genomförande ytterstad, "
+        "reglerna ger det till Avdelningschef (avdelningschef) i Genomförande ytterstad, "
         "Lena Mattsson" in result.stdout
     )
     data = json.loads(run("decisions", "audit", "--json").stdout)
@@ -234,4 +234,46 @@ def test_a_decision_of_a_higher_body_is_not_the_board_s_delegation_decision(
     # the board's delegates are still all there: the same ten as from the list alone
     assert listed - {d["id"] for d in data["recorded_separately"]} == independent_report(
         dt.date(2026, 4, 23), dt.date(2026, 3, 19)
+    )
+
+
+def test_cli_audit_prints_one_finding_per_decision_with_the_explanation_once(
+    tmp_path: Path,
+) -> None:
+    """A decision with two kinds of findings (decided by the wrong role, prepared in
+    another group) is one finding: its kinds, their messages, the routing's explanation
+    once, and the deciding clause named as `route` names it (group/handles/clause)."""
+    source = tmp_path / "two.csv"
+    source.write_text(
+        "id;date;decided_by;category;amount;forum\nX-1;2026-03-02;enhetschef;it;;mv\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "r.db")
+    assert run("decisions", "import", str(source), "--db", db).exit_code == 0
+    result = run("decisions", "audit", "--db", db)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if "X-1" in line] == [
+        "2026-03-02 X-1: utanför delegation; fel beredningsforum"
+    ]
+    assert sum("Väckt i Mark och värdering" in line for line in lines) == 1
+    routed = run("route", "--raised-in", "mv", "--category", "it").stdout
+    assert "regel:       adm/handles/it" in routed
+    assert "(regel adm/handles/it)" in result.stdout
+    assert "adm.it" not in result.stdout
+    assert "1 beslut granskat, 1 med avvikelser" in result.stderr
+    (finding,) = json.loads(run("decisions", "audit", "--db", db, "--json").stdout)["findings"]
+    assert finding["kinds"] == ["outside-mandate", "other-forum"]
+    assert finding["clause"] == "adm/handles/it"
+    assert len(finding["messages"]) == 2
+
+
+def test_decisions_report_to_a_file_holds_only_the_paper() -> None:
+    """`mgovern decisions report ... > paper.md`: the paper on stdout, its count on stderr."""
+    result = run("decisions", "report", "--group", "namnd", "--date", "2026-04-23")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# ")
+    assert "anmälda" not in result.stdout
+    assert result.stderr.splitlines()[-1] == (
+        "10 anmälda 2026-04-23, anslagna 2026-05-04; 2 protokollförda särskilt"
     )

@@ -229,7 +229,9 @@ def test_mgovern_actions_lists_standing_and_where_each_is_followed_up(register: 
     klg = run("actions", "--db", str(register), "--on", "2026-04-15", "--group", "klg")
     assert klg.exit_code == 0
     lines = klg.stdout.splitlines()
-    assert lines[0].endswith("actions open on 2026-04-15: 1 overdue, 1 due within a week, 0 open")
+    assert lines[0].endswith(
+        "öppna åtgärder 2026-04-15: 1 försenade, 1 ska vara klara inom en vecka, 0 öppna"
+    )
     assert [line.split()[2] for line in lines[2:]] == ["t-1", "t-3"]
     person = run(
         "actions",
@@ -258,14 +260,14 @@ def test_mgovern_actions_bad_input_is_one_line_exit_2(register: Path) -> None:
 def test_mgovern_actions_on_the_example_register() -> None:
     result = run("actions", "--on", "2026-04-15")
     assert result.exit_code == 0
-    assert "using the embedded example register" in result.stderr
-    assert "5 overdue" in result.stdout.splitlines()[0]
+    assert "använder det inbyggda exempelregistret" in result.stderr
+    assert "5 försenade" in result.stdout.splitlines()[0]
 
 
 def test_the_notice_lists_the_follow_ups_too(register: Path, tmp_path: Path) -> None:
     result = run(
         *("documents", "--group", "klg", "--date", "2026-04-21", "--items", str(ITEMS)),
-        *("--kind", "notice", "--to", (tmp_path / "dokument").as_uri(), "--db", str(register)),
+        *("--kind", "notice", "--out", (tmp_path / "dokument").as_uri(), "--db", str(register)),
     )
     assert result.exit_code == 0, result.output
     notice = (tmp_path / "dokument" / "klg" / "2026-04-21" / "kallelse.md").read_text("utf-8")
@@ -306,7 +308,7 @@ def test_each_persons_open_actions_are_tasks_in_their_calendar(
     result = run(*args, "--db", str(register))
     assert result.exit_code == 0, result.output
     tomas = (out / "people" / "tomas-engstrom.ics").read_bytes()
-    assert run(*args, "--db", str(register)).stdout.endswith("(0 changed)\n")  # same bytes
+    assert run(*args, "--db", str(register)).stdout.endswith("(0 ändrade)\n")  # same bytes
     calendar = Calendar.from_ical(tomas)
     (todo,) = calendar.walk("VTODO")
     assert str(todo["summary"]) == "Ta fram reviderad tidplan för saneringen"

@@ -195,7 +195,7 @@ def test_cli_check_after_removing_a_clause(tmp_path: Path) -> None:
         line for line in result.stdout.splitlines() if "FALLBACK fastighetsforsaljning" in line
     ]
     # 100 prisbasbelopp in 2026 = 5 920 000 SEK: the range the removed clause covered
-    assert any("[0, 5920000)" in line and "by namnd/handles/catch-all" in line for line in lines)
+    assert any("[0, 5920000)" in line and "av namnd/handles/catch-all" in line for line in lines)
     routed = runner.invoke(
         build_cli(),
         [

@@ -123,7 +123,8 @@ def test_cli_diff_exit_codes_and_formats(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "100–150 prisbasbelopp" in result.output
     same = runner.invoke(
-        cli, ["diff", str(HISTORY), str(HISTORY), "--from", "2026-06-01", "--to", "2026-06-01"]
+        cli,
+        ["diff", str(HISTORY), str(HISTORY), "--old-on", "2026-06-01", "--new-on", "2026-06-01"],
     )
     assert same.exit_code == 0, same.output
     md = runner.invoke(cli, ["diff", str(HISTORY), "--markdown"])
@@ -132,7 +133,9 @@ def test_cli_diff_exit_codes_and_formats(tmp_path: Path) -> None:
     js = runner.invoke(cli, ["diff", str(HISTORY), "--json"])
     assert js.exit_code == 1
     assert '"changed": true' in js.output
-    bad = runner.invoke(cli, ["diff", str(HISTORY), "--from", "2026-05-01", "--to", "2026-01-01"])
+    bad = runner.invoke(
+        cli, ["diff", str(HISTORY), "--old-on", "2026-05-01", "--new-on", "2026-01-01"]
+    )
     assert bad.exit_code == 2
 
 
@@ -141,7 +144,7 @@ def test_cli_org_option_takes_a_history() -> None:
     args = ["route", "--org", str(HISTORY), "--raised-in", "klg"]
     args += ["--category", "chefsrekrytering", "--unit", "mv"]
     result = runner.invoke(build_cli(), args, env={"SOURCE_DATE_EPOCH": "1780272000"})
-    assert "home:       mv" in result.output, result.output
+    assert "hemvist:     mv" in result.output, result.output
 
 
 # --- properties --------------------------------------------------------------------------

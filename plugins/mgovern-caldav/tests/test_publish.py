@@ -648,20 +648,22 @@ def test_the_command_line_end_to_end(
     first = run_cli("publish", account.url, *window, env=env)
     runs.append(first)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines()[-1] == "30 created, 0 updated, 0 deleted, 0 kept, 0 conflict"
-    assert f"created: klg/{expected_uids()['klg'][0]}" in first.stdout
+    assert first.stdout.splitlines()[-1] == (
+        "30 skapade, 0 uppdaterade, 0 raderade, 0 oförändrade, 0 konflikter"
+    )
+    assert f"skapad: klg/{expected_uids()['klg'][0]}" in first.stdout
 
     second = run_cli("publish", account.url, *window, env=env)
     runs.append(second)
     assert second.returncode == 0, second.stderr
-    assert second.stdout == "0 created, 0 updated, 0 deleted, 30 kept, 0 conflict\n"
+    assert second.stdout == "0 skapade, 0 uppdaterade, 0 raderade, 30 oförändrade, 0 konflikter\n"
 
     uid = expected_uids()["adm"][0]
     edit_on_server(account, "adm", uid, "Ändrat i kalendern")
     third = run_cli("publish", account.url, *window, "--dry-run", env=env)
     runs.append(third)
     assert third.returncode == 1
-    assert f"CONFLICT (changed there; not overwritten, use --force): adm/{uid}" in third.stdout
+    assert f"KONFLIKT (ändrad där; inte överskriven, använd --force): adm/{uid}" in third.stdout
 
     wrong = run_cli(
         "publish", account.url, *window, env={**env, "MGOVERN_PASSWORD": "x" + account.password}
@@ -695,7 +697,7 @@ def test_a_user_name_in_the_url_with_the_password_from_the_environment(
     env = {"MGOVERN_USERNAME": "", "MGOVERN_PASSWORD": account.password, "NETRC": os.devnull}
     done = run_cli("publish", with_user, *window, env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1].endswith("0 conflict")
+    assert done.stdout.splitlines()[-1].endswith("0 konflikter")
 
     wrong = "wrong-" + account.password[-8:]
     passwords.append(wrong)
@@ -781,7 +783,7 @@ def test_a_calendar_home_with_an_escaped_at_sign(radicale: Radicale, captured: l
     assert first.returncode == 0, first.stderr
     second = run_cli("publish", escaped, *window, env=env)
     assert second.returncode == 0, second.stderr
-    assert " 0 created, 0 updated, 0 deleted" in " " + second.stdout
+    assert " 0 skapade, 0 uppdaterade, 0 raderade" in " " + second.stdout
     captured.extend([refused.stderr, first.stdout, first.stderr, second.stdout, second.stderr])
 
 

@@ -23,23 +23,25 @@ def documents(*args: str, env: dict[str, str] | None = None) -> Result:
 
 def test_docx_to_a_folder_twice(tmp_path: Path) -> None:
     url = (tmp_path / "dokument").as_uri()
-    first = documents("--kind", "notice", "--format", "docx", "--to", url)
+    first = documents("--kind", "notice", "--format", "docx", "--out", url)
     assert first.exit_code == 0, first.output
-    assert "created: klg/2026-03-17/kallelse.docx" in first.stdout
-    assert first.stdout.rstrip().endswith("1 created, 0 updated, 0 deleted, 0 kept, 0 conflict")
+    assert "skapad: klg/2026-03-17/kallelse.docx" in first.stdout
+    assert first.stdout.rstrip().endswith(
+        "1 skapade, 0 uppdaterade, 0 raderade, 0 oförändrade, 0 konflikter"
+    )
     written = tmp_path / "dokument" / "klg" / "2026-03-17" / "kallelse.docx"
     assert zipfile.is_zipfile(written)
     before = written.stat().st_mtime_ns
 
-    second = documents("--kind", "notice", "--format", "docx", "--to", url)
+    second = documents("--kind", "notice", "--format", "docx", "--out", url)
     assert second.exit_code == 0
-    assert second.stdout == "0 created, 0 updated, 0 deleted, 1 kept, 0 conflict\n"
+    assert second.stdout == "0 skapade, 0 uppdaterade, 0 raderade, 1 oförändrade, 0 konflikter\n"
     assert written.stat().st_mtime_ns == before
 
 
 def test_html_minutes_to_a_folder(tmp_path: Path) -> None:
     url = tmp_path.as_uri()
-    result = documents("--kind", "minutes", "--format", "html", "--to", url)
+    result = documents("--kind", "minutes", "--format", "html", "--out", url)
     assert result.exit_code == 0
     page = (tmp_path / "klg" / "2026-03-17" / "motesanteckningar.html").read_text("utf-8")
     assert page.startswith('<!DOCTYPE html>\n<html lang="sv">')
@@ -47,22 +49,22 @@ def test_html_minutes_to_a_folder(tmp_path: Path) -> None:
 
 def test_docx_to_webdav_twice(dav: Any) -> None:
     env = {"MGOVERN_USERNAME": dav.user, "MGOVERN_PASSWORD": dav.password}
-    first = documents("--format", "docx", "--to", dav.url, env=env)
+    first = documents("--format", "docx", "--out", dav.url, env=env)
     assert first.exit_code == 0, first.output
-    assert "created: klg/2026-03-17/kallelse.docx" in first.stdout
-    second = documents("--format", "docx", "--to", dav.url, env=env)
+    assert "skapad: klg/2026-03-17/kallelse.docx" in first.stdout
+    second = documents("--format", "docx", "--out", dav.url, env=env)
     assert second.exit_code == 0
-    assert second.stdout.endswith("1 kept, 0 conflict\n")
+    assert second.stdout.endswith("1 oförändrade, 0 konflikter\n")
 
     # changed on the server: left alone, exit 1; --force overwrites
     (dav.root / "klg" / "2026-03-17" / "kallelse.docx").write_bytes(b"changed there")
-    kept = documents("--format", "docx", "--to", dav.url, env=env)
+    kept = documents("--format", "docx", "--out", dav.url, env=env)
     assert kept.exit_code == 1
-    assert "CONFLICT" in kept.stdout
-    assert "1 conflict" in kept.stdout
-    forced = documents("--format", "docx", "--to", dav.url, "--force", env=env)
+    assert "KONFLIKT" in kept.stdout
+    assert "1 konflikter" in kept.stdout
+    forced = documents("--format", "docx", "--out", dav.url, "--force", env=env)
     assert forced.exit_code == 0
-    assert "updated: klg/2026-03-17/kallelse.docx" in forced.stdout
+    assert "uppdaterad: klg/2026-03-17/kallelse.docx" in forced.stdout
 
 
 def test_wrong_password_is_one_line_without_it(dav: Any) -> None:
@@ -70,7 +72,7 @@ def test_wrong_password_is_one_line_without_it(dav: Any) -> None:
     result = documents(
         "--format",
         "html",
-        "--to",
+        "--out",
         dav.url,
         env={"MGOVERN_USERNAME": dav.user, "MGOVERN_PASSWORD": secret},
     )
@@ -87,22 +89,22 @@ def test_calendars_by_url(dav: Any) -> None:
     runner = CliRunner()
     first = runner.invoke(build_cli(), command, env=env, catch_exceptions=False)
     assert first.exit_code == 0, first.output
-    assert "created: groups/klg.ics" in first.stdout
+    assert "skapad: groups/klg.ics" in first.stdout
     assert (dav.root / "all.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     second = runner.invoke(build_cli(), command, env=env, catch_exceptions=False)
-    assert " 0 created, 0 updated" in " " + second.stdout
+    assert " 0 skapade, 0 uppdaterade" in " " + second.stdout
 
 
 def test_a_user_name_in_the_url_and_the_password_from_the_environment(dav: Any) -> None:
     with_user = dav.url.replace("://", f"://{dav.user}@")
     result = documents(
-        "--format", "html", "--to", with_user, env={"MGOVERN_PASSWORD": dav.password}
+        "--format", "html", "--out", with_user, env={"MGOVERN_PASSWORD": dav.password}
     )
     assert result.exit_code == 0, result.output
     assert (dav.root / "klg" / "2026-03-17" / "kallelse.html").is_file()
     assert dav.user not in result.stdout + result.stderr  # never shown, though accepted
 
-    wrong = documents("--format", "html", "--to", with_user, env={"MGOVERN_PASSWORD": "fel"})
+    wrong = documents("--format", "html", "--out", with_user, env={"MGOVERN_PASSWORD": "fel"})
     assert wrong.exit_code == 2
     assert dav.user not in wrong.stdout + wrong.stderr
 
@@ -119,7 +121,7 @@ def test_a_password_in_the_url_is_refused_before_anything_is_sent(dav: Any) -> N
         f"{dav.user}:@",
     ):
         url = dav.url.replace(f"://{host}", f"://{userinfo}{host}")
-        result = documents("--format", "docx", "--to", url, env={"MGOVERN_PASSWORD": "x"})
+        result = documents("--format", "docx", "--out", url, env={"MGOVERN_PASSWORD": "x"})
         assert result.exit_code == 2, url
         (line,) = result.stderr.splitlines()
         assert "holds a password" in line

@@ -61,7 +61,7 @@ def test_the_board_notice_has_the_reports_list_in_html_and_word(tmp_path: Path) 
                 str(ITEMS),
                 "--format",
                 fmt,
-                "--to",
+                "--out",
                 (tmp_path / "out").as_uri(),
                 "--db",
                 str(db),

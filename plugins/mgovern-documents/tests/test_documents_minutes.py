@@ -265,7 +265,7 @@ def test_importing_filled_minutes_twice_adds_nothing(sample: Any, tmp_path: Path
 
     written = run(
         *("documents", "--group", "klg", "--date", "2026-03-17", "--items", str(ITEMS)),
-        *("--kind", "minutes", "--format", "docx", "--to", (tmp_path / "dokument").as_uri()),
+        *("--kind", "minutes", "--format", "docx", "--out", (tmp_path / "dokument").as_uri()),
     )
     assert written.exit_code == 0, written.output
     path = tmp_path / "dokument" / "klg" / "2026-03-17" / "motesanteckningar.docx"

@@ -139,10 +139,10 @@ def test_mgovern_site_writes_a_folder_and_keeps_unchanged_pages(tmp_path: Path) 
     assert code == 0, output
     assert (out / "index.html").is_file()
     assert (out / "groups" / "mv.html").is_file()
-    assert "0 conflict" in output
+    assert "0 konflikter" in output
     code, output = _run(*args)
     assert code == 0
-    assert " 0 created, 0 updated" in output.replace("\n", " ") or output.count("kept")
+    assert " 0 skapade, 0 uppdaterade" in output.replace("\n", " ") or output.count("oförändrade")
     # a page someone edited by hand is left alone, and says so with exit 1
     (out / "coverage.html").write_text("edited", encoding="utf-8")
     code, output = _run(*args)

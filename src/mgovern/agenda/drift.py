@@ -20,6 +20,7 @@ from attrs import frozen
 
 from mgovern.agenda.planner import Agenda
 from mgovern.calendars.dst import exact_length
+from mgovern.i18n import gettext_for
 from mgovern.model import Horizon, Kind, Organization
 
 __all__ = ["MonthFigures", "drift", "drift_chart"]
@@ -106,7 +107,7 @@ def drift_chart(
     org: Organization, figures: Sequence[MonthFigures], *, title: str | None = None
 ) -> bytes:
     """An SVG chart of operative share per group and month, against each group's limit."""
-    sv = org.language == "sv"
+    _ = gettext_for(org)
     months = sorted({f.month for f in figures})
     groups = [g for g in org.groups if any(f.group == g.id for f in figures)]
     width = _LEFT + _PANEL_W + 40
@@ -121,19 +122,11 @@ def drift_chart(
         font_family="DejaVu Sans, Arial, sans-serif",
         font_size="13",
     )
-    heading = title or (
-        "Operativ andel av mötestiden per grupp och månad"
-        if sv
-        else "Operative share of meeting time per group and month"
-    )
+    heading = title or _("Operative share of meeting time per group and month")
     _el(svg, "title").text = heading
     _el(svg, "rect", x="0", y="0", width=str(width), height=str(height), fill="white")
     _el(svg, "text", x="20", y="30", font_size="18", font_weight="bold").text = heading
-    legend = (
-        "Staplar: operativ andel. Streckad linje: gruppens gräns. Röd stapel: över gränsen."
-        if sv
-        else "Bars: operative share. Dashed line: the group's limit. Red bar: over the limit."
-    )
+    legend = _("Bars: operative share. Dashed line: the group's limit. Red bar: over the limit.")
     _el(svg, "text", x="20", y="52", fill="#444").text = legend
     slot = _PANEL_W / max(len(months), 1)
     by_key = {(f.group, f.month): f for f in figures}

@@ -3,93 +3,75 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
 from mgovern.agenda.planner import Agenda, ClassifiedItem, Entry, Move
+from mgovern.i18n import pgettext_for
 from mgovern.model import Organization
 from mgovern.rules.explain import format_amount
 
 __all__ = ["agenda_data", "agenda_markdown", "agenda_text", "labels"]
 
-_LABELS = {
-    "sv": {
-        "title": "Dagordning",
-        "opening": "Inledning",
-        "decision": "Beslutsärenden",
-        "discussion": "Diskussion och beredning",
-        "follow-up": "Uppföljning",
-        "information": "Information",
-        "closing": "Avslutning",
-        "presenter": "Föredragande",
-        "proposed": "Förslag till beslut",
-        "strategic": "strategiskt",
-        "operative": "operativt",
-        "inferred": "härlett från rubriken",
-        "fields": {"category": "kategori", "amount": "belopp", "kind": "typ"},
-        "forwarded": "Vidarebefordrade till rätt grupp",
-        "deferred": "Flyttade till ett senare möte",
-        "warnings": "Att uppmärksamma",
-        "shares": "Operativ andel {operative} %{olimit}, informationsandel {information} %{ilimit}",
-        "limit": " (gräns {limit} %)",
-        "no_meeting": "inget möte hittat",
-        "location": "Plats",
-        "deadline": "Sista dag för ärenden",
-        "minutes": "min",
-        "weekdays": "måndag tisdag onsdag torsdag fredag lördag söndag",
-        "months": "januari februari mars april maj juni juli augusti september oktober november "
-        "december",
-        "reasons": {
-            "forwarded": "vidarebefordrat",
-            "late": "för sent inkommet",
-            "not-accepted": "tas inte emot av detta möte",
-            "overflow": "får inte plats",
-            "too-long": "längre än gruppens möten rymmer",
-            "no-meeting": "inget möte i perioden",
+
+@functools.cache
+def _labels_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "title": pgettext("agenda_format", "Agenda"),
+        "time": pgettext("agenda_format", "Time"),
+        "item": pgettext("agenda_format", "Item"),
+        "opening": pgettext("agenda_format", "Opening"),
+        "decision": pgettext("agenda_format", "Decisions"),
+        "discussion": pgettext("agenda_format", "Discussion and preparation"),
+        "follow-up": pgettext("agenda_format", "Follow-up"),
+        "information": pgettext("agenda_format", "Information"),
+        "closing": pgettext("agenda_format", "Closing"),
+        "presenter": pgettext("agenda_format", "Presenter"),
+        "proposed": pgettext("agenda_format", "Proposed decision"),
+        "strategic": pgettext("agenda_format", "strategic"),
+        "operative": pgettext("agenda_format", "operative"),
+        "inferred": pgettext("agenda_format", "inferred from the title"),
+        "fields": {
+            "category": pgettext("agenda_format", "category"),
+            "amount": pgettext("agenda_format", "amount"),
+            "kind": pgettext("agenda_format", "kind"),
         },
-    },
-    "en": {
-        "title": "Agenda",
-        "opening": "Opening",
-        "decision": "Decisions",
-        "discussion": "Discussion and preparation",
-        "follow-up": "Follow-up",
-        "information": "Information",
-        "closing": "Closing",
-        "presenter": "Presenter",
-        "proposed": "Proposed decision",
-        "strategic": "strategic",
-        "operative": "operative",
-        "inferred": "inferred from the title",
-        "fields": {"category": "category", "amount": "amount", "kind": "kind"},
-        "forwarded": "Forwarded to the right group",
-        "deferred": "Moved to a later meeting",
-        "warnings": "Please note",
-        "shares": "Operative share {operative} %{olimit}, "
-        "information share {information} %{ilimit}",
-        "limit": " (limit {limit} %)",
-        "no_meeting": "no meeting found",
-        "location": "Location",
-        "deadline": "Agenda deadline",
-        "minutes": "min",
-        "weekdays": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-        "months": "January February March April May June July August September October November "
-        "December",
+        "forwarded": pgettext("agenda_format", "Forwarded to the right group"),
+        "deferred": pgettext("agenda_format", "Moved to a later meeting"),
+        "warnings": pgettext("agenda_format", "Please note"),
+        "shares": pgettext(
+            "agenda_format",
+            "Operative share {operative} %{olimit}, information share {information} %{ilimit}",
+        ),
+        "limit": pgettext("agenda_format", " (limit {limit} %)"),
+        "no_meeting": pgettext("agenda_format", "no meeting found"),
+        "location": pgettext("agenda_format", "Location"),
+        "deadline": pgettext("agenda_format", "Agenda deadline"),
+        "minutes": pgettext("agenda_format", "min"),
+        "weekdays": pgettext(
+            "agenda_format", "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+        ),
+        "months": pgettext(
+            "agenda_format",
+            "January February March April May June July August September October November December",
+        ),
         "reasons": {
-            "forwarded": "forwarded",
-            "late": "submitted late",
-            "not-accepted": "not taken by this meeting",
-            "overflow": "does not fit",
-            "too-long": "longer than any meeting of the group",
-            "no-meeting": "no meeting in the period",
+            "forwarded": pgettext("agenda_format", "forwarded"),
+            "late": pgettext("agenda_format", "submitted late"),
+            "not-accepted": pgettext("agenda_format", "not taken by this meeting"),
+            "overflow": pgettext("agenda_format", "does not fit"),
+            "too-long": pgettext("agenda_format", "longer than any meeting of the group"),
+            "no-meeting": pgettext("agenda_format", "no meeting in the period"),
         },
-    },
-}
+    }
 
 
 def labels(org: Organization) -> dict[str, Any]:
     """The words agendas and documents use, in the organisation's language."""
-    return _LABELS[org.language]
+    return _labels_for(org.language)
 
 
 def long_date(org: Organization, moment: dt.datetime | dt.date) -> str:
@@ -227,11 +209,8 @@ def agenda_markdown(org: Organization, agenda: Agenda) -> str:
     lines.extend(f"{_md(d)}  " for d in details)
     lines.append("")
     for section, entries in _sections(agenda):
-        lines.extend(
-            [f"## {words[section]}", "", "| Tid | # | Ärende | Min | |", "|---|---|---|---|---|"]
-        )
-        if org.language != "sv":
-            lines[-2] = "| Time | # | Item | Min | |"
+        header = f"| {words['time']} | # | {words['item']} | Min | |"
+        lines.extend([f"## {words[section]}", "", header, "|---|---|---|---|---|"])
         for entry in entries:
             facts = _facts(org, entry.item) if entry.item is not None else []
             if entry.item is not None and entry.item.item.proposed_decision:

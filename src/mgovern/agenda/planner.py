@@ -41,6 +41,7 @@ from attrs import frozen
 from mgovern.calendars.cycles import Occurrence, meeting_end, occurrences
 from mgovern.calendars.dst import exact_length
 from mgovern.exceptions import ConfigError, MgovernError
+from mgovern.i18n import pgettext_for
 from mgovern.model import AgendaItem, Cycle, Group, Horizon, Kind, Matter, Organization
 from mgovern.rules.horizons import HorizonResult, horizon
 from mgovern.rules.scope import Outcome, Routing, route
@@ -382,62 +383,53 @@ def _priority(org: Organization, item: ClassifiedItem) -> tuple[object, ...]:
 
 
 def _texts(org: Organization) -> dict[str, Any]:
-    if org.language == "sv":
-        return {
-            "forwarded": "{why}",
-            "late": "Inkom {submitted} efter sista dag {deadline}",
-            "not-accepted": "Mötet ({cycle}) tar inte emot {what}",
-            "overflow": "Ryms inte: behöver {minutes} min, {free} av {room} min för ärenden "
-            "återstår",
-            "too-long": "Längre än något av gruppens möten som tar emot det: behöver {minutes} "
-            "min, högst {room} min för ärenden",
-            "no-meeting": "{group} har inget möte mellan {start} och {end} efter att ärendet "
-            "kom in {submitted}",
-            "no-meeting-at-all": "{group} har inget möte mellan {start} och {end}",
-            "what": {
-                "strategic": "strategiska ärenden",
-                "operative": "operativa ärenden",
-                "decision": "beslutsärenden",
-                "discussion": "diskussionsärenden",
-                "follow-up": "uppföljningar",
-                "information": "informationsärenden",
-            },
-            "none": "; inget passande möte inom {days} dagar",
-            "gap": "Ärendet {title!r} har ingen hemvist enligt mandaten; "
-            "gruppen behöver avgöra vart det hör",
-            "ambiguous": "Ärendet {title!r} har flera möjliga hemvister; "
-            "reglerna behöver förtydligas",
-            "unclassified": "Ärendet {title!r} kunde inte klassificeras; ange kategori",
-            "operative": "Operativa ärenden tar {share} % av mötestiden (gränsen är {limit} %)",
-            "information": "Information tar {share} % av mötestiden (gränsen är {limit} %)",
-            "longer": "Ärendet {title!r} ({minutes} min) är längre än mötet rymmer ({room} min)",
-        }
+    pgettext = pgettext_for(org)
     return {
-        "forwarded": "{why}",
-        "late": "Submitted {submitted}, after the deadline {deadline}",
-        "not-accepted": "This meeting ({cycle}) takes no {what}",
-        "overflow": "Does not fit: needs {minutes} min, {free} of the {room} min for items left",
-        "too-long": "Longer than any meeting of the group that takes it: needs {minutes} min, "
-        "at most {room} min for items",
-        "no-meeting": "{group} has no meeting between {start} and {end} after it was submitted "
-        "{submitted}",
-        "no-meeting-at-all": "{group} has no meeting between {start} and {end}",
+        "forwarded": pgettext("agenda", "{why}"),
+        "late": pgettext("agenda", "Submitted {submitted}, after the deadline {deadline}"),
+        "not-accepted": pgettext("agenda", "This meeting ({cycle}) takes no {what}"),
+        "overflow": pgettext(
+            "agenda", "Does not fit: needs {minutes} min, {free} of the {room} min for items left"
+        ),
+        "too-long": pgettext(
+            "agenda",
+            "Longer than any meeting of the group that takes it: needs {minutes} "
+            "min, at most {room} min for items",
+        ),
+        "no-meeting": pgettext(
+            "agenda",
+            "{group} has no meeting between {start} and {end} after it was submitted {submitted}",
+        ),
+        "no-meeting-at-all": pgettext("agenda", "{group} has no meeting between {start} and {end}"),
         "what": {
-            "strategic": "strategic items",
-            "operative": "operative items",
-            "decision": "decisions",
-            "discussion": "discussions",
-            "follow-up": "follow-ups",
-            "information": "information items",
+            "strategic": pgettext("agenda", "strategic items"),
+            "operative": pgettext("agenda", "operative items"),
+            "decision": pgettext("agenda", "decisions"),
+            "discussion": pgettext("agenda", "discussions"),
+            "follow-up": pgettext("agenda", "follow-ups"),
+            "information": pgettext("agenda", "information items"),
         },
-        "none": "; no fitting meeting within {days} days",
-        "gap": "Item {title!r} has no home under the mandates; the group must decide where it goes",
-        "ambiguous": "Item {title!r} has several possible homes; the rules need clarifying",
-        "unclassified": "Item {title!r} could not be classified; give its category",
-        "operative": "Operative items take {share} % of the meeting (the limit is {limit} %)",
-        "information": "Information takes {share} % of the meeting (the limit is {limit} %)",
-        "longer": "Item {title!r} ({minutes} min) is longer than the meeting has room for "
-        "({room} min)",
+        "none": pgettext("agenda", "; no fitting meeting within {days} days"),
+        "gap": pgettext(
+            "agenda",
+            "Item {title!r} has no home under the mandates; the group must decide where it goes",
+        ),
+        "ambiguous": pgettext(
+            "agenda", "Item {title!r} has several possible homes; the rules need clarifying"
+        ),
+        "unclassified": pgettext(
+            "agenda", "Item {title!r} could not be classified; give its category"
+        ),
+        "operative": pgettext(
+            "agenda", "Operative items take {share} of the meeting (the limit is {limit})"
+        ),
+        "information": pgettext(
+            "agenda", "Information takes {share} of the meeting (the limit is {limit})"
+        ),
+        "longer": pgettext(
+            "agenda",
+            "Item {title!r} ({minutes} min) is longer than the meeting has room for ({room} min)",
+        ),
     }
 
 
@@ -614,7 +606,7 @@ def _agenda(
         ("information", information_share, limits.max_information_percent),
     ):
         if limit is not None and share * 100 > limit:
-            warnings.append(texts[key].format(share=_percent(share), limit=limit))
+            warnings.append(texts[key].format(share=f"{_percent(share)} %", limit=f"{limit} %"))
     return Agenda(
         group=group_id,
         meeting=meeting,

@@ -17,21 +17,33 @@ from icalendar import Calendar, Event
 
 from mgovern.annual.planning import AnnualPlan, YearPlan, deadline
 from mgovern.calendars.ical import ANNUAL_CATEGORY, PRODID
+from mgovern.i18n import gettext_for
 from mgovern.model import Organization
 
-__all__ = ["CATEGORY", "milestones", "stage_summary"]
+__all__ = ["CATEGORY", "milestones", "stage_summary", "stage_what"]
 
 CATEGORY = ANNUAL_CATEGORY
 _NAMESPACE = uuid.UUID("5b0a0d6e-8f7e-4a43-9a57-2f1c3c1f0a15")
-_KIND = {"decision": "beslut", "discussion": "beredning", "information": "information"}
 
 
 def stage_summary(org: Organization, p: YearPlan, index: int) -> str:
     """``Tertialrapport 2: beredning i KLG`` (``…: beslut i Nämnden`` for the decision)."""
+    return f"{p.matter.name}: {stage_what(org, p, index)}"
+
+
+def stage_what(org: Organization, p: YearPlan, index: int) -> str:
+    """What a stage does where: ``beredning i KLG``, ``beslut i Nämnden``."""
+    _ = gettext_for(org)
     stage = p.stages[index]
     group = org.group(stage.meeting.group)
-    what = _KIND.get(stage.stage.kind.value, stage.stage.kind.value)
-    return f"{p.matter.name}: {what} i {group.short_name or group.name}"
+    where = group.short_name or group.name
+    kinds = {
+        "decision": _("decision in {group}"),
+        "discussion": _("preparation in {group}"),
+        "information": _("information in {group}"),
+    }
+    what = kinds.get(stage.stage.kind.value, stage.stage.kind.value + " {group}")
+    return what.format(group=where)
 
 
 def milestones(org: Organization, wheel: AnnualPlan, *, stamp: dt.datetime) -> Calendar:
@@ -41,7 +53,8 @@ def milestones(org: Organization, wheel: AnnualPlan, *, stamp: dt.datetime) -> C
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Årshjul: {org.name}")
+    _ = gettext_for(org)
+    cal.add("x-wr-calname", _("Year wheel: {name}").format(name=org.name))
     for p in wheel.plans:
         for index, planned in enumerate(p.stages):
             meeting = planned.meeting

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from mgovern.calendars.cycles import Occurrence, occurrences
+from mgovern.i18n import gettext_for, ngettext_for
 from mgovern.model import (
     AnnualMatter,
     AnnualTarget,
@@ -207,19 +208,23 @@ def _day(year: int, day: MonthDay) -> dt.date:
 
 
 def _target(
-    target: AnnualTarget, year: int, meetings: Sequence[Occurrence]
+    org: Organization, target: AnnualTarget, year: int, meetings: Sequence[Occurrence]
 ) -> tuple[Occurrence | None, str]:
-    """The deciding meeting in ``year`` among ``meetings`` (those that take the item)."""
+    """The deciding meeting in ``year`` among ``meetings`` (those that take the item), and
+    when it is wanted, in the organisation's language."""
+    _ = gettext_for(org)
     if target.month is not None:
         found = [m for m in meetings if (m.start.year, m.start.month) == (year, target.month)]
-        return (found[0] if found else None), f"in {year}-{target.month:02}"
+        month = f"{year}-{target.month:02}"
+        return (found[0] if found else None), _("in {month}").format(month=month)
     if target.before is not None:
         limit = _day(year, target.before)
         found = [m for m in meetings if m.start.year == year and m.start.date() < limit]
-        return (found[-1] if found else None), f"before {limit}"
+        return (found[-1] if found else None), _("before {day}").format(day=limit)
     days = [d for d in target.dates if d.year == year]
     found = [m for m in meetings if m.start.date() in days]
-    return (found[0] if found else None), "on " + (", ".join(map(str, days)) or "no date")
+    listed = ", ".join(map(str, days)) or _("no date")
+    return (found[0] if found else None), _("on {days}").format(days=listed)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -252,7 +257,8 @@ def plan_year(
     level = horizon(org, _matter(item, year)).horizon
     target_stage = stages[-1]
     taking = [m for m in meetings(target_stage.group) if _accepts(org, target_stage, level, m)]
-    decision, which = _target(item.target, year, taking)
+    decision, which = _target(org, item.target, year, taking)
+    _ = gettext_for(org)
     if decision is None:
         return NotFitting(
             item,
@@ -261,9 +267,16 @@ def plan_year(
             target_stage.group,
             None,
             dt.date(year, 1, 1),
-            f"the decision (stage {len(stages)}, {org.group(target_stage.group).name}) needs "
-            f"a meeting of {target_stage.group} {which} that takes a {target_stage.kind.value} "
-            f"item; there is none",
+            _(
+                "the decision (stage {stage}, {name}) needs a meeting of {group} {which} that "
+                "takes a {kind} item; there is none"
+            ).format(
+                stage=len(stages),
+                name=org.group(target_stage.group).name,
+                group=target_stage.group,
+                which=which,
+                kind=target_stage.kind.value,
+            ),
         )
     if item.earliest is None:
         not_before = decision.start.date() - dt.timedelta(days=365)
@@ -302,25 +315,46 @@ def _why(
     not_before: dt.date,
     taking: Sequence[Occurrence],
 ) -> str:
+    _ = gettext_for(org)
+    ngettext = ngettext_for(org)
     group = org.group(stage.group)
     label = group.short_name or group.name
     which = f" ({', '.join(sorted(stage.cycles))})" if stage.cycles else ""
-    need = (
-        f"stage {index + 1} ({label}{which}) needs a meeting of {stage.group} that starts on "
-        f"or after {not_before} and ends by {_when(ready_by)}, {stage.days} days before the "
-        f"agenda deadline {_when(deadline(following))} of {_name(following)}"
+    need = ngettext(
+        "stage {stage} ({label}) needs a meeting of {group} that starts on or after "
+        "{not_before} and ends by {ready_by}, {days} day before the agenda deadline "
+        "{deadline} of {following}",
+        "stage {stage} ({label}) needs a meeting of {group} that starts on or after "
+        "{not_before} and ends by {ready_by}, {days} days before the agenda deadline "
+        "{deadline} of {following}",
+        stage.days,
+    ).format(
+        stage=index + 1,
+        label=label + which,
+        group=stage.group,
+        not_before=not_before,
+        ready_by=_when(ready_by),
+        days=stage.days,
+        deadline=_when(deadline(following)),
+        following=_name(following),
     )
     before = [m for m in taking if m.end <= ready_by]
     after = [m for m in taking if m.end > ready_by]
     if not taking:
-        why = f"{stage.group} has no meeting that takes a {stage.kind.value} item"
+        why = _("{group} has no meeting that takes a {kind} item").format(
+            group=stage.group, kind=stage.kind.value
+        )
     elif before:
-        why = f"its last meeting by then is {_name(before[-1])}, before {not_before}"
+        why = _("its last meeting by then is {meeting}, before {not_before}").format(
+            meeting=_name(before[-1]), not_before=not_before
+        )
         if after:
-            why += f", and the next, {_name(after[0])}, ends too late"
+            why += _(", and the next, {meeting}, ends too late").format(meeting=_name(after[0]))
     else:
-        why = f"it has no meeting by then; the first, {_name(after[0])}, ends too late"
-    return f"{need}; none exists: {why}"
+        why = _("it has no meeting by then; the first, {meeting}, ends too late").format(
+            meeting=_name(after[0])
+        )
+    return _("{need}; none exists: {why}").format(need=need, why=why)
 
 
 def _meetings(

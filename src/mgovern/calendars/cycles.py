@@ -28,6 +28,7 @@ from attrs import Factory, fields, frozen
 from dateutil import rrule as _rrule
 
 from mgovern.exceptions import ScheduleError, quote
+from mgovern.i18n import gettext_for, month_names
 from mgovern.model import ClosedDay, ClosedDayPolicy, Cycle, Deadline, Organization
 from mgovern.recurrence import (
     PHASE_ANCHOR,
@@ -60,10 +61,6 @@ _MAX_MOVE = 14  # days a meeting may move at most
 #: Days a meeting on a closed day may move at most (so a meeting on day D has its
 #: original date within D +/- MAX_MOVE).
 MAX_MOVE = _MAX_MOVE
-_MONTHS = {
-    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
-    "en": "January February March April May June July August September October November December",
-}
 
 
 class Status(enum.StrEnum):
@@ -401,8 +398,7 @@ def _slot(
 
 
 def _month_name(org: Organization, month: int) -> str:
-    names = _MONTHS[org.language].split()
-    return names[month - 1]
+    return month_names(org)[month - 1]
 
 
 def _closure(
@@ -414,8 +410,8 @@ def _closure(
     skipped. A holiday closes one day: the cycle's policy may move the meeting.
     """
     if day.month in cycle.skip_months:
-        word = "inga möten i" if org.language == "sv" else "no meetings in"
-        return f"{word} {_month_name(org, day.month)}", False
+        _ = gettext_for(org)
+        return _("no meetings in {month}").format(month=_month_name(org, day.month)), False
     for blackout in (*cycle.blackouts, *org.blackouts):
         if blackout.covers(day):
             return blackout.name, False
@@ -584,7 +580,6 @@ def _move(
     """Where a closed instance goes under its cycle's policy, or the reason it is skipped."""
     reason = inst.closed_reason or ""
     policy = inst.cycle.closed_days
-    sv = org.language == "sv"
     if policy is ClosedDayPolicy.SKIP or not inst.movable:
         return reason
     step = 1 if policy is ClosedDayPolicy.NEXT_WORKING_DAY else -1
@@ -600,9 +595,8 @@ def _move(
         if any(_overlaps(slot, other) for other in placed):
             continue
         return day, Status.MOVED, reason
-    if sv:
-        return f"{reason} (kunde inte flyttas till en ledig arbetsdag)"
-    return f"{reason} (no free working day to move it to)"
+    _ = gettext_for(org)
+    return _("{reason} (no free working day to move it to)").format(reason=reason)
 
 
 def _occurrences_of(

@@ -39,6 +39,7 @@ from mgovern.calendars.dst import (
     series_reads_exactly,
     writes_exact_end,
 )
+from mgovern.i18n import pgettext_for
 from mgovern.model import Group, Organization
 
 if TYPE_CHECKING:
@@ -238,22 +239,14 @@ def _address(org: Organization, person_id: str, role: str | None = None) -> vCal
 
 
 def _texts(org: Organization) -> dict[str, str]:
-    if org.language == "sv":
-        return {
-            "purpose": "Gruppens uppdrag",
-            "meeting": "Mötet",
-            "deadline": "Sista dag för ärenden",
-            "days_before": "{days} dagar före mötet kl. {time}",
-            "notice": "Kallelse skickas",
-            "moved": "Flyttat från {date} ({reason})",
-        }
+    pgettext = pgettext_for(org)
     return {
-        "purpose": "The group's purpose",
-        "meeting": "This meeting",
-        "deadline": "Agenda items due",
-        "days_before": "{days} days before the meeting at {time}",
-        "notice": "Notice sent",
-        "moved": "Moved from {date} ({reason})",
+        "purpose": pgettext("ical", "The group's purpose"),
+        "meeting": pgettext("ical", "This meeting"),
+        "deadline": pgettext("ical", "Agenda items due"),
+        "days_before": pgettext("ical", "{days} days before the meeting at {time}"),
+        "notice": pgettext("ical", "Notice sent"),
+        "moved": pgettext("ical", "Moved from {date} ({reason})"),
     }
 
 

@@ -2,7 +2,7 @@
 
 A plugin registers a publisher class for one or more URL schemes through the
 ``mgovern_register_publishers(register)`` hook; the core registers ``file://``.
-``mgovern publish URL`` and ``mgovern documents --to URL`` pick the publisher with
+``mgovern publish URL`` and ``mgovern documents --out URL`` pick the publisher with
 :func:`publisher_for`, which checks the URL with :func:`mgovern.urls.parse_url` first
 (a password in it is refused before anything else) and hands the factory the checked
 URL without any user name in it. A publisher must be safe to run every night:

@@ -8,9 +8,10 @@ way everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -48,9 +49,50 @@ def org_option(func: F) -> F:
     )(func)
 
 
+#: The forms a command prints its result in (docs/cli.md): ``--format`` chooses among
+#: those a command has; ``--json`` and ``--markdown`` are aliases of json and md.
+FORMATS = ("text", "md", "json", "csv")
+
+
+def format_option(
+    *choices: str, default: str = "text", help: str | None = None
+) -> Callable[[F], F]:
+    """``--format`` among ``choices`` (of :data:`FORMATS`), with ``--json`` for
+    ``--format json`` and ``--markdown`` for ``--format md`` where those apply; the
+    command receives ``fmt``. The last of them on the command line wins."""
+    unknown = set(choices) - set(FORMATS)
+    assert not unknown, f"--format {unknown}: not in the CLI vocabulary (docs/cli.md)"
+
+    def decorate(func: F) -> F:
+        if "md" in choices:
+            func = click.option(
+                "--markdown", "fmt", flag_value="md", help="The same as --format md."
+            )(func)
+        if "json" in choices:
+            func = click.option(
+                "--json", "fmt", flag_value="json", help="The same as --format json."
+            )(func)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help=help or "How to print the result (json: one machine-readable document).",
+        )(func)
+
+    return decorate
+
+
 def json_option(func: F) -> F:
-    """``--json``: the command's result as one JSON document on stdout."""
-    return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(func)
+    """``--format text|json`` (``--json`` the same as ``--format json``) for a command
+    that prints text or one JSON document; the command receives ``as_json``."""
+
+    @functools.wraps(func)
+    def chosen(*args: Any, fmt: str, **kwargs: Any) -> Any:
+        return func(*args, as_json=fmt == "json", **kwargs)
+
+    return format_option("text", "json")(cast(F, chosen))
 
 
 def default_window() -> tuple[dt.date, dt.date]:
@@ -134,6 +176,14 @@ def parse_amount(_: click.Context, __: click.Parameter, value: str | None) -> An
         raise click.BadParameter(exc.message) from None
 
 
+def note_example(language: str) -> None:
+    """Say on stderr that the command works on the embedded example organisation."""
+    from mgovern.i18n import gettext_for
+
+    _ = gettext_for(language)
+    click.echo(_("mgovern: using the embedded example organisation (give --org FILE)"), err=True)
+
+
 def load_org(path: Path | None, *, on: dt.date | None = None) -> Organization:
     """The organisation a command works on; says on stderr when it is the example. A
     history file (see docs/revisions.md) gives its rules and people in force ``on``
@@ -142,8 +192,9 @@ def load_org(path: Path | None, *, on: dt.date | None = None) -> Organization:
     from mgovern.history import in_force, is_history_file, load_history
 
     if path is None:
-        click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
-        return example()
+        org = example()
+        note_example(org.language)
+        return org
     if is_history_file(path):
         return in_force(load_history(path), on)
     return load(path)

@@ -111,17 +111,37 @@ def change_data(report: Any, dry_run: bool) -> dict[str, Any]:
     }
 
 
-def print_changes(report: Any, dry_run: bool) -> None:
-    """What a publisher did (or would do), one line per change, then its summary."""
+def change_summary(org: Any, report: Any, dry_run: bool = False) -> str:
+    """A publishing report's counts in the organisation's language: "2 created, ..."."""
     from mgovern.calendars.publish import Change
+    from mgovern.i18n import gettext_for
 
+    _ = gettext_for(org)
+    words = {
+        Change.CREATED: _("{n} created"),
+        Change.UPDATED: _("{n} updated"),
+        Change.DELETED: _("{n} deleted"),
+        Change.KEPT: _("{n} kept"),
+        Change.CONFLICT: _("{n} conflict"),
+    }
+    text = ", ".join(words[c].format(n=len(report.of(c))) for c in Change)
+    return _("dry run: {summary}").format(summary=text) if dry_run else text
+
+
+def print_changes(report: Any, dry_run: bool, *, org: Any) -> None:
+    """What a publisher did (or would do), one line per change, then its summary, in the
+    organisation's language."""
+    from mgovern.calendars.publish import Change
+    from mgovern.i18n import gettext_for
+
+    _ = gettext_for(org)
     verbs = {
-        Change.CREATED: "would create" if dry_run else "created",
-        Change.UPDATED: "would update" if dry_run else "updated",
-        Change.DELETED: "would delete" if dry_run else "deleted",
-        Change.CONFLICT: "CONFLICT (changed there; not overwritten, use --force)",
+        Change.CREATED: _("would create") if dry_run else _("created"),
+        Change.UPDATED: _("would update") if dry_run else _("updated"),
+        Change.DELETED: _("would delete") if dry_run else _("deleted"),
+        Change.CONFLICT: _("CONFLICT (changed there; not overwritten, use --force)"),
     }
     for name, change in report.changes:
         if change in verbs:
             click.echo(f"{verbs[change]}: {name}")
-    click.echo(("dry run: " if dry_run else "") + report.summary())
+    click.echo(change_summary(org, report, dry_run))

@@ -41,11 +41,20 @@ from attrs import frozen
 
 from mgovern.exceptions import ConfigError, UnknownReferenceError, quote
 from mgovern.history import History, in_force
+from mgovern.i18n import gettext_for
 from mgovern.model import GROUP_DECIDES, Organization
 from mgovern.register.records import Decision
 from mgovern.rules.scope import Outcome, Routing, route
 
-__all__ = ["Finding", "FindingKind", "audit", "audit_decision", "rules_in_force"]
+__all__ = [
+    "Finding",
+    "FindingKind",
+    "audit",
+    "audit_decision",
+    "by_decision",
+    "kind_label",
+    "rules_in_force",
+]
 
 
 class FindingKind(enum.StrEnum):
@@ -76,6 +85,28 @@ class Finding:
         return self.routing.explanation
 
 
+def kind_label(kind: FindingKind, org: Organization) -> str:
+    """What a finding's kind is called in the organisation's language."""
+    _ = gettext_for(org)
+    labels = {
+        FindingKind.OUTSIDE_MANDATE: _("outside mandate"),
+        FindingKind.OTHER_FORUM: _("prepared in another forum"),
+        FindingKind.URGENT_NOT_ALLOWED: _("urgent decision the rules do not allow"),
+        FindingKind.NO_RULE: _("no rule"),
+    }
+    return labels[kind]
+
+
+def by_decision(findings: Iterable[Finding]) -> tuple[tuple[Finding, ...], ...]:
+    """The findings one per decision: each decision's findings together (all its kinds),
+    in the order of the decisions. They share the decision's routing, so a report states
+    its explanation once."""
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.decision.id, []).append(finding)
+    return tuple(tuple(group) for group in grouped.values())
+
+
 def rules_in_force(org: Organization | History, on: dt.date) -> Organization:
     """The organisation as it stood on ``on``: a history's revision and appointments of
     that day (a plain organisation is a history with one version, in force every day)."""
@@ -102,6 +133,7 @@ def audit_decision(
     matter = decision.matter
     if matter.year is None:  # amounts in base units count with that year's base amount
         matter = attrs.evolve(matter, year=on.year)
+    _ = gettext_for(rules)
     if matter.category not in {c.id for c in rules.categories}:
         raise ConfigError(
             f"its category {quote(matter.category)} is not in the organisation's rules of "
@@ -119,9 +151,11 @@ def audit_decision(
         ) from None
     if routing.outcome in (Outcome.GAP, Outcome.AMBIGUOUS) or routing.home is None:
         why = (
-            "no rule covers this matter"
+            _("no rule covers this matter")
             if routing.outcome is Outcome.GAP
-            else "several groups' rules cover this matter: " + ", ".join(routing.homes)
+            else _("several groups' rules cover this matter: {homes}").format(
+                homes=", ".join(routing.homes)
+            )
         )
         return (Finding(decision, FindingKind.NO_RULE, f"{why} ({on})", routing),)
 
@@ -133,22 +167,24 @@ def audit_decision(
         chair = home.chair
         problem = None
         if should != GROUP_DECIDES:
-            problem = (
-                f"the rules delegate this matter to {who}, who decides it: "
+            problem = _(
+                "the rules delegate this matter to {who}, who decides it: "
                 "no urgent decision is needed or allowed"
-            )
+            ).format(who=who)
         elif chair is None or decision.decision_maker != chair:
-            chair_name = rules.person(chair).name if chair else "no one"
-            problem = (
-                f"only the chair of {home.name} ({chair_name}) may decide it urgently "
-                f"for the group, not {_person(rules, decision.decision_maker)}"
+            chair_name = rules.person(chair).name if chair else _("no one")
+            problem = _(
+                "only the chair of {group} ({chair}) may decide it urgently "
+                "for the group, not {person}"
+            ).format(
+                group=home.name, chair=chair_name, person=_person(rules, decision.decision_maker)
             )
         if problem is not None:
             findings.append(
                 Finding(
                     decision,
                     FindingKind.URGENT_NOT_ALLOWED,
-                    f"urgent decision the rules do not allow: {problem}",
+                    problem,
                     routing,
                     should,
                     routing.decision_maker,
@@ -156,18 +192,15 @@ def audit_decision(
             )
     elif decision.decided_by != should:
         taken = _role(rules, decision.decided_by)
+        if decision.decision_maker:
+            taken += f" ({_person(rules, decision.decision_maker)})"
         findings.append(
             Finding(
                 decision,
                 FindingKind.OUTSIDE_MANDATE,
-                f"outside mandate: decided by {taken}"
-                + (
-                    f" ({_person(rules, decision.decision_maker)})"
-                    if decision.decision_maker
-                    else ""
-                )
-                + f"; the rules give it to {who} (clause "
-                + (f"{routing.clause.group}.{routing.clause.clause})" if routing.clause else "-)"),
+                _("decided by {taken}; the rules give it to {who} (clause {clause})").format(
+                    taken=taken, who=who, clause=routing.clause or "-"
+                ),
                 routing,
                 should,
                 routing.decision_maker,
@@ -178,8 +211,14 @@ def audit_decision(
             Finding(
                 decision,
                 FindingKind.OTHER_FORUM,
-                f"prepared in {rules.group(decision.forum).name} ({decision.forum}), "
-                f"but the matter's home is {home.name} ({home.id})",
+                _(
+                    "prepared in {forum} ({forum_id}), but the matter's home is {home} ({home_id})"
+                ).format(
+                    forum=rules.group(decision.forum).name,
+                    forum_id=decision.forum,
+                    home=home.name,
+                    home_id=home.id,
+                ),
                 routing,
                 should,
                 routing.decision_maker,
@@ -189,22 +228,27 @@ def audit_decision(
 
 
 def _decider(org: Organization, role: str | None, home: str, person: str | None) -> str:
+    _ = gettext_for(org)
     if role is None or role == GROUP_DECIDES:
-        return f"{org.group(home).name} as a body"
+        return _("{group} as a body").format(group=org.group(home).name)
     name = next((r.name for r in org.roles if r.id == role), role)
-    where = f"{name} ({role}) in {org.group(home).name}"
+    where = _("{role} ({role_id}) in {group}").format(
+        role=name, role_id=role, group=org.group(home).name
+    )
     return f"{where}, {person}" if person else where
 
 
 def _role(org: Organization, role: str) -> str:
+    _ = gettext_for(org)
     if role == GROUP_DECIDES:
-        return "a group as a body"
+        return _("a group as a body")
     return next((f"{r.name} ({role})" for r in org.roles if r.id == role), role)
 
 
 def _person(org: Organization, person_id: str | None) -> str:
+    _ = gettext_for(org)
     if person_id is None:
-        return "an unnamed person"
+        return _("an unnamed person")
     try:
         return org.person(person_id).name
     except KeyError:

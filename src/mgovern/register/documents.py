@@ -8,6 +8,7 @@ keep *mötesanteckningar* with a *beslutslogg* and an *åtgärdslista*.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mgovern.agenda.formatting import agenda_markdown, labels, long_date
 from mgovern.agenda.planner import Agenda
 from mgovern.exceptions import MgovernError
+from mgovern.i18n import pgettext_for
 from mgovern.model import Organization
 
 if TYPE_CHECKING:
@@ -33,53 +35,49 @@ __all__ = [
 KINDS = ("notice", "minutes")
 Renderer = Callable[[Organization, Agenda, "Path | None"], bytes]
 
-_WORDS = {
-    "sv": {
-        "notice": "Kallelse",
-        "minutes": "Mötesanteckningar",
-        "to": "Till",
-        "when": "Tid",
-        "where": "Plats",
-        "chair": "Ordförande",
-        "secretary": "Sekreterare",
-        "decision": "Beslut",
-        "notes": "Anteckningar",
-        "actions": "Åtgärdslista",
-        "what": "Vad",
-        "who": "Vem",
-        "by": "Klart senast",
-        "present": "Närvarande",
-        "approved": "Justeras senast",
-        "announced": "Justeringen tillkännages på anslagstavlan senast",
-        "appealable": "Överklagbar till och med",
-        "file": {"notice": "kallelse", "minutes": "motesanteckningar"},
-    },
-    "en": {
-        "notice": "Notice of meeting",
-        "minutes": "Minutes",
-        "to": "To",
-        "when": "When",
-        "where": "Where",
-        "chair": "Chair",
-        "secretary": "Secretary",
-        "decision": "Decision",
-        "notes": "Notes",
-        "actions": "Action list",
-        "what": "What",
-        "who": "Who",
-        "by": "By when",
-        "present": "Present",
-        "approved": "Approved by",
-        "announced": "Approval announced on the notice board by",
-        "appealable": "Appealable until",
-        "file": {"notice": "notice", "minutes": "minutes"},
-    },
-}
+
+@functools.cache
+def _words_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "notice": pgettext("render", "Notice of meeting"),
+        "minutes": pgettext("render", "Minutes"),
+        "to": pgettext("render", "To"),
+        "when": pgettext("render", "When"),
+        "where": pgettext("render", "Where"),
+        "chair": pgettext("render", "Chair"),
+        "secretary": pgettext("render", "Secretary"),
+        "decision": pgettext("render", "Decision"),
+        "notes": pgettext("render", "Notes"),
+        "actions": pgettext("render", "Action list"),
+        "what": pgettext("render", "What"),
+        "who": pgettext("render", "Who"),
+        "by": pgettext("render", "By when"),
+        "present": pgettext("render", "Present"),
+        "approved": pgettext("render", "Approved by"),
+        "announced": pgettext("render", "Approval announced on the notice board by"),
+        "appealable": pgettext("render", "Appealable until"),
+        "time": pgettext("render", "Time"),
+        "number": pgettext("render", "No."),
+        "number_long": pgettext("render", "Number"),
+        "item": pgettext("render", "Item"),
+        "kind": pgettext("render", "Kind"),
+        "length": pgettext("render", "Length"),
+        "agenda_of": pgettext("render", "Agenda of {group}, {when}"),
+        "actions_of": pgettext("render", "Action list of {group}, {day}"),
+        "field": pgettext("render", "{label} for item {number}"),
+        "generator": pgettext("render", "Made by mgovern"),
+        "file": {
+            "notice": pgettext("render", "notice"),
+            "minutes": pgettext("render", "minutes"),
+        },
+    }
 
 
 def words(org: Organization) -> dict[str, Any]:
     """Document words in the organisation's language (with the agenda's words)."""
-    return _WORDS[org.language]
+    return _words_for(org.language)
 
 
 def document_name(org: Organization, kind: str, fmt: str) -> str:

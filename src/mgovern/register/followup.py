@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import uuid
 import zoneinfo
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import frozen
 from icalendar import Todo
@@ -31,6 +33,7 @@ from mgovern.agenda.classify import Classification
 from mgovern.agenda.items import FOLLOW_UP_PREFIX, is_follow_up
 from mgovern.calendars.cycles import Occurrence
 from mgovern.exceptions import MgovernError
+from mgovern.i18n import pgettext_for
 from mgovern.model import AgendaItem, Kind, Organization
 from mgovern.register.records import Action, ActionStatus
 
@@ -50,16 +53,17 @@ __all__ = [
 #: Days ahead in which an open action counts as due.
 SOON = 7
 
-_WORDS = {
-    "sv": {
-        "title": "{what} (klart senast {due})",
-        "purpose": "Åtgärd {id} från {meeting} är inte klar; den skulle vara klar {due}.",
-    },
-    "en": {
-        "title": "{what} (due {due})",
-        "purpose": "Action {id} from {meeting} is not done; it was due {due}.",
-    },
-}
+
+@functools.cache
+def _words_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "title": pgettext("followup", "{what} (due {due})"),
+        "purpose": pgettext(
+            "followup", "Action {id} from {meeting} is not done; it was due {due}."
+        ),
+    }
 
 
 class Standing(enum.StrEnum):
@@ -164,7 +168,7 @@ def follow_up_items(
 
     :raises MgovernError: an action whose owner sits in no group and that names none.
     """
-    words = _WORDS[org.language]
+    words = _words_for(org.language)
     zone = zoneinfo.ZoneInfo(org.timezone)
     items = []
     for state in action_list(org, actions, on):

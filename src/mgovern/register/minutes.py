@@ -39,15 +39,18 @@ the Word minutes with the same rules (:func:`read_decision`, :func:`read_action`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from mgovern.agenda.planner import Agenda, Entry
 from mgovern.bounds import FIRST_YEAR, LAST_YEAR, check_amount, check_text, parse_date
 from mgovern.exceptions import ConfigError, quote
-from mgovern.model import GROUP_DECIDES, Matter, Organization
+from mgovern.i18n import pgettext_for
+from mgovern.model import GROUP_DECIDES, LOCALES, Matter, Organization
 from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 
 __all__ = [
@@ -73,40 +76,29 @@ DECISION_KEYS = ("text", "id", "role", "person", "category", "amount", "units", 
 #: The action list's columns.
 ACTION_KEYS = ("what", "owner", "due", "status")
 
-_LABELS = {
-    "sv": {
-        "text": "Beslut",
-        "id": "Beslutsnummer",
-        "role": "Beslutande (roll)",
-        "person": "Beslutsfattare",
-        "category": "Kategori",
-        "amount": "Belopp",
-        "units": "Berörda enheter",
-        "flags": "Flaggor",
-        "item": "Ärende-id",
-        "what": "Vad",
-        "owner": "Vem",
-        "due": "Klart senast",
-        "status": "Status",
-        "fields": "Beslutsuppgifter för punkt {number}",
-    },
-    "en": {
-        "text": "Decision",
-        "id": "Decision no.",
-        "role": "Decided by (role)",
-        "person": "Decision-maker",
-        "category": "Category",
-        "amount": "Amount",
-        "units": "Units concerned",
-        "flags": "Flags",
-        "item": "Item id",
-        "what": "What",
-        "owner": "Who",
-        "due": "By when",
-        "status": "Status",
-        "fields": "Decision details for item {number}",
-    },
-}
+
+@functools.cache
+def _labels_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "text": pgettext("minutes", "Decision"),
+        "id": pgettext("minutes", "Decision no."),
+        "role": pgettext("minutes", "Decided by (role)"),
+        "person": pgettext("minutes", "Decision-maker"),
+        "category": pgettext("minutes", "Category"),
+        "amount": pgettext("minutes", "Amount"),
+        "units": pgettext("minutes", "Units concerned"),
+        "flags": pgettext("minutes", "Flags"),
+        "item": pgettext("minutes", "Item id"),
+        "what": pgettext("minutes", "What"),
+        "owner": pgettext("minutes", "Who"),
+        "due": pgettext("minutes", "By when"),
+        "status": pgettext("minutes", "Status"),
+        "fields": pgettext("minutes", "Decision details for item {number}"),
+    }
+
+
 _OPEN = {"", "öppen", "öppet", "pågår", "open", "ongoing"}
 _DONE = {"klar", "klart", "avklarad", "avklarat", "done", "closed"}
 _SPLIT = re.compile(r"[,;\s]+")
@@ -123,18 +115,18 @@ def field_labels(org: Organization) -> dict[str, str]:
 
     Also ``fields``: the caption of an item's decision fields (``{number}`` to fill in).
     """
-    return dict(_LABELS[_lang(org)])
+    return dict(_labels_for(_lang(org)))
 
 
 def action_labels(org: Organization) -> tuple[str, ...]:
     """The action list's column headings: what, who, by when, status."""
-    labels = _LABELS[_lang(org)]
+    labels = _labels_for(_lang(org))
     return tuple(labels[key] for key in ACTION_KEYS)
 
 
 def _key_of_label(label: str) -> str | None:
     wanted = " ".join(label.split()).casefold()
-    for labels in _LABELS.values():
+    for labels in (_labels_for(lang) for lang in LOCALES):
         for key in DECISION_KEYS:
             if labels[key].casefold() == wanted:
                 return key
@@ -257,7 +249,7 @@ def read_decision(
     :raises ConfigError: a filled field that is wrong, naming ``source``, the item and
         the field.
     """
-    labels = _LABELS[_lang(org)]
+    labels = _labels_for(_lang(org))
     where = f"item {number}"
 
     def value(key: str) -> str:
@@ -358,7 +350,7 @@ def read_action(
     :raises ConfigError: a filled row that is wrong, naming ``source``, the row and the
         column.
     """
-    labels = _LABELS[_lang(org)]
+    labels = _labels_for(_lang(org))
     padded = [" ".join(cell.split()) for cell in [*cells, "", "", "", ""][:4]]
     what, owner_text, due_text, status_text = padded
     if not (what or owner_text or due_text or status_text):
@@ -426,7 +418,7 @@ def _cell(text: str) -> str:
 
 def markdown_fields(org: Organization, agenda: Agenda, entry: Entry) -> list[str]:
     """An item's decision fields as Markdown lines: a marker comment and a table."""
-    labels = _LABELS[_lang(org)]
+    labels = _labels_for(_lang(org))
     values = prefill(agenda, entry)
     lines = [
         f"<!-- mgovern:decision item={entry.number} -->",
@@ -519,7 +511,7 @@ def read_markdown_minutes(org: Organization, path: Path) -> DecisionBatch | None
                 if key is None:
                     raise ConfigError(
                         f"unknown field {quote(label)}; the fields are "
-                        + ", ".join(_LABELS[_lang(org)][k] for k in DECISION_KEYS),
+                        + ", ".join(_labels_for(_lang(org))[k] for k in DECISION_KEYS),
                         source=source,
                         line=row,
                     )

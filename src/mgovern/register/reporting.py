@@ -32,6 +32,7 @@ meeting (:func:`with_report`) and a section of its notice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ import attrs
 from attrs import frozen
 
 from mgovern.exceptions import MgovernError
+from mgovern.i18n import pgettext_for
 from mgovern.legal_periods import minutes_dates
 from mgovern.model import GROUP_DECIDES, CycleKind, Organization
 from mgovern.register.records import Decision
@@ -64,32 +66,26 @@ __all__ = [
 
 #: Minutes the standing item gets on the agenda.
 ITEM_MINUTES = 5
-_WORDS = {
-    "sv": {
-        "title": "Anmälan av delegationsbeslut",
-        "urgent": "Brådskande beslut av ordföranden (KL 6 kap. 39 §)",
-        "separately": "Protokollförs särskilt (anmäls inte till nämnden)",
-        "none": "Inga beslut.",
-        "since": "Beslut fattade {start}–{end}",
-        "reported": "anmäld",
-        "appeal": "överklagbar till och med",
-        "body": "som organ",
-    },
-    "en": {
-        "title": "Delegated decisions reported",
-        "urgent": "Urgent decisions by the chair (KL 6:39)",
-        "separately": "Recorded separately (not reported to the board)",
-        "none": "No decisions.",
-        "since": "Decisions taken {start} to {end}",
-        "reported": "reported",
-        "appeal": "appealable until",
-        "body": "as a body",
-    },
-}
+
+
+@functools.cache
+def _words_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "title": pgettext("reporting", "Delegated decisions reported"),
+        "urgent": pgettext("reporting", "Urgent decisions by the chair (KL 6:39)"),
+        "separately": pgettext("reporting", "Recorded separately (not reported to the board)"),
+        "none": pgettext("reporting", "No decisions."),
+        "since": pgettext("reporting", "Decisions taken {start} to {end}"),
+        "reported": pgettext("reporting", "reported"),
+        "appeal": pgettext("reporting", "appealable until"),
+        "body": pgettext("reporting", "as a body"),
+    }
 
 
 def words(org: Organization) -> dict[str, str]:
-    return _WORDS[org.language]
+    return _words_for(org.language)
 
 
 def title(org: Organization) -> str:

@@ -8,10 +8,12 @@ year class. The JSON keeps every change apart, each with its witness.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
 from mgovern.config import matter_json
+from mgovern.i18n import pgettext_for
 from mgovern.model import GROUP_DECIDES, Organization, Span
 from mgovern.rules.compare import Decided, Diff, OutcomeChange, StructuralChange
 from mgovern.rules.coverage import AmountRange
@@ -19,96 +21,59 @@ from mgovern.rules.explain import format_amount
 
 __all__ = ["diff_json", "diff_lines", "diff_markdown"]
 
-_TEXT = {
-    "sv": {
-        "title": "{old} → {new}",
-        "none": "Inga ärenden byter hemvist, beslutsfattare eller utfall.",
-        "count": "{n} ändringar i utfall ({cells} celler jämförda):",
-        "any_units": "alla enheter",
-        "no_units": "utan enheter",
-        "own": "enheter i {g}",
-        "multi": "flera grenar under {g}",
-        "now": "{before} (nu: {after})",
-        "any_amount": "oavsett belopp",
-        "with_amount": "med belopp",
-        "no_amount": "utan belopp",
-        "from": "från {a}",
-        "under": "under {a}",
-        "with": "med flaggor {f}",
-        "without": "utan flaggor {f}",
-        "gap": "ingen hemvist",
-        "ambiguous": "flera hemvister ({h})",
-        "group": "gruppen",
-        "vacant": "vakant",
-        "structure": "Övriga ändringar:",
-        "category": "Kategori",
-        "amount": "Belopp",
-        "units": "Gäller",
-        "before": "Före",
-        "after": "Efter",
+
+@functools.cache
+def _text_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "title": pgettext("compare_format", "{old} → {new}"),
+        "none": pgettext(
+            "compare_format", "No matter changes its home, decision-maker or outcome."
+        ),
+        "count": pgettext("compare_format", "{n} changes in outcome ({cells} cells compared):"),
+        "any_units": pgettext("compare_format", "any units"),
+        "no_units": pgettext("compare_format", "no units"),
+        "own": pgettext("compare_format", "units in {g}"),
+        "multi": pgettext("compare_format", "several branches under {g}"),
+        "now": pgettext("compare_format", "{before} (now: {after})"),
+        "any_amount": pgettext("compare_format", "any amount"),
+        "with_amount": pgettext("compare_format", "with an amount"),
+        "no_amount": pgettext("compare_format", "no amount"),
+        "from": pgettext("compare_format", "from {a}"),
+        "under": pgettext("compare_format", "under {a}"),
+        "with": pgettext("compare_format", "with flags {f}"),
+        "without": pgettext("compare_format", "without flags {f}"),
+        "gap": pgettext("compare_format", "no home"),
+        "ambiguous": pgettext("compare_format", "several homes ({h})"),
+        "group": pgettext("compare_format", "the group"),
+        "vacant": pgettext("compare_format", "vacant"),
+        "structure": pgettext("compare_format", "Other changes:"),
+        "category": pgettext("compare_format", "Category"),
+        "amount": pgettext("compare_format", "Amount"),
+        "units": pgettext("compare_format", "Concerns"),
+        "before": pgettext("compare_format", "Before"),
+        "after": pgettext("compare_format", "After"),
         "kinds": {
-            "category": "kategori",
-            "flag": "flagga",
-            "group": "grupp",
-            "parent": "överordnad grupp",
-            "chair": "ordförande",
-            "secretary": "sekreterare",
-            "member": "deltagare",
-            "clause": "regel",
-            "cycle": "mötesserie",
-            "meeting": "möte",
+            "category": pgettext("compare_format", "category"),
+            "flag": pgettext("compare_format", "flag"),
+            "group": pgettext("compare_format", "group"),
+            "parent": pgettext("compare_format", "parent group"),
+            "chair": pgettext("compare_format", "chair"),
+            "secretary": pgettext("compare_format", "secretary"),
+            "member": pgettext("compare_format", "participant"),
+            "clause": pgettext("compare_format", "clause"),
+            "cycle": pgettext("compare_format", "meeting cycle"),
+            "meeting": pgettext("compare_format", "meeting"),
         },
-        "added": "tillkommer",
-        "removed": "utgår",
-        "changed": "ändras",
-    },
-    "en": {
-        "title": "{old} → {new}",
-        "none": "No matter changes its home, decision-maker or outcome.",
-        "count": "{n} changes in outcome ({cells} cells compared):",
-        "any_units": "any units",
-        "no_units": "no units",
-        "own": "units in {g}",
-        "multi": "several branches under {g}",
-        "now": "{before} (now: {after})",
-        "any_amount": "any amount",
-        "with_amount": "with an amount",
-        "no_amount": "no amount",
-        "from": "from {a}",
-        "under": "under {a}",
-        "with": "with flags {f}",
-        "without": "without flags {f}",
-        "gap": "no home",
-        "ambiguous": "several homes ({h})",
-        "group": "the group",
-        "vacant": "vacant",
-        "structure": "Other changes:",
-        "category": "Category",
-        "amount": "Amount",
-        "units": "Concerns",
-        "before": "Before",
-        "after": "After",
-        "kinds": {
-            "category": "category",
-            "flag": "flag",
-            "group": "group",
-            "parent": "parent group",
-            "chair": "chair",
-            "secretary": "secretary",
-            "member": "participant",
-            "clause": "clause",
-            "cycle": "meeting cycle",
-            "meeting": "meeting",
-        },
-        "added": "added",
-        "removed": "removed",
-        "changed": "changed",
-    },
-}
+        "added": pgettext("compare_format", "added"),
+        "removed": pgettext("compare_format", "removed"),
+        "changed": pgettext("compare_format", "changed"),
+    }
 
 
 def _t(org: Organization) -> dict[str, Any]:
-    return _TEXT[org.language]
+    return _text_for(org.language)
 
 
 # --- merged lines ------------------------------------------------------------------------

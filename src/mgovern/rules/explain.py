@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from mgovern.i18n import pgettext_for
 from mgovern.model import (
     GROUP_DECIDES,
     AmountUnit,
@@ -20,66 +22,48 @@ if TYPE_CHECKING:
 
 __all__ = ["describe_clause", "describe_matter", "explain", "format_amount"]
 
-_TEXT = {
-    "sv": {
-        "matter": "Ärendet",
-        "no_amount": "utan belopp",
-        "units": "gäller",
-        "flags": "flaggor",
-        "here": "hör hemma här, i {home}",
-        "delegate": "delegeras nedåt till {home}",
-        "escalate": "lyfts uppåt till {home}",
-        "refer": "hänvisas till {home} i en annan gren",
-        "gap": "har ingen hemvist: ingen grupps mandat täcker det",
-        "ambiguous": "har flera hemvister som ingen regel skiljer mellan: {homes}",
-        "raised": "Väckt i {group}.",
-        "clause": "Avgörande regel: {ref} ({desc}).",
-        "decides_role": "Beslutas av {role}{person} efter beredning och samråd i gruppen.",
-        "decides_group": "Gruppen beslutar som organ.",
-        "vacant": "vakant: ingen i gruppen har rollen",
-        "path": "Väg: {path}.",
-        "others": "Även täckt av {refs}; den lägsta gruppen vinner.",
-        "excluded": "Undantaget av {refs}.",
-        "fix_gap": "Lägg till en handles-regel som täcker ärendet.",
-        "fix_ambiguous": "Avgränsa reglerna så att bara en grupp täcker ärendet.",
-        "all_categories": "alla kategorier",
-        "range": "belopp",
-        "span": {"own": "egen nivå eller en gren", "multi": "flera grenar", "any": "oavsett enhet"},
-        "needs": "kräver",
-        "not": "utom",
-    },
-    "en": {
-        "matter": "The matter",
-        "no_amount": "no amount",
-        "units": "concerns",
-        "flags": "flags",
-        "here": "belongs here, in {home}",
-        "delegate": "is delegated down to {home}",
-        "escalate": "is escalated up to {home}",
-        "refer": "is referred to {home} in another branch",
-        "gap": "has no home: no group's mandate covers it",
-        "ambiguous": "has several homes that no rule tells apart: {homes}",
-        "raised": "Raised in {group}.",
-        "clause": "Deciding clause: {ref} ({desc}).",
-        "decides_role": "Decided by {role}{person}, prepared and consulted in the group.",
-        "decides_group": "The group decides as a body.",
-        "vacant": "vacant: no one in the group holds the role",
-        "path": "Path: {path}.",
-        "others": "Also covered by {refs}; the lowest group wins.",
-        "excluded": "Excluded by {refs}.",
-        "fix_gap": "Add a handles clause that covers it.",
-        "fix_ambiguous": "Narrow the clauses so that one group covers it.",
-        "all_categories": "all categories",
-        "range": "amount",
-        "span": {"own": "own level or one branch", "multi": "several branches", "any": "any unit"},
-        "needs": "requires",
-        "not": "not",
-    },
-}
+
+@functools.cache
+def _text_for(language: str) -> dict[str, Any]:
+    """This module's words in ``language`` (the catalogue: mgovern.i18n)."""
+    pgettext = pgettext_for(language)
+    return {
+        "matter": pgettext("explain", "The matter"),
+        "no_amount": pgettext("explain", "no amount"),
+        "units": pgettext("explain", "concerns"),
+        "flags": pgettext("explain", "flags"),
+        "here": pgettext("explain", "belongs here, in {home}"),
+        "delegate": pgettext("explain", "is delegated down to {home}"),
+        "escalate": pgettext("explain", "is escalated up to {home}"),
+        "refer": pgettext("explain", "is referred to {home} in another branch"),
+        "gap": pgettext("explain", "has no home: no group's mandate covers it"),
+        "ambiguous": pgettext("explain", "has several homes that no rule tells apart: {homes}"),
+        "raised": pgettext("explain", "Raised in {group}."),
+        "clause": pgettext("explain", "Deciding clause: {ref} ({desc})."),
+        "decides_role": pgettext(
+            "explain", "Decided by {role}{person}, prepared and consulted in the group."
+        ),
+        "decides_group": pgettext("explain", "The group decides as a body."),
+        "vacant": pgettext("explain", "vacant: no one in the group holds the role"),
+        "path": pgettext("explain", "Path: {path}."),
+        "others": pgettext("explain", "Also covered by {refs}; the lowest group wins."),
+        "excluded": pgettext("explain", "Excluded by {refs}."),
+        "fix_gap": pgettext("explain", "Add a handles clause that covers it."),
+        "fix_ambiguous": pgettext("explain", "Narrow the clauses so that one group covers it."),
+        "all_categories": pgettext("explain", "all categories"),
+        "range": pgettext("explain", "amount"),
+        "span": {
+            "own": pgettext("explain", "own level or one branch"),
+            "multi": pgettext("explain", "several branches"),
+            "any": pgettext("explain", "any unit"),
+        },
+        "needs": pgettext("explain", "requires"),
+        "not": pgettext("explain", "not"),
+    }
 
 
 def _text(org: Organization) -> Mapping[str, Any]:
-    return _TEXT[org.language]
+    return _text_for(org.language)
 
 
 def format_amount(amount: Decimal, currency: str, locale: str) -> str:

@@ -3,7 +3,7 @@
 Registers renderers for ``("notice", "html")``, ``("minutes", "html")``,
 ``("notice", "docx")`` and ``("minutes", "docx")`` (used by ``mgovern documents``), and
 the publisher for ``webdav://`` (plain HTTP) and ``webdavs://`` (HTTPS) URLs (used by
-``mgovern documents --to`` and ``mgovern publish``), and reads decisions and actions back
+``mgovern documents --out`` and ``mgovern publish``), and reads decisions and actions back
 from filled-in Word minutes (``mgovern_read_decisions``). Jinja2, python-docx and requests
 are imported when a document is rendered or stored, so loading the plugin stays cheap.
 """

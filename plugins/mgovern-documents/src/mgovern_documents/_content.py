@@ -19,34 +19,6 @@ from mgovern.register.documents import legal_facts, words
 
 __all__ = ["Document", "Row", "document"]
 
-# Words the core has no label for yet (table headings, the field prompt).
-_EXTRA: dict[str, dict[str, str]] = {
-    "sv": {
-        "time": "Tid",
-        "number": "Nr",
-        "number_long": "Nummer",
-        "item": "Ärende",
-        "kind": "Typ",
-        "length": "Längd",
-        "agenda_of": "Dagordning för {group}, {when}",
-        "actions_of": "Åtgärdslista för {group}, {day}",
-        "field": "{label} för punkt {number}",
-        "generator": "Skapad av mgovern",
-    },
-    "en": {
-        "time": "Time",
-        "number": "No.",
-        "number_long": "Number",
-        "item": "Item",
-        "kind": "Kind",
-        "length": "Length",
-        "agenda_of": "Agenda of {group}, {when}",
-        "actions_of": "Action list of {group}, {day}",
-        "field": "{label} for item {number}",
-        "generator": "Made by mgovern",
-    },
-}
-
 #: Empty rows in the minutes' action list.
 ACTION_ROWS = 6
 
@@ -110,10 +82,6 @@ def language(org: Organization) -> str:
     return org.locale.replace("_", "-").split(".")[0] or "en"
 
 
-def _extra(org: Organization) -> dict[str, str]:
-    return _EXTRA[org.language]
-
-
 def _percent(share: Decimal) -> str:
     return f"{(share * 100).quantize(Decimal(1))}"
 
@@ -147,7 +115,7 @@ def document(org: Organization, agenda: Agenda, kind: str) -> Document:
     """The content of the notice (``kind="notice"``) or the minutes template."""
     w = words(org)
     agenda_words = labels(org)
-    extra = _extra(org)
+    extra = words(org)  # the documents' words, from the core's catalogue
     group = org.group(agenda.group)
     meeting = agenda.meeting
     cycle = group.cycle(meeting.cycle)

@@ -85,7 +85,7 @@ def site_command(
         credentials_for,
         publisher_for,
     )
-    from mgovern.cli.output import change_data, emit_json, print_changes, progress
+    from mgovern.cli.output import change_data, change_summary, emit_json, print_changes, progress
     from mgovern.clock import today
     from mgovern_site._build import build_site, calendars_base
 
@@ -134,8 +134,8 @@ def site_command(
         changed = [(n, c) for n, c in report.changes if c is not Change.KEPT]
         if len(changed) > 20:
             click.echo(f"{len(files)} files for {org.name}, {first}..{last}")
-            click.echo(report.summary())
+            click.echo(change_summary(org, report))
         else:
-            print_changes(report, False)
+            print_changes(report, False, org=org)
     if report.conflicts:
         sys.exit(EXIT_FINDINGS)

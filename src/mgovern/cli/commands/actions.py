@@ -12,6 +12,7 @@ import click
 from mgovern.cli.app import cli
 from mgovern.cli.options import db_option, json_option, load_org, org_option, parse_day
 from mgovern.cli.output import emit_json, table
+from mgovern.i18n import gettext_for
 
 if TYPE_CHECKING:
     from mgovern.calendars.cycles import Occurrence
@@ -100,7 +101,7 @@ def actions_command(
     from mgovern.register.followup import Standing, action_list
 
     org = load_org(org_path)
-    _, actions = register_contents(org, org_path, db_path)
+    _decisions, actions = register_contents(org, org_path, db_path)
     day = on if on is not None else today()
     states = action_list(org, actions, day, group=group_id, person=person)
     overdue = tuple(s.action for s in states if s.standing is Standing.OVERDUE)
@@ -114,6 +115,12 @@ def actions_command(
             }
         )
         return
+    _ = gettext_for(org)
+    standings = {
+        Standing.OVERDUE: _("overdue"),
+        Standing.DUE: _("due soon"),
+        Standing.OPEN: _("open"),
+    }
     counts = dict.fromkeys(Standing, 0)
     rows = []
     for state in states:
@@ -123,7 +130,7 @@ def actions_command(
         at = f"{meeting.group} {meeting.start:%Y-%m-%d %H:%M}" if meeting else ""
         rows.append(
             (
-                state.standing.value,
+                standings[state.standing],
                 action.due.isoformat(),
                 action.id,
                 action.owner,
@@ -133,10 +140,25 @@ def actions_command(
             )
         )
     click.echo(
-        f"{org.name}: actions open on {day}: {counts[Standing.OVERDUE]} overdue, "
-        f"{counts[Standing.DUE]} due within a week, {counts[Standing.OPEN]} open"
+        _(
+            "{name}: actions open on {day}: {overdue} overdue, {due} due within a week, {open} open"
+        ).format(
+            name=org.name,
+            day=day,
+            overdue=counts[Standing.OVERDUE],
+            due=counts[Standing.DUE],
+            open=counts[Standing.OPEN],
+        )
     )
     if rows:
-        header = ("standing", "due", "id", "owner", "group", "follow-up at", "what")
+        header = (
+            _("standing"),
+            _("due"),
+            _("id"),
+            _("owner"),
+            _("group"),
+            _("follow-up at"),
+            _("what"),
+        )
         for line in table(header, rows, left=len(header)):
             click.echo(line)

@@ -17,6 +17,7 @@ from mgovern.cli.options import (
     db_option,
     default_window,
     described_window,
+    format_option,
     items_option,
     json_option,
     load_org,
@@ -25,6 +26,7 @@ from mgovern.cli.options import (
     resolve_window,
 )
 from mgovern.cli.output import change_data, emit_json, print_changes, table
+from mgovern.i18n import gettext_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -70,16 +72,8 @@ def meeting_agenda(
 @cli.command("agenda")
 @org_option
 @meeting_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "md", "json"]),
-    default="text",
-    show_default=True,
-    help="text or md (json: the same as --json).",
-)
+@format_option("text", "md", "json")
 @db_option
-@json_option
 def agenda_command(
     org_path: Path | None,
     group_id: str,
@@ -87,7 +81,6 @@ def agenda_command(
     items_path: Path,
     fmt: str,
     db_path: Path | None,
-    as_json: bool,
 ) -> None:
     """Build a meeting's agenda from the submitted items.
 
@@ -103,7 +96,7 @@ def agenda_command(
     actions = register_actions(db_path)
     agenda = meeting_agenda(org, group_id, when, items_path, actions=actions)
     agenda = with_board_report(org, agenda, db_path)  # a board meeting: delegated decisions
-    if as_json or fmt == "json":
+    if fmt == "json":
         data = agenda_data(org, agenda)
         if agenda.delegation_report is not None:  # a board meeting: the decisions reported
             from mgovern.register.reporting import report_data
@@ -116,25 +109,6 @@ def agenda_command(
         click.echo(agenda_text(org, agenda), nl=False)
 
 
-_REPORT_HEADER = (
-    "group",
-    "month",
-    "mtgs",
-    "min",
-    "strat",
-    "oper",
-    "oper%",
-    "limit",
-    "dec",
-    "disc",
-    "f-up",
-    "info",
-    "in",
-    "out",
-    "",
-)
-
-
 @cli.command("report")
 @org_option
 @items_option
@@ -142,9 +116,10 @@ _REPORT_HEADER = (
     "First day (default: first submission).", "Last day (default: two months after the last)."
 )
 @click.option(
-    "--chart",
+    "--svg",
+    "chart",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write an SVG chart of operative share per group and month.",
+    help="Also write an SVG chart of operative share per group and month to this file.",
 )
 @db_option
 @json_option
@@ -205,6 +180,7 @@ def report_command(
             }
         )
         return
+    _ = gettext_for(org)
     rows = []
     for f in figures:
         kinds = dict(f.minutes_by_kind)
@@ -224,20 +200,46 @@ def report_command(
                 kinds["information"],
                 f.forwarded_in,
                 f.forwarded_out,
-                "OVER LIMIT" if f.over_limit else "",
+                _("OVER LIMIT") if f.over_limit else "",
             )
         )
-    click.echo(f"{org.name}: meeting time {first}..{last}")
-    for line in table(_REPORT_HEADER, rows, left=2):
+    _ = gettext_for(org)
+    click.echo(
+        _("{name}: meeting time {first}..{last}").format(name=org.name, first=first, last=last)
+    )
+    header = (
+        _("group"),
+        _("month"),
+        _("mtgs"),
+        _("min"),
+        _("strat"),
+        _("oper"),
+        _("oper%"),
+        _("limit"),
+        _("dec"),
+        _("disc"),
+        _("f-up"),
+        _("info"),
+        _("in"),
+        _("out"),
+        "",
+    )
+    for line in table(header, rows, left=2):
         click.echo(line)
     over = sorted({f.group for f in figures if f.over_limit})
-    click.echo(f"groups over their operative limit: {', '.join(over) if over else 'none'}")
+    click.echo(
+        _("groups over their operative limit: {groups}").format(
+            groups=", ".join(over) if over else _("none")
+        )
+    )
     if unplaced:
         click.echo(
-            f"items with no meeting in the window: {', '.join(m.item.item.id for m in unplaced)}"
+            _("items with no meeting in the window: {items}").format(
+                items=", ".join(m.item.item.id for m in unplaced)
+            )
         )
     if chart is not None:
-        click.echo(f"chart written to {chart}")
+        click.echo(_("chart written to {path}").format(path=chart), err=True)
 
 
 @cli.command("documents")
@@ -251,15 +253,15 @@ def report_command(
     "fmt",
     default="md",
     show_default=True,
-    help="md, or html/docx with mgovern-documents.",
+    help="The document's file format: md, or html/docx with mgovern-documents.",
 )
-@click.option("--to", "url", required=True, help="Where to store it: file:///folder, webdav://...")
+@click.option("--out", "url", required=True, help="Where to store it: file:///folder, webdav://...")
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
 @click.option(
     "--force", is_flag=True, help="Overwrite a document changed there since mgovern wrote it."
 )
 @db_option
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="What was written, as one JSON document.")
 def documents_command(
     org_path: Path | None,
     group_id: str,
@@ -275,7 +277,7 @@ def documents_command(
 ) -> None:
     """Write a meeting's notice (kallelse with dagordning) or minutes template.
 
-    It goes to URL/<group>/<date>/<name>.<format>; writing the same document again
+    It goes to OUT/<group>/<date>/<name>.<format>; writing the same document again
     changes nothing. Exit 1 when the document there was changed and left alone.
     """
     from mgovern.calendars.publish import PublishJob, credentials_for, document_paths, publisher_for
@@ -315,6 +317,6 @@ def documents_command(
     if as_json:
         emit_json(change_data(report, dry_run))
     else:
-        print_changes(report, dry_run)
+        print_changes(report, dry_run, org=org)
     if report.conflicts:
         sys.exit(EXIT_FINDINGS)

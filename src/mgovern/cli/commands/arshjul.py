@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
-from mgovern.cli.options import YEAR, json_option, load_org, org_option, parse_stamp
+from mgovern.cli.options import YEAR, format_option, load_org, org_option, parse_stamp
 from mgovern.cli.output import emit_json, table
+from mgovern.i18n import gettext_for, month_names
 
 if TYPE_CHECKING:
     from mgovern.annual.planning import AnnualPlan, YearPlan
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
     """(start, month, group label, cycle name, matter name, what, deadline) per stage."""
-    from mgovern.annual.ical import stage_summary
+    from mgovern.annual.ical import stage_what
     from mgovern.annual.planning import deadline
 
     rows = []
@@ -37,7 +38,7 @@ def _rows(org: Organization, wheel: AnnualPlan) -> list[tuple[Any, ...]]:
                     group.short_name or group.name,
                     group.cycle(m.cycle).name,
                     p.matter.name,
-                    stage_summary(org, p, index).split(": ", 1)[1],
+                    stage_what(org, p, index),
                     deadline(m),
                 )
             )
@@ -70,12 +71,13 @@ def _plan_json(org: Organization, p: YearPlan) -> dict[str, Any]:
 
 
 def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> list[str]:
+    _ = gettext_for(org)
     out: list[str] = []
     head = "# " if markdown else ""
     sub = "## " if markdown else ""
-    out.append(f"{head}Årshjul {year}: {org.name}")
+    out.append(head + _("Year wheel {year}: {name}").format(year=year, name=org.name))
     out.append("")
-    out.append(f"{sub}Ärenden")
+    out.append(sub + _("Matters"))
     out.append("")
     for p in wheel.plans:
         chain = " → ".join(
@@ -85,7 +87,15 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
         )
         out.append(f"{'- ' if markdown else ''}{p.matter.name}: {chain}")
     rows = _rows(org, wheel)
-    header = ("Datum", "Tid", "Grupp", "Möte", "Ärende", "Steg", "Sista dag")
+    header = (
+        _("Date"),
+        _("Time"),
+        _("Group"),
+        _("Meeting"),
+        _("Matter"),
+        _("Stage"),
+        _("Last day"),
+    )
 
     def cells(r: tuple[Any, ...]) -> list[str]:
         return [
@@ -109,16 +119,15 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
         else:
             out.extend("  " + line for line in table(header, [cells(r) for r in chosen], left=7))
 
-    from mgovern.annual.wheel import MONTHS
-
+    months = month_names(org)
     out.append("")
-    out.append(f"{sub}Per månad")
+    out.append(sub + _("By month"))
     for month in range(1, 13):
         chosen = [r for r in rows if r[0].year == year and r[1] == month]
         if chosen:
-            block(MONTHS[month - 1].capitalize(), chosen)
+            block(months[month - 1].capitalize(), chosen)
     out.append("")
-    out.append(f"{sub}Per grupp")
+    out.append(sub + _("By group"))
     for group in org.groups:
         label = group.short_name or group.name
         chosen = [r for r in rows if r[2] == label]
@@ -133,14 +142,7 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
 @cli.command("arshjul")
 @org_option
 @click.option("--year", type=YEAR, help="The year (default: this year).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "md"]),
-    default="text",
-    show_default=True,
-    help="Text or Markdown.",
-)
+@format_option("text", "md", "json")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--ics",
@@ -151,7 +153,6 @@ def _text(org: Organization, wheel: AnnualPlan, year: int, markdown: bool) -> li
 @click.option(
     "--stamp", callback=parse_stamp, help="DTSTAMP of the .ics (default: 1 January 00:00 UTC)."
 )
-@json_option
 def arshjul_command(
     org_path: Path | None,
     year: int | None,
@@ -159,7 +160,6 @@ def arshjul_command(
     svg_path: Path | None,
     ics_path: Path | None,
     stamp: dt.datetime | None,
-    as_json: bool,
 ) -> None:
     """The year wheel: every annual matter decided in the year, its chain of meetings
     from the first preparation to the decision (exit 1 when one does not fit)."""
@@ -185,7 +185,7 @@ def arshjul_command(
     if ics_path is not None:
         moment = stamp or dt.datetime(year, 1, 1, tzinfo=dt.UTC)
         write_atomically(ics_path, milestones(org, wheel, stamp=moment).to_ical())
-    if as_json:
+    if fmt == "json":
         emit_json(
             {
                 "year": year,

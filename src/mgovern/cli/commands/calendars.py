@@ -24,6 +24,7 @@ from mgovern.cli.options import (
     window_options,
 )
 from mgovern.cli.output import change_data, emit_json, print_changes, progress, warn
+from mgovern.i18n import gettext_for
 
 if TYPE_CHECKING:
     from mgovern.model import Organization
@@ -144,13 +145,28 @@ def calendars_command(
             }
         )
     else:
+        _ = gettext_for(org)
         for name in conflicts:
-            click.echo(f"CONFLICT (changed there; not overwritten, use --force): {name}")
+            click.echo(
+                _("CONFLICT (changed there; not overwritten, use --force): {name}").format(
+                    name=name
+                )
+            )
+        wrote = (
+            _("wrote {groups} group and {people} person calendars and all.ics to {out}")
+            if not groups
+            else _("wrote {groups} group and {people} person calendars to {out}")
+        )
+        left = (
+            _("{changed} changed, {n} left alone: changed there")
+            if conflicts
+            else _("{changed} changed")
+        )
         click.echo(
-            f"wrote {len(chosen)} group and {people} person calendars"
-            + (" and all.ics" if not groups else "")
-            + f" to {out} for {first}..{last} ({changed} changed"
-            + (f", {len(conflicts)} left alone: changed there)" if conflicts else ")")
+            wrote.format(groups=len(chosen), people=people, out=out)
+            + " "
+            + _("for {first}..{last}").format(first=first, last=last)
+            + f" ({left.format(changed=changed, n=len(conflicts))})"
         )
     if conflicts:
         sys.exit(EXIT_FINDINGS)
@@ -216,6 +232,6 @@ def publish_command(
     if as_json:
         emit_json(change_data(report, dry_run))
     else:
-        print_changes(report, dry_run)
+        print_changes(report, dry_run, org=org)
     if report.conflicts:
         sys.exit(EXIT_FINDINGS)

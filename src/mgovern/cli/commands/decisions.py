@@ -21,6 +21,7 @@ import click
 from mgovern.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, cli, fail
 from mgovern.cli.options import (
     db_option,
+    format_option,
     json_option,
     load_org,
     org_option,
@@ -29,6 +30,7 @@ from mgovern.cli.options import (
 )
 from mgovern.cli.output import emit_json, matter_text
 from mgovern.exceptions import ConfigError
+from mgovern.i18n import gettext_for, ngettext_for
 
 if TYPE_CHECKING:
     from mgovern.agenda.planner import Agenda
@@ -67,7 +69,8 @@ def register_contents(
     if db_path is None:
         if org_path is not None:
             fail("give the register: --db FILE (or set MGOVERN_DB)")
-        click.echo("mgovern: using the embedded example register (give --db FILE)", err=True)
+        _ = gettext_for(org)
+        click.echo(_("mgovern: using the embedded example register (give --db FILE)"), err=True)
         return example_register(org)
     with Register(db_path, read_only=True) as register:
         return register.decisions(), register.actions()
@@ -101,10 +104,10 @@ def import_command(
 
     if db_path is None:
         fail("give the register to import into: --db FILE (or set MGOVERN_DB)")
-    batch = _read_source(org_path, source, encoding)
+    org, batch = _read_source(org_path, source, encoding)
     with _conflicts_shown(source), Register(db_path) as register:
         result = register.import_batch(batch)
-    _show_result(result, as_json)
+    _show_result(org, result, as_json)
 
 
 @decisions_group.command("amend")
@@ -129,13 +132,15 @@ def amend_command(
 
     if db_path is None:
         fail("give the register to amend: --db FILE (or set MGOVERN_DB)")
-    batch = _read_source(org_path, source)
+    org, batch = _read_source(org_path, source)
     with _conflicts_shown(source), Register(db_path, create=False) as register:
         result = register.amend(batch, by=by, reason=reason, on=today())
-    _show_result(result, as_json, amended=True)
+    _show_result(org, result, as_json, amended=True)
 
 
-def _read_source(org_path: Path | None, source: str, encoding: str | None = None) -> DecisionBatch:
+def _read_source(
+    org_path: Path | None, source: str, encoding: str | None = None
+) -> tuple[Organization, DecisionBatch]:
     """Everything SOURCE holds, read before the register is touched."""
     from mgovern.plugins import plugin_manager
     from mgovern.register.lists import load_decision_list
@@ -153,7 +158,7 @@ def _read_source(org_path: Path | None, source: str, encoding: str | None = None
             f"{source}: no reader for this kind of source; known: .csv, .toml (and .md/.docx "
             "minutes; other systems through plugins: mgovern plugins)"
         )
-    return batch
+    return org, batch
 
 
 @contextmanager
@@ -172,7 +177,9 @@ def _conflicts_shown(source: str) -> Iterator[None]:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _show_result(result: ImportResult, as_json: bool, *, amended: bool = False) -> None:
+def _show_result(
+    org: Organization, result: ImportResult, as_json: bool, *, amended: bool = False
+) -> None:
     if as_json:
         emit_json(
             {
@@ -185,7 +192,24 @@ def _show_result(result: ImportResult, as_json: bool, *, amended: bool = False) 
             }
         )
     else:
-        click.echo(result.summary())
+        ngettext = ngettext_for(org)
+        added = ngettext(
+            "{source}: {decisions} decision and {actions} actions added",
+            "{source}: {decisions} decisions and {actions} actions added",
+            result.added_decisions,
+        )
+        click.echo(
+            added.format(
+                source=result.source,
+                decisions=result.added_decisions,
+                actions=result.added_actions,
+            )
+            + ngettext(
+                ", {updated} actions updated, {n} already in the register",
+                ", {updated} actions updated, {n} already in the register",
+                result.unchanged,
+            ).format(updated=result.updated_actions, n=result.unchanged)
+        )
 
 
 def _record_text(record: Any) -> str:
@@ -228,20 +252,24 @@ def list_command(
     if history_id is not None:
         _show_history(org, org_path, db_path, history_id, as_json)
         return
-    decisions, _ = register_contents(org, org_path, db_path)
+    decisions, _actions = register_contents(org, org_path, db_path)
     first = start or dt.date.min
     last = end or dt.date.max
     if last < first:
         fail(f"--to {last} is before --from {first}: swap the dates")
     chosen = [d for d in decisions if first <= d.date <= last]
+    _ = gettext_for(org)
     if as_json:
         emit_json({"decisions": [decision_data(d) for d in chosen]})
         return
     for d in chosen:
         who = d.decided_by + (f" ({d.decision_maker})" if d.decision_maker else "")
-        urgent = " [urgent]" if d.urgent else ""
+        urgent = " [" + _("urgent") + "]" if d.urgent else ""
         click.echo(f"{d.date} {d.id}: {who}{urgent}: {d.text or matter_text(d.matter)}")
-    click.echo(f"{len(chosen)} decisions")
+    ngettext = ngettext_for(org)
+    click.echo(
+        ngettext("{n} decision", "{n} decisions", len(chosen)).format(n=len(chosen)), err=True
+    )
 
 
 def _show_history(
@@ -295,14 +323,14 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
     a matter no rule covers.
     """
     from mgovern.history import is_history_file, load_history
-    from mgovern.register.audit import audit
+    from mgovern.register.audit import audit, by_decision, kind_label
 
     org = load_org(org_path)
-    decisions, _ = register_contents(org, org_path, db_path)
+    decisions, _actions = register_contents(org, org_path, db_path)
     # a history file: each decision judged by the rules and people of its own day
     rules = load_history(org_path) if org_path and is_history_file(org_path) else org
     try:
-        findings = audit(rules, decisions)
+        findings = by_decision(audit(rules, decisions))
     except ConfigError as exc:  # a category the organisation lacks: name the register
         raise exc.located(str(db_path) if db_path else "<embedded example register>") from None
     if as_json:
@@ -311,30 +339,36 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
                 "decisions": len(decisions),
                 "findings": [
                     {
-                        "decision": f.decision.id,
-                        "date": f.decision.date.isoformat(),
-                        "kind": f.kind.value,
-                        "message": f.message,
-                        "should_decide": f.should_decide,
-                        "should_decide_person": f.should_decide_person,
-                        "home": f.routing.home,
-                        "clause": (
-                            f"{f.routing.clause.group}.{f.routing.clause.clause}"
-                            if f.routing.clause
-                            else None
-                        ),
-                        "explanation": f.explanation,
+                        "decision": found[0].decision.id,
+                        "date": found[0].decision.date.isoformat(),
+                        "kinds": [f.kind.value for f in found],
+                        "messages": [f.message for f in found],
+                        "should_decide": found[0].should_decide,
+                        "should_decide_person": found[0].should_decide_person,
+                        "home": found[0].routing.home,
+                        "clause": str(found[0].routing.clause) if found[0].routing.clause else None,
+                        "explanation": found[0].explanation,
                     }
-                    for f in findings
+                    for found in findings
                 ],
             }
         )
     else:
-        for f in findings:
-            click.echo(f"{f.decision.date} {f.decision.id}: {f.kind.value}: {f.message}")
-            for line in f.explanation.splitlines():
+        for found in findings:
+            first = found[0]
+            kinds = "; ".join(kind_label(f.kind, org) for f in found)
+            click.echo(f"{first.decision.date} {first.decision.id}: {kinds}")
+            for f in found:
+                click.echo(f"  - {f.message}")
+            for line in first.explanation.splitlines():
                 click.echo(f"    {line}")
-        click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings")
+        ngettext = ngettext_for(org)
+        summary = ngettext(
+            "{n} decision audited, {found} with findings",
+            "{n} decisions audited, {found} with findings",
+            len(decisions),
+        )
+        click.echo(summary.format(n=len(decisions), found=len(findings)), err=True)
     if findings:
         sys.exit(EXIT_FINDINGS)
 
@@ -346,9 +380,9 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
 @click.option(
     "--date", "when", required=True, callback=parse_meeting_when, help="The board meeting's day."
 )
-@json_option
+@format_option("md", "json", default="md")
 def report_command(
-    org_path: Path | None, db_path: Path | None, group_id: str, when: Any, as_json: bool
+    org_path: Path | None, db_path: Path | None, group_id: str, when: Any, fmt: str
 ) -> None:
     """The delegated decisions to report at a board meeting (anmälan av delegationsbeslut).
 
@@ -360,24 +394,33 @@ def report_command(
     from mgovern.register.reporting import board_report, report_data, report_lines
 
     org = load_org(org_path)
-    decisions, _ = register_contents(org, org_path, db_path)
+    decisions, _actions = register_contents(org, org_path, db_path)
     day = when.date() if isinstance(when, dt.datetime) else when
     report = board_report(org, decisions, group=group_id, meeting=day)
-    if as_json:
+    if fmt == "json":
         emit_json(report_data(org, report))
         return
     click.echo("\n".join(report_lines(org, report, heading="#")).rstrip("\n"))
+    _ = gettext_for(org)
+    summary = _(
+        "{reported} reported at {meeting}, announced {announced}; {separately} recorded separately"
+    )
     click.echo(
-        f"\n{len(report.reported)} reported at {report.meeting}, announced "
-        f"{report.announced}; {len(report.recorded_separately)} recorded separately"
+        summary.format(
+            reported=len(report.reported),
+            meeting=report.meeting,
+            announced=report.announced,
+            separately=len(report.recorded_separately),
+        ),
+        err=True,
     )
 
 
 @decisions_group.command("export")
 @org_option
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+@format_option(
+    "csv", "json", default="csv", help="csv (a decision list that imports again) or json."
 )
 @click.option(
     "--out",
@@ -386,10 +429,7 @@ def report_command(
     default=None,
     help="Write to FILE (atomically) instead of stdout.",
 )
-@json_option
-def export_command(
-    org_path: Path | None, db_path: Path | None, fmt: str, out: Path | None, as_json: bool
-) -> None:
+def export_command(org_path: Path | None, db_path: Path | None, fmt: str, out: Path | None) -> None:
     """Export the register: CSV (a decision list that imports again) or JSON (decisions
     and actions; also --json). The same register always gives the same bytes."""
     from mgovern.files import write_atomically
@@ -397,8 +437,7 @@ def export_command(
 
     org = load_org(org_path)
     decisions, actions = register_contents(org, org_path, db_path)
-    as_json = as_json or fmt == "json"
-    data = decisions_json(decisions, actions) if as_json else decisions_csv(decisions)
+    data = decisions_json(decisions, actions) if fmt == "json" else decisions_csv(decisions)
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)
         return

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli, fail
-from mgovern.cli.options import jobs_option, json_option, org_option, parse_day, quiet_option
+from mgovern.cli.options import (
+    format_option,
+    jobs_option,
+    note_example,
+    org_option,
+    parse_day,
+    quiet_option,
+)
 from mgovern.cli.output import emit_json, progress
 
 if TYPE_CHECKING:
@@ -22,8 +29,9 @@ def _history(path: Path | None) -> tuple[History, str]:
     from mgovern.history import History, load_history
 
     if path is None:
-        click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
-        return History.from_organization(example()), "<embedded example>"
+        org = example()
+        note_example(org.language)
+        return History.from_organization(org), "<embedded example>"
     return load_history(path), path.name
 
 
@@ -38,16 +46,20 @@ def _label(history: History, day: dt.date | None, name: str) -> str:
 @cli.command("diff")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @org_option
-@click.option("--from", "start", callback=parse_day, help="The old version: as of this day.")
-@click.option("--to", "end", callback=parse_day, help="The new version: as of this day.")
+@click.option("--old-on", "start", callback=parse_day, help="The old version: as of this day.")
+@click.option("--new-on", "end", callback=parse_day, help="The new version: as of this day.")
 @click.option(
-    "--meetings-from", callback=parse_day, help="List meetings added or removed from this day."
+    "--from",
+    "meetings_from",
+    callback=parse_day,
+    help="List meetings added or removed from this day.",
 )
-@click.option("--meetings-to", callback=parse_day, help="... up to this day (default: a year on).")
-@click.option("--markdown", is_flag=True, help="Markdown, for the board's papers.")
+@click.option(
+    "--to", "meetings_to", callback=parse_day, help="... up to this day (default: a year on)."
+)
+@format_option("text", "md", "json", help="How to print the result (md: for the board's papers).")
 @jobs_option
 @quiet_option
-@json_option
 def diff_command(
     files: tuple[Path, ...],
     org_path: Path | None,
@@ -55,13 +67,12 @@ def diff_command(
     end: dt.date | None,
     meetings_from: dt.date | None,
     meetings_to: dt.date | None,
-    markdown: bool,
+    fmt: str,
     jobs: int | None,
-    as_json: bool,
 ) -> None:
     """Every matter decided differently in NEW than in OLD, exactly (exit 1 when any).
 
-    OLD and NEW are organisation or history files (NEW as of --to, OLD as of --from;
+    OLD and NEW are organisation or history files (NEW as of --new-on, OLD as of --old-on;
     default today). With one file (or --org): that history as of --from and --to; without
     dates, its last revision against the rules the day before it took effect. Many
     changed categories of a large organisation are compared in several processes
@@ -72,7 +83,7 @@ def diff_command(
     from mgovern.rules.compare_format import diff_json, diff_lines, diff_markdown
 
     if len(files) > 2:
-        fail("give at most two files: OLD NEW (or one history with --from/--to)")
+        fail("give at most two files: OLD NEW (or one history with --old-on/--new-on)")
     if len(files) == 2:
         (h0, n0), (h1, n1) = _history(files[0]), _history(files[1])
         d0, d1 = start or today(), end or today()
@@ -84,14 +95,14 @@ def diff_command(
             if len(history.revisions) < 2:
                 fail(
                     f"{name} has one version: give OLD NEW, or a history file "
-                    "(docs/revisions.md) with --from/--to"
+                    "(docs/revisions.md) with --old-on/--new-on"
                 )
             last = history.revisions[-1]
             assert last.effective is not None
             start, end = last.effective - dt.timedelta(days=1), last.effective
         d0, d1 = start or today(), end or today()
         if d1 < d0:
-            fail(f"--to {d1} is before --from {d0}: swap the dates")
+            fail(f"--new-on {d1} is before --old-on {d0}: swap the dates")
         old, new = history.as_of(d0), history.as_of(d1)
         old_label, new_label = _label(history, d0, name), _label(history, d1, name)
     window = None
@@ -99,11 +110,11 @@ def diff_command(
         first = meetings_from or today()
         window = (first, meetings_to or first + dt.timedelta(days=365))
         if window[1] < window[0]:
-            fail(f"--meetings-to {window[1]} is before --meetings-from {window[0]}")
+            fail(f"--to {window[1]} is before --from {window[0]}: swap the dates")
     result = diff(old, new, window=window, jobs=jobs, progress=progress())
-    if as_json:
+    if fmt == "json":
         emit_json(diff_json(result, old_label=old_label, new_label=new_label))
-    elif markdown:
+    elif fmt == "md":
         click.echo(diff_markdown(result, old_label=old_label, new_label=new_label), nl=False)
     else:
         for line in diff_lines(result, old_label=old_label, new_label=new_label):

@@ -9,8 +9,15 @@ from typing import Any
 import click
 
 from mgovern.cli.app import cli
-from mgovern.cli.options import json_option, org_option, resolve_window, window_options
+from mgovern.cli.options import (
+    json_option,
+    note_example,
+    org_option,
+    resolve_window,
+    window_options,
+)
 from mgovern.cli.output import emit_json, governance_json
+from mgovern.i18n import gettext_for, ngettext_for
 
 
 @cli.command("governance")
@@ -35,7 +42,7 @@ def governance_command(
     from mgovern.history import History, load_history
 
     if org_path is None:
-        click.echo("mgovern: using the embedded example organisation (give --org FILE)", err=True)
+        note_example(example().language)
         history = History.from_organization(example())
     else:
         history = load_history(org_path)
@@ -55,8 +62,16 @@ def governance_command(
             }
         )
         return
-    click.echo(f"governance calendar {first}..{last}: {len(events)} events")
+    _ = gettext_for(history.as_of(last))
+    ngettext = ngettext_for(history.as_of(last))
+    click.echo(
+        ngettext(
+            "governance calendar {first}..{last}: {n} event",
+            "governance calendar {first}..{last}: {n} events",
+            len(events),
+        ).format(first=first, last=last, n=len(events))
+    )
     for e in events:
         click.echo(f"{e.date} {e.kind}: {e.message}")
     if ics_path is not None:
-        click.echo(f"written to {ics_path}")
+        click.echo(_("written to {path}").format(path=ics_path), err=True)

@@ -10,6 +10,7 @@ import click
 from mgovern.cli.app import cli
 from mgovern.cli.options import json_option, load_org, load_source, org_option
 from mgovern.cli.output import emit_json
+from mgovern.i18n import gettext_for, ngettext_for
 
 if TYPE_CHECKING:
     from mgovern.model import Cycle, Group, Organization
@@ -64,9 +65,11 @@ def validate(org_path: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json({"valid": True, "id": org.id, "name": org.name, **counts, "warnings": warnings})
         return
+    _ = gettext_for(org)
     click.echo(
-        f"{org.name}: valid ({counts['groups']} groups, {counts['people']} people, "
-        f"{counts['cycles']} meeting cycles)"
+        _("{name}: valid ({groups} groups, {people} people, {cycles} meeting cycles)").format(
+            name=org.name, **counts
+        )
     )
 
 
@@ -84,43 +87,61 @@ def _group_data(org: Organization, group: Group) -> dict[str, Any]:
         "secretary": _person_name(org, group.secretary),
         "members": [org.person(m).name for m in group.members],
         "cycles": [
-            {"id": c.id, "name": c.name, "kind": c.kind.value, "when": _when(c)}
+            {"id": c.id, "name": c.name, "kind": c.kind.value, "when": _when(org, c)}
             for c in group.cycles
         ],
         "children": [_group_data(org, org.group(child)) for child in org.children(group.id)],
     }
 
 
-def _when(cycle: Cycle) -> str:
+def _when(org: Organization, cycle: Cycle) -> str:
+    _ = gettext_for(org)
+    ngettext = ngettext_for(org)
     if cycle.rule:
         text = str(cycle.rule)
     elif cycle.rrule:
         text = f"RRULE {cycle.rrule}"
     elif cycle.dates:
-        text = f"{len(cycle.dates)} dates"
+        text = ngettext("{n} date", "{n} dates", len(cycle.dates)).format(n=len(cycle.dates))
     else:
         assert cycle.anchor is not None
-        text = f"{cycle.anchor.days_before} days before {cycle.anchor.cycle}"
+        days = cycle.anchor.days_before
+        text = ngettext("{n} day before {cycle}", "{n} days before {cycle}", days).format(
+            n=days, cycle=cycle.anchor.cycle
+        )
         if cycle.anchor.weekday:
-            text += f" (on a {cycle.anchor.weekday})"
+            text += " " + _("(on a {weekday})").format(weekday=cycle.anchor.weekday)
     return f"{text}, {cycle.time:%H:%M}, {cycle.duration} min"
 
 
-def _show_lines(data: dict[str, Any], indent: str) -> list[str]:
+def _show_lines(org: Organization, data: dict[str, Any], indent: str) -> list[str]:
+    _ = gettext_for(org)
     lines = [f"{indent}{data['name']} [{data['id']}]"]
     pad = indent + "    "
+    labels = {
+        "purpose": _("purpose"),
+        "chair": _("chair"),
+        "secretary": _("secretary"),
+        "members": _("members"),
+        "meets": _("meets"),
+    }
+    width = max(len(label) for label in labels.values()) + 2
+
+    def line(key: str, value: str) -> str:
+        return pad + f"{labels[key]}:".ljust(width) + value
+
     if data["purpose"]:
-        lines.append(f"{pad}purpose:   {data['purpose']}")
+        lines.append(line("purpose", data["purpose"]))
     if data["chair"]:
-        lines.append(f"{pad}chair:     {data['chair']}")
+        lines.append(line("chair", data["chair"]))
     if data["secretary"]:
-        lines.append(f"{pad}secretary: {data['secretary']}")
+        lines.append(line("secretary", data["secretary"]))
     if data["members"]:
-        lines.append(f"{pad}members:   {', '.join(data['members'])}")
+        lines.append(line("members", ", ".join(data["members"])))
     for cycle in data["cycles"]:
-        lines.append(f"{pad}meets:     {cycle['name']} ({cycle['kind']}): {cycle['when']}")
+        lines.append(line("meets", f"{cycle['name']} ({cycle['kind']}): {cycle['when']}"))
     for child in data["children"]:
-        lines.extend(_show_lines(child, indent + "  "))
+        lines.extend(_show_lines(org, child, indent + "  "))
     return lines
 
 
@@ -136,7 +157,7 @@ def show(org_path: Path | None, as_json: bool) -> None:
         return
     click.echo(f"{org.name} ({org.timezone})")
     for root in tree:
-        click.echo("\n".join(_show_lines(root, "")))
+        click.echo("\n".join(_show_lines(org, root, "")))
 
 
 @cli.command("plugins")

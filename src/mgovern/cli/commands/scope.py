@@ -13,6 +13,7 @@ import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
 from mgovern.cli.options import (
+    YEAR,
     jobs_option,
     json_option,
     load_source,
@@ -25,6 +26,7 @@ from mgovern.cli.options import (
 )
 from mgovern.cli.output import emit_json, governance_json, matter_text, progress
 from mgovern.config import matter_json
+from mgovern.i18n import gettext_for, ngettext_for
 
 if TYPE_CHECKING:
     from mgovern.model import Organization
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
     default="decision",
     show_default=True,
 )
-@click.option("--year", type=int, help="Year for base amounts (default: the latest listed).")
+@click.option("--year", type=YEAR, help="Year for base amounts (default: the latest listed).")
 @on_option
 @json_option
 def route_command(
@@ -93,16 +95,22 @@ def route_command(
             }
         )
     else:
-        click.echo(f"outcome:    {routing.outcome.value}")
-        click.echo(f"home:       {routing.home or '-'}")
+        _ = gettext_for(org)
         maker = routing.decided_by or "-"
         if routing.decision_maker:
             maker += f" ({routing.decision_maker})"
         elif routing.vacant:
-            maker += " (vacant: no one in the group holds the role)"
-        click.echo(f"decided by: {maker}")
-        click.echo(f"clause:     {routing.clause or '-'}")
-        click.echo(f"horizon:    {level}")
+            maker += _(" (vacant: no one in the group holds the role)")
+        labelled = [
+            (_("outcome"), routing.outcome.value),
+            (_("home"), routing.home or "-"),
+            (_("decided by"), maker),
+            (_("clause"), routing.clause or "-"),
+            (_("horizon"), level),
+        ]
+        width = max(len(label) for label, _value in labelled) + 2
+        for label, value in labelled:
+            click.echo(f"{label}:".ljust(width) + str(value))
         click.echo("")
         click.echo(str(routing))
     if routing.home is None:
@@ -249,17 +257,23 @@ def check_command(
     else:
         _print_report(org, report, show_overlaps=show_overlaps, show_fallback=show_fallback)
         if silent:
+            _ = gettext_for(org)
             click.echo(
-                "groups with a mandate but no meetings (items sent there wait): "
-                + ", ".join(silent)
+                _("groups with a mandate but no meetings (items sent there wait): {groups}").format(
+                    groups=", ".join(silent)
+                )
             )
-        _print_cascade(late, starved, first, last)
-        _print_dst(dst, first, last)
+        _print_cascade(org, late, starved, first, last)
+        _print_dst(org, dst, first, last)
         _print_annual(org, wheel, first, last)
         for event in governance or ():
             click.echo(f"GOVERNANCE {event.date} {event.kind}: {event.message}")
         for event in vacant:
-            click.echo(f"VACANT {event.date}: {event.message} ({', '.join(event.clauses)})")
+            click.echo(
+                _("VACANT {date}: {message} ({clauses})").format(
+                    date=event.date, message=event.message, clauses=", ".join(event.clauses)
+                )
+            )
     unheld = [e for e in governance or () if e.kind in ("vacant", "meeting-without")]
     if not report.ok or dst or wheel.not_fitting or wheel.crowded or unheld or vacant:
         sys.exit(EXIT_FINDINGS)
@@ -278,7 +292,7 @@ def _governance(source: Any, first: Any, last: Any) -> Any:
 
 
 def _annual(org: Any, first: Any, last: Any) -> Any:
-    """The year wheel in the window (:mod:`mgovern.annual`): chains planned, not fitting,
+    """The year wheel in the window (:mod:`mgovern.annual.planning`): chains planned, not fitting,
     crowded."""
     from mgovern.annual.planning import plan
 
@@ -318,9 +332,18 @@ def _annual_json(wheel: Any) -> dict[str, Any]:
 def _print_annual(org: Any, wheel: Any, first: Any, last: Any) -> None:
     if not org.annual:
         return
+    _ = gettext_for(org)
     click.echo(
-        f"annual matters ({first}..{last}): {len(wheel.plans)} chains planned, "
-        f"{len(wheel.not_fitting)} not fitting, {len(wheel.crowded)} crowded meetings"
+        _(
+            "annual matters ({first}..{last}): {planned} chains planned, "
+            "{not_fitting} not fitting, {crowded} crowded meetings"
+        ).format(
+            first=first,
+            last=last,
+            planned=len(wheel.plans),
+            not_fitting=len(wheel.not_fitting),
+            crowded=len(wheel.crowded),
+        )
     )
     for finding in (*wheel.not_fitting, *wheel.crowded):
         click.echo(f"  {finding}")
@@ -341,19 +364,31 @@ def _dst_json(finding: Any) -> dict[str, Any]:
     }
 
 
-def _print_dst(findings: Sequence[Any], first: Any, last: Any) -> None:
-    """Meetings at local times a DST change makes unclear, or across one (mgovern.calendars.dst);
-    nothing when there are none."""
+def _print_dst(org: Organization, findings: Sequence[Any], first: Any, last: Any) -> None:
+    """Meetings at local times a DST change makes unclear, or across one
+    (mgovern.calendars.dst); nothing when there are none."""
     if not findings:
         return
-    click.echo(f"meetings at a DST change ({first}..{last}): {len(findings)}")
+    _ = gettext_for(org)
+    click.echo(
+        _("meetings at a DST change ({first}..{last}): {n}").format(
+            first=first, last=last, n=len(findings)
+        )
+    )
     for finding in findings:
         click.echo(f"  DST {finding.group}.{finding.cycle}: {finding}")
 
 
-def _print_cascade(late: Sequence[Any], starved: Sequence[Any], first: Any, last: Any) -> None:
+def _print_cascade(
+    org: Organization, late: Sequence[Any], starved: Sequence[Any], first: Any, last: Any
+) -> None:
     """The cascade (mgovern.calendars.cascade), one line per series; see docs/calendars.md."""
-    click.echo(f"parent meetings no child meeting can feed ({first}..{last}): {len(starved)}")
+    _ = gettext_for(org)
+    click.echo(
+        _("parent meetings no child meeting can feed ({first}..{last}): {n}").format(
+            first=first, last=last, n=len(starved)
+        )
+    )
     fed: dict[tuple[str, str, str], list[Any]] = {}
     for item in starved:
         fed.setdefault((item.meeting.group, item.meeting.cycle, item.child), []).append(item)
@@ -361,13 +396,24 @@ def _print_cascade(late: Sequence[Any], starved: Sequence[Any], first: Any, last
         example = items[0]
         deadline = example.meeting.agenda_deadline
         click.echo(
-            f"  UNFED {group}.{cycle} <- {child}: {len(items)} meeting(s); e.g. "
-            f"{example.meeting.start:%Y-%m-%d %H:%M}: no meeting of {child} ends between "
-            f"{example.opens:%Y-%m-%d %H:%M} and its deadline {deadline:%Y-%m-%d %H:%M}"
+            _(
+                "  UNFED {group}.{cycle} <- {child}: {n} meeting(s); e.g. {start}: no meeting "
+                "of {child} ends between {opens} and its deadline {deadline}"
+            ).format(
+                group=group,
+                cycle=cycle,
+                child=child,
+                n=len(items),
+                start=f"{example.meeting.start:%Y-%m-%d %H:%M}",
+                opens=f"{example.opens:%Y-%m-%d %H:%M}",
+                deadline=f"{deadline:%Y-%m-%d %H:%M}",
+            )
         )
     click.echo(
-        f"child meetings whose items skip a parent meeting they could have made "
-        f"({first}..{last}): {len(late)}"
+        _(
+            "child meetings whose items skip a parent meeting they could have made "
+            "({first}..{last}): {n}"
+        ).format(first=first, last=last, n=len(late))
     )
     summary: dict[tuple[str, str, str, str], list[Any]] = {}
     for item in late:
@@ -383,10 +429,20 @@ def _print_cascade(late: Sequence[Any], starved: Sequence[Any], first: Any, last
         example = items[0]
         deadline = example.parent_meeting.agenda_deadline
         click.echo(
-            f"  LATE {group}.{cycle} -> {parent}.{parent_cycle}: {len(items)} meeting(s), "
-            f"items wait up to {max(waits, default=0)} days; e.g. "
-            f"{example.meeting.start:%Y-%m-%d %H:%M} ends after the deadline "
-            f"{deadline:%Y-%m-%d %H:%M} of {example.parent_meeting.start:%Y-%m-%d}"
+            _(
+                "  LATE {group}.{cycle} -> {parent}.{parent_cycle}: {n} meeting(s), items wait "
+                "up to {days} days; e.g. {start} ends after the deadline {deadline} of {of}"
+            ).format(
+                group=group,
+                cycle=cycle,
+                parent=parent,
+                parent_cycle=parent_cycle,
+                n=len(items),
+                days=max(waits, default=0),
+                start=f"{example.meeting.start:%Y-%m-%d %H:%M}",
+                deadline=f"{deadline:%Y-%m-%d %H:%M}",
+                of=f"{example.parent_meeting.start:%Y-%m-%d}",
+            )
         )
 
 
@@ -403,78 +459,115 @@ def _merge_gaps(gaps: Iterable[Gap]) -> list[tuple[tuple[str, str, str], list[Ga
     return sorted(merged.items())
 
 
-def _lines_note(merged: Sequence[object], findings: Sequence[object], flag: str = "") -> str:
+def _lines_note(
+    org: Organization, merged: Sequence[object], findings: Sequence[object], flag: str = ""
+) -> str:
     """How many lines the findings are shown as (one per kind of matter, merging unit
     contexts and years), and the flag that lists them when they are not shown."""
+    _ = gettext_for(org)
+    ngettext = ngettext_for(org)
     notes = []
     if len(merged) != len(findings):
-        notes.append(f"{len(merged)} line{'s' if len(merged) != 1 else ''}")
+        notes.append(ngettext("{n} line", "{n} lines", len(merged)).format(n=len(merged)))
     if flag and merged:
-        notes.append(f"list them with {flag}")
+        notes.append(_("list them with {flag}").format(flag=flag))
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def _contexts_text(gaps: list[Gap]) -> str:
+def _contexts_text(org: Organization, gaps: list[Gap]) -> str:
+    _ = gettext_for(org)
     years = sorted({g.year for g in gaps if g.year is not None})
     units = {g.units for g in gaps}
     parts = []
     if len(years) > 1:
-        parts.append(f"in {', '.join(map(str, years))}")
+        parts.append(_("in {years}").format(years=", ".join(map(str, years))))
     if len(units) > 1:
-        parts.append(f"{len(units)} unit contexts")
+        parts.append(_("{n} unit contexts").format(n=len(units)))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _print_report(
     org: Organization, report: Report, *, show_overlaps: bool, show_fallback: bool
 ) -> None:
-    click.echo(f"{org.name}: {report.cells} cells of the matter space decided.")
+    _ = gettext_for(org)
+    click.echo(
+        _("{name}: {cells} cells of the matter space decided.").format(
+            name=org.name, cells=report.cells
+        )
+    )
     open_gaps = _merge_gaps(report.gaps)
-    click.echo(f"gaps (no home): {len(report.gaps)}{_lines_note(open_gaps, report.gaps)}")
+    note = _lines_note(org, open_gaps, report.gaps)
+    click.echo(_("gaps (no home): {n}").format(n=len(report.gaps)) + note)
     for (category, flags, amounts), gaps in open_gaps:
-        contexts = _contexts_text(gaps)
         click.echo(
-            f"  GAP {category} flags {flags} amounts {amounts}{contexts}: "
-            f"e.g. {matter_text(gaps[0].witness)}"
+            _("  GAP {category} flags {flags} amounts {amounts}{contexts}: e.g. {matter}").format(
+                category=category,
+                flags=flags,
+                amounts=amounts,
+                contexts=_contexts_text(org, gaps),
+                matter=matter_text(gaps[0].witness),
+            )
         )
         excluded = sorted({str(r) for g in gaps for r in g.excluded_by})
         if excluded:
-            click.echo(f"      excluded by {', '.join(excluded)}")
+            click.echo(_("      excluded by {clauses}").format(clauses=", ".join(excluded)))
     ambiguous = report.ambiguous
-    click.echo(f"ambiguous (several homes): {len(ambiguous)}")
+    click.echo(_("ambiguous (several homes): {n}").format(n=len(ambiguous)))
     for overlap in ambiguous:
         click.echo(
-            f"  AMBIGUOUS {overlap.category} homes {', '.join(overlap.homes)} "
-            f"({', '.join(map(str, overlap.clauses))}): e.g. {matter_text(overlap.witness)}"
+            _("  AMBIGUOUS {category} homes {homes} ({clauses}): e.g. {matter}").format(
+                category=overlap.category,
+                homes=", ".join(overlap.homes),
+                clauses=", ".join(map(str, overlap.clauses)),
+                matter=matter_text(overlap.witness),
+            )
         )
     resolved = [o for o in report.overlaps if o.resolved]
     click.echo(
-        f"overlaps resolved by the lowest group: {len(resolved)}"
-        + ("" if show_overlaps or not resolved else " (list them with --overlaps)")
+        _("overlaps resolved by the lowest group: {n}").format(n=len(resolved))
+        + ("" if show_overlaps or not resolved else " " + _("(list them with --overlaps)"))
     )
     if show_overlaps:
         for overlap in resolved:
             losers = ", ".join(str(c) for c in overlap.clauses if c.group != overlap.winner)
             click.echo(
-                f"  OVERLAP {overlap.category}: {overlap.winner} wins over {losers}: "
-                f"e.g. {matter_text(overlap.witness)}"
+                _("  OVERLAP {category}: {winner} wins over {losers}: e.g. {matter}").format(
+                    category=overlap.category,
+                    winner=overlap.winner,
+                    losers=losers,
+                    matter=matter_text(overlap.witness),
+                )
             )
     caught = _merge_gaps(report.fallback_only)
     click.echo(
-        f"taken only by a fallback clause: {len(report.fallback_only)}"
-        + _lines_note(caught, report.fallback_only, "" if show_fallback else "--fallback")
+        _("taken only by a fallback clause: {n}").format(n=len(report.fallback_only))
+        + _lines_note(org, caught, report.fallback_only, "" if show_fallback else "--fallback")
     )
     for (category, flags, amounts), gaps in caught if show_fallback else ():
         clause = ", ".join(sorted({str(g.caught_by) for g in gaps}))
         click.echo(
-            f"  FALLBACK {category} flags {flags} amounts {amounts}{_contexts_text(gaps)} "
-            f"by {clause}: e.g. {matter_text(gaps[0].witness)}"
+            _(
+                "  FALLBACK {category} flags {flags} amounts {amounts}{contexts} by {clause}: "
+                "e.g. {matter}"
+            ).format(
+                category=category,
+                flags=flags,
+                amounts=amounts,
+                contexts=_contexts_text(org, gaps),
+                clause=clause,
+                matter=matter_text(gaps[0].witness),
+            )
         )
-    click.echo(f"dead clauses (never decide a matter): {len(report.dead_clauses)}")
+    click.echo(_("dead clauses (never decide a matter): {n}").format(n=len(report.dead_clauses)))
     for dead in report.dead_clauses:
-        line = f"  DEAD {dead.clause}"
         if dead.witness is not None:
-            line += f": e.g. {matter_text(dead.witness)} is decided by {dead.decided_instead_by}"
+            line = _("  DEAD {clause}: e.g. {matter} is decided by {instead}").format(
+                clause=dead.clause,
+                matter=matter_text(dead.witness),
+                instead=dead.decided_instead_by,
+            )
         else:
-            line += ": matches no matter that reaches it"
+            line = _("  DEAD {clause}: matches no matter that reaches it").format(
+                clause=dead.clause
+            )
         click.echo(line)
