@@ -24,6 +24,10 @@ meetings, so :func:`plan` settles that for every item first; only the competitio
 time depends on the other items, and it only ever carries an item to a later meeting of
 the same group, so each group's meetings are then filled in the order they start. No
 meeting is filled before every item that can reach it has arrived.
+
+Why one module of 807 lines: the planner's two passes share one search structure
+(``_Meetings``) and one set of move rules; reading items (:mod:`.items`) and formats
+(:mod:`.formatting`) live apart.
 """
 
 from __future__ import annotations

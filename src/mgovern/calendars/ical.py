@@ -8,6 +8,10 @@ with RECURRENCE-ID for moved ones, a VEVENT and UID of its own for every meeting
 describes (never RDATE), a VTIMEZONE in the classic RRULE form derived from the zone's
 current rule (Outlook-safe) for every TZID used, deterministic UIDs and DTSTAMP. All text
 goes through icalendar, which escapes and folds it.
+
+Why one module of 607 lines: building a group's events, the overrides a DST change needs and
+the range of each VTIMEZONE are one consistency, which the feeds' byte-identity tests bind;
+split, half of every VEVENT would live elsewhere.
 """
 
 from __future__ import annotations

@@ -31,6 +31,9 @@ folder, and leaves nothing beside the file.
 Amounts are stored as exact decimal text, dates as ISO text. A row changed outside
 mgovern that is not what mgovern wrote (a date ``2026-02-30``, an amount ``abc``) is an
 error naming the register, the table and the id.
+
+Why one module of 827 lines: the schema, its numbered migrations and the queries change
+together (a new column is a migration and a query), and each is small.
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ decides nothing. The structural changes (groups, people in them, clauses, catego
 flags, cycles and the meetings they add or remove in a window) are listed beside the
 outcome changes: a matter that names a category, a unit or a flag of one version only
 cannot be routed in the other, and is that structural change.
+
+Why one module of 770 lines: the joint partition of two versions, its pairing of unit
+contexts and the witnesses are one algorithm; its formats live in
+:mod:`mgovern.rules.compare_format`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ agenda planner is given: items (misplaced, late, urgent, too long, title only â€
 knob), real meetings of the organisation's cycles, and whole problems for one call of
 :func:`mgovern.agenda.planner.plan` that reach the cases where planners go wrong (docs/testing.md,
 "Property tests of your agenda rules").
+
+Why one module of 768 lines: the Hypothesis strategies stay together, as attrs keeps its
+``tests/strategies.py``, so that a user finds every one of them in one place.
 """
 
 from __future__ import annotations

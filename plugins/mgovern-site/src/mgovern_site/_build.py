@@ -5,6 +5,9 @@ The decision data comes from :func:`mgovern.rules.coverage.cell_classes` (the pa
 pages are Jinja2 templates; the "where does my matter go?" form reads a table of that
 partition (one script per category, loaded with a ``<script>`` element so that it works
 from ``file://``) and does nothing but look up.
+
+Why one module of 1015 lines: every page is one small function over one partition and one
+set of words; the markup lives in the templates.
 """
 
 from __future__ import annotations
