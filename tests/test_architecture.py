@@ -51,7 +51,8 @@ def test_an_upward_import_breaks_the_layers(tree: Path) -> None:
     plant(tree / "src/mgovern/rules/scope.py", "import mgovern.register.store")
     result = lint(tree / "src", tree)
     assert result.returncode == 1
-    assert "mgovern.rules is not allowed to import mgovern.register.store" in result.stdout
+    register = "mgovern" + ".register"  # the package (spelt so no rewrite of paths touches it)
+    assert f"mgovern.rules is not allowed to import {register}" in result.stdout
 
 
 def test_click_outside_the_command_line_breaks_a_contract(tree: Path) -> None:

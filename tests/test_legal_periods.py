@@ -196,7 +196,7 @@ def test_a_thursday_board_s_appeal_date_is_not_a_saturday() -> None:
     assert result.exit_code == 0, result.output
     assert "överklagbar till och med 2026-05-23" not in result.stdout
     assert result.stdout.count("överklagbar till och med 2026-05-25") == 10
-    assert "announced 2026-05-04" in result.output
+    assert "anslagna 2026-05-04" in result.output
     until = re.findall(r"överklagbar till och med (\d{4}-\d{2}-\d{2})", result.stdout)
     assert {dt.date.fromisoformat(d) for d in until} == {oracle_dates(dt.date(2026, 4, 23), 7)[2]}
 
@@ -215,7 +215,7 @@ def test_an_easter_meeting_is_announced_on_a_working_day(tmp_path: Path) -> None
     args = ["--org", str(org), "--db", str(db), "--group", "namnd", "--date", "2026-03-19"]
     result = run("decisions", "report", *args)
     assert result.exit_code == 0, result.output
-    assert "announced 2026-04-07" in result.output
+    assert "anslagna 2026-04-07" in result.output
     assert "överklagbar till och med 2026-04-28" in result.stdout
     json_result = run("decisions", "report", *args, "--json")
     data = json.loads(json_result.stdout)
@@ -258,7 +258,7 @@ def test_a_board_s_minutes_state_its_legal_dates(tmp_path: Path, fmt: str) -> No
     for group, day in (("namnd", "2026-04-23"), ("klg", "2026-03-17")):
         result = run(
             "documents", "--group", group, "--date", day, "--items", items,
-            "--kind", "minutes", "--format", fmt, "--to", out.as_uri(),
+            "--kind", "minutes", "--format", fmt, "--out", out.as_uri(),
         )  # fmt: skip
         assert result.exit_code == 0, result.output
     board = (out / "namnd" / "2026-04-23" / f"motesanteckningar.{fmt}").read_text("utf-8")

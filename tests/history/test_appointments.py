@@ -62,9 +62,9 @@ def test_a_future_appointment_leaves_the_seat_as_it_is_until_its_date(tmp_path: 
     path = str(history(tmp_path, SUCCESSOR))
     code, before = run("route", "--org", path, "--on", "2026-06-01", *SALE)
     assert code == 0
-    assert "decided by: direktor (Magnus Forsberg)" in before
+    assert "beslutas av: direktor (Magnus Forsberg)" in before
     code, after = run("route", "--org", path, "--on", "2027-02-01", *SALE)
-    assert "decided by: direktor (Cecilia Nyberg)" in after
+    assert "beslutas av: direktor (Cecilia Nyberg)" in after
     # Before the date the KLG has its chair, and the appointee keeps her seats.
     code, calendar = run(
         "governance", "--org", path, "--from", "2026-01-01", "--to", "2027-12-31", "--json"
@@ -82,20 +82,20 @@ def test_a_vacancy_is_named_by_route_check_governance_and_the_site(tmp_path: Pat
     path = str(history(tmp_path, NO_SUCCESSOR))
     code, routed = run("route", "--org", path, "--on", "2027-02-01", *SALE)
     assert code == 0
-    assert "decided by: direktor (vacant: no one in the group holds the role)" in routed
+    assert "beslutas av: direktor (vakant: ingen i gruppen har rollen)" in routed
     assert "Exploateringsdirektör (vakant: ingen i gruppen har rollen)" in routed
     code, routed_json = run("route", "--org", path, "--on", "2027-02-01", *SALE, "--json")
     assert json.loads(routed_json)["vacant"] is True
     code, checked = run("check", "--org", path, "--on", "2027-02-01")
     assert code == 1
-    assert "VACANT 2027-02-01: Exploateringsdirektör in Kontorsledningsgruppen is vacant" in (
+    assert "VAKANT 2027-02-01: Exploateringsdirektör i Kontorsledningsgruppen är vakant" in (
         checked
     )
     # A window that starts when the seat is vacant already names it on its first day.
     code, calendar = run("governance", "--org", path, "--from", "2027-02-01", "--to", "2027-02-28")
-    assert "2027-02-01 vacant: Exploateringsdirektör in Kontorsledningsgruppen" in calendar
+    assert "2027-02-01 vacant: Exploateringsdirektör i Kontorsledningsgruppen" in calendar
     code, calendar = run("governance", "--org", path, "--from", "2026-12-01", "--to", "2027-02-28")
-    assert "2027-01-01 vacant: Exploateringsdirektör in Kontorsledningsgruppen" in calendar
+    assert "2027-01-01 vacant: Exploateringsdirektör i Kontorsledningsgruppen" in calendar
     out = tmp_path / "site"
     code, _ = run("site", "--org", path, "--on", "2027-02-01", "--out", str(out), "--quiet")
     assert code == 0
@@ -115,7 +115,7 @@ def test_a_body_outside_the_organisation_is_not_vacant() -> None:
         "--flag",
         "principiell",
     )
-    assert "decided by: kommunfullmaktige\n" in routed  # nobody holds it: the council
+    assert "beslutas av: kommunfullmaktige\n" in routed  # nobody holds it: the council
     code, checked = run("check")
     assert code == 0
     assert "VACANT" not in checked
@@ -127,7 +127,7 @@ def test_a_term_to_the_last_day_there_is(tmp_path: Path) -> None:
     code, calendar = run("governance", "--org", path, "--from", "2026-01-01", "--to", "2026-12-31")
     assert code == 0, calendar
     code, routed = run("route", "--org", path, "--on", "2100-06-01", *SALE, "--year", "2026")
-    assert "decided by: direktor (Magnus Forsberg)" in routed
+    assert "beslutas av: direktor (Magnus Forsberg)" in routed
 
 
 # --- the rule, drawn ---------------------------------------------------------------------

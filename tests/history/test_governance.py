@@ -82,12 +82,12 @@ def test_check_reports_the_governance_calendar(tmp_path: Path) -> None:
     window = ["--from", "2026-01-01", "--to", "2026-12-31"]
     ok = runner.invoke(build_cli(), ["check", "--org", str(HISTORY), *window])
     assert ok.exit_code == 0, ok.output
-    assert "GOVERNANCE 2026-08-31 term-ends: Henrik Blom slutar som ordförande" in ok.output
+    assert "STYRNING 2026-08-31 term-ends: Henrik Blom slutar som ordförande" in ok.output
     vacant = runner.invoke(
         build_cli(), ["check", "--org", str(_without_successor(tmp_path)), *window]
     )
     assert vacant.exit_code == 1
-    assert "GOVERNANCE 2026-09-01 vacant: Avdelningschef i Mark och värdering" in vacant.output
+    assert "STYRNING 2026-09-01 vacant: Avdelningschef i Mark och värdering" in vacant.output
 
 
 def test_cli_governance_writes_the_ics(tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ def test_a_revision_adds_a_clause_when_it_says_so(tmp_path: Path) -> None:
     body += 'categories = ["fastighetsforsaljning"]\ndecided_by = "avdelningschef"\n'
     code, out, err = _validate(history(tmp_path, body))
     assert code == 0, err
-    assert "valid" in out
+    assert "giltig" in out
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_an_organisation_quoting_based_on_is_an_organisation(tmp_path: Path) -> 
     path.write_text(text, encoding="utf-8")
     code, out, err = _validate(path)
     assert code == 0, err
-    assert "valid (10 groups" in out
+    assert "giltig (10 grupper" in out
 
 
 def test_the_last_day_there_is_ends_no_calendar(tmp_path: Path) -> None:

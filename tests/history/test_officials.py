@@ -36,7 +36,7 @@ def test_a_division_deciding_as_a_body_is_warned_about(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     code, out, err = validate(path)
     assert code == 0, err  # a warning: outside public administration a group may decide
-    assert "valid" in out
+    assert "giltig" in out
     warnings = [line for line in err.splitlines() if "warning" in line]
     assert len(warnings) == 1, err
     assert "mv/handles/fastighet-liten: decided by the group as a body" in warnings[0]

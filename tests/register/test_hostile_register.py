@@ -32,6 +32,14 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+#: The notes on stderr that precede an error line (the example in use), in either language.
+NOTICES = (
+    "mgovern: using the embedded example",
+    "mgovern: använder det inbyggda",
+    "mgovern: använder den inbyggda",
+)
+
+
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
     """The one line a refusal prints (exit 2, no traceback)."""
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
@@ -39,7 +47,7 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [
         line
         for line in result.stderr.strip().splitlines()
-        if not line.startswith("mgovern: using the embedded example")  # a notice
+        if not line.startswith(NOTICES)  # a notice
     ]
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("mgovern: error: ")
@@ -223,7 +231,7 @@ def test_a_register_on_a_read_only_file_system(example_register: Path, written_b
 
     listed = on_the_mount("decisions", "list", "--db", db)
     assert listed.returncode == 0, listed.stderr
-    assert "62 decisions" in listed.stdout
+    assert "62 beslut" in listed.stderr
     audited = on_the_mount("decisions", "audit", "--db", db)
     assert audited.returncode == 1, audited.stderr  # the three planted findings
     line = one_line(on_the_mount("decisions", "import", ACTIONS, "--db", db))
@@ -348,10 +356,10 @@ def test_a_register_from_the_release_before_is_recognised_and_stamped(tmp_path: 
     shutil.copyfile(REGISTER_V1, db)
     listed = run_mgovern("decisions", "list", "--db", db)
     assert listed.returncode == 0
-    assert "62 decisions" in listed.stdout
+    assert "62 beslut" in listed.stderr
     imported = run_mgovern("decisions", "import", LIST, "--db", db)
     assert imported.returncode == 0, imported.stderr
-    assert "62 already in the register" in imported.stdout
+    assert "62 fanns redan i registret" in imported.stdout
     connection = sqlite3.connect(db)
     assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -382,7 +390,7 @@ def test_units_and_flags_in_another_order_are_the_same_decision(tmp_path: Path) 
     )
     result = run_mgovern("decisions", "import", _list_file(tmp_path, "b.csv", again), "--db", db)
     assert result.returncode == 0, result.stderr
-    assert "1 already in the register" in result.stdout
+    assert "1 fanns redan i registret" in result.stdout
 
 
 def test_a_conflicts_first_line_names_the_id(tmp_path: Path) -> None:
@@ -430,7 +438,7 @@ def test_amend_keeps_the_earlier_version_with_who_and_why(tmp_path: Path, start:
         "belopp enligt köpekontraktet",
     )
     assert amended.returncode == 0, amended.stderr
-    assert "1 decisions amended" in amended.stdout
+    assert "1 beslut rättat" in amended.stdout
     history = run_mgovern("decisions", "list", "--history", "EXPN-2026-00035", "--db", db, "--json")
     data = json.loads(history.stdout)
     assert data["decision"]["matter"]["amount"] == "2450000"
@@ -444,7 +452,7 @@ def test_amend_keeps_the_earlier_version_with_who_and_why(tmp_path: Path, start:
     assert "Anna Berg" in text
     assert "belopp enligt köpekontraktet" in text
     again = run_mgovern("decisions", "import", corrected, "--db", db)
-    assert "1 already in the register" in again.stdout  # the correction now stands
+    assert "1 fanns redan i registret" in again.stdout  # the correction now stands
 
 
 # --- 12. rows changed outside mgovern -----------------------------------------------------

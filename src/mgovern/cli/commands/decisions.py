@@ -209,6 +209,13 @@ def _show_result(
                 ", {updated} actions updated, {n} already in the register",
                 result.unchanged,
             ).format(updated=result.updated_actions, n=result.unchanged)
+            + (
+                ngettext(
+                    ", {n} decision amended", ", {n} decisions amended", result.amended_decisions
+                ).format(n=result.amended_decisions)
+                if amended
+                else ""
+            )
         )
 
 
@@ -302,13 +309,17 @@ def _show_history(
             }
         )
         return
+    _ = gettext_for(org)
     click.echo(f"{current.id}: {_record_text(current)}")
     for v in reversed(earlier):
-        click.echo(
-            f"  version {v.version}, replaced {v.replaced_on} by {v.replaced_by}: {v.reason}"
+        replaced = _("version {n}, replaced {day} by {who}: {why}").format(
+            n=v.version, day=v.replaced_on, who=v.replaced_by, why=v.reason
         )
+        click.echo(f"  {replaced}")
         click.echo(f"    {_record_text(v.decision)}")
-    click.echo(f"{len(earlier)} earlier version{'' if len(earlier) == 1 else 's'}")
+    ngettext = ngettext_for(org)
+    count = ngettext("{n} earlier version", "{n} earlier versions", len(earlier))
+    click.echo(count.format(n=len(earlier)), err=True)
 
 
 @decisions_group.command("audit")

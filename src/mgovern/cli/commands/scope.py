@@ -256,8 +256,8 @@ def check_command(
         )
     else:
         _print_report(org, report, show_overlaps=show_overlaps, show_fallback=show_fallback)
+        _ = gettext_for(org)
         if silent:
-            _ = gettext_for(org)
             click.echo(
                 _("groups with a mandate but no meetings (items sent there wait): {groups}").format(
                     groups=", ".join(silent)
@@ -267,7 +267,11 @@ def check_command(
         _print_dst(org, dst, first, last)
         _print_annual(org, wheel, first, last)
         for event in governance or ():
-            click.echo(f"GOVERNANCE {event.date} {event.kind}: {event.message}")
+            click.echo(
+                _("GOVERNANCE {date} {kind}: {message}").format(
+                    date=event.date, kind=event.kind, message=event.message
+                )
+            )
         for event in vacant:
             click.echo(
                 _("VACANT {date}: {message} ({clauses})").format(
