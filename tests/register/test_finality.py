@@ -319,3 +319,68 @@ def test_the_seal_is_over_content_not_layout() -> None:
     assert seal(canonical([second, same])) == seal(canonical(batch.decisions))
     one = attrs.evolve(first, text="Fortsatt sanering godkänns,")
     assert seal(canonical([one, second])) != seal(canonical(batch.decisions))
+
+
+# --- the audit: late, never, early ------------------------------------------------------
+ACTION = """
+[[actions]]
+id = "klg-2026-03-17 #1"
+what = "Beställ saneringen"
+owner = "tomas-engstrom"
+due = 2026-04-30
+decision = "klg-2026-03-17 §4"
+group = "klg"
+meeting = 2026-03-17
+status = "done"
+done_on = 2026-03-30
+"""
+
+
+def test_decisions_audit_names_late_never_and_early_steps(db: Path, tmp_path: Path) -> None:
+    org = tmp_path / "org.toml"
+    text = ORG.read_text(encoding="utf-8")
+    org.write_text(
+        text.replace("appeal_days = 21\n", 'appeal_days = 21\nwait_for_appeal = ["budget"]\n'),
+        encoding="utf-8",
+    )
+    actions = tmp_path / "actions.toml"
+    actions.write_text(ACTION, encoding="utf-8")
+
+    def cli(*args: str) -> Any:
+        return CliRunner().invoke(
+            build_cli(), [*args, "--org", str(org), "--db", str(db)], catch_exceptions=False
+        )
+
+    assert cli("decisions", "import", str(actions)).exit_code == 0
+    meeting = ("--group", "klg", "--meeting", "2026-03-17")
+    assert cli("minutes", "approve", *meeting, "--by", "Ek", "--on", "2026-03-23").exit_code == 0
+    result = cli("minutes", "announce", *meeting, "--where", "anslag", "--on", "2026-03-24")
+    assert result.exit_code == 0
+    board = ("--group", "namnd", "--meeting", "2026-02-12")
+    assert cli("minutes", "approve", *board, "--by", "Ordf", "--on", "2026-02-19").exit_code == 0
+    result = cli("decisions", "audit", "--on", "2026-04-20", "--json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)["minutes_findings"]
+    kinds = [(f["meeting"], f["kind"], f.get("decision")) for f in found]
+    assert ("2026-02-12", "not-announced", None) in kinds
+    assert ("2026-03-17", "acted-before-final", "klg-2026-03-17 §4") in kinds
+    early = next(f for f in found if f["kind"] == "acted-before-final")
+    assert "done 2026-03-30" in early["message"]
+    assert "by 2026-04-14" in early["message"]
+    never = {f["decision"] for f in found if f["kind"] == "never-appealable"}
+    # delegated decisions reported at the board's meetings of 12 February and 19 March,
+    # neither announced: the first quarter's; never the board's own, nor KLG's, whose
+    # own minutes were announced (KL 6:40)
+    assert "EXPN-2026-00035" in never
+    assert "EXPN-2026-00374" in never
+    assert not any(d.startswith("klg-") for d in never)
+    assert not any(d.startswith("namnd-") for d in never)
+    assert {f["kind"] for f in found} == {"not-announced", "acted-before-final", "never-appealable"}
+    # announced: the board's delegated decisions become appealable, the finding goes
+    result = cli("minutes", "announce", *board, "--where", "anslag", "--on", "2026-02-20")
+    assert result.exit_code == 0
+    result = cli("decisions", "audit", "--on", "2026-04-20", "--json")
+    found = json.loads(result.stdout)["minutes_findings"]
+    never = {f["decision"] for f in found if f["kind"] == "never-appealable"}
+    assert "EXPN-2026-00035" not in never
+    assert "EXPN-2026-00374" in never  # reported on 19 March, still not announced

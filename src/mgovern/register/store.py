@@ -733,7 +733,7 @@ def _insert_decision(db: sqlite3.Connection, d: Decision, import_id: int | None)
 def _insert_action(db: sqlite3.Connection, a: Action, import_id: int | None) -> None:
     db.execute(
         f"INSERT INTO actions ({_ACTION_COLUMNS}, import_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             a.id,
             a.what,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, cli, fail
+from mgovern.cli.commands.minutes import finding_line
 from mgovern.cli.options import (
     db_option,
     json_option,
@@ -286,13 +287,23 @@ def _show_history(
 @decisions_group.command("audit")
 @org_option
 @db_option
+@click.option(
+    "--on", "on", callback=parse_day, help="Judge the minutes' legal dates as of this day."
+)
 @json_option
-def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) -> None:
+def audit_command(
+    org_path: Path | None, db_path: Path | None, on: dt.date | None, as_json: bool
+) -> None:
     """Check every decision against the rules in force on its date. Exit 1 on findings.
 
     Findings: outside mandate (naming who should have decided), prepared in another
     forum than the matter's home, an urgent chair decision the rules do not allow, and
-    a matter no rule covers.
+    a matter no rule covers. With a register whose minutes are followed (mgovern
+    minutes), also their legal life as of --on (default today): minutes approved late
+    or never, approvals announced late or never, content changed after approval
+    without a recorded correction, decisions acted on before their appeal period ended
+    (legal_periods.wait_for_appeal), delegated decisions reported in minutes never
+    announced.
     """
     from mgovern.history import is_history_file, load_history
     from mgovern.register.audit import audit
@@ -305,6 +316,7 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
         findings = audit(rules, decisions)
     except ConfigError as exc:  # a category the organisation lacks: name the register
         raise exc.located(str(db_path) if db_path else "<embedded example register>") from None
+    legal = _minutes_findings(org, db_path, on)
     if as_json:
         emit_json(
             {
@@ -327,6 +339,7 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
                     }
                     for f in findings
                 ],
+                **({"minutes_findings": legal} if legal is not None else {}),
             }
         )
     else:
@@ -334,9 +347,28 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
             click.echo(f"{f.decision.date} {f.decision.id}: {f.kind.value}: {f.message}")
             for line in f.explanation.splitlines():
                 click.echo(f"    {line}")
-        click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings")
-    if findings:
+        for finding in legal or ():
+            click.echo(finding_line(finding))
+        more = f", {len(legal)} on the minutes' legal dates" if legal else ""
+        click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings{more}")
+    if findings or legal:
         sys.exit(EXIT_FINDINGS)
+
+
+def _minutes_findings(
+    org: Organization, db_path: Path | None, on: dt.date | None
+) -> list[dict[str, Any]] | None:
+    """The minutes' legal-life findings of a register that follows minutes, else None."""
+    from mgovern.clock import today
+    from mgovern.register.appeals import register_findings
+    from mgovern.register.store import Register
+
+    if db_path is None:
+        return None
+    with Register(db_path, read_only=True) as register:
+        if not register.all_minutes():
+            return None
+        return register_findings(org, register, on or today())
 
 
 @decisions_group.command("report")

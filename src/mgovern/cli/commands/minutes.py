@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,15 +24,9 @@ from mgovern.cli.output import emit_json
 
 if TYPE_CHECKING:
     from mgovern.model import Organization
-    from mgovern.register.finality import Clock, Event, Minutes, MinutesFinding
+    from mgovern.register.finality import Event, Minutes
     from mgovern.register.records import Decision
     from mgovern.register.store import Register
-
-#: How far past the last recorded day the closed days are asked for: the longest
-#: periods (a year of appeal at most) with room for Christmas.
-_HORIZON = dt.timedelta(days=400)
-#: The order of the states, least final first.
-_STATES = ("draft", "approved", "announced", "final")
 
 
 def _group_option(func: Any) -> Any:
@@ -80,14 +74,6 @@ def _minutes(org: Organization, group_id: str, meeting: dt.date) -> Minutes:
     if not org.has_group(group_id):
         fail(f"--group: unknown group {quote(group_id)}; see the organisation file")
     return Minutes(group_id, meeting)
-
-
-def _closed(org: Organization, meeting: dt.date, events: Sequence[Event], on: dt.date) -> Any:
-    from mgovern.legal_periods import closed_by_law
-
-    last = max([on, meeting, *(e.on for e in events)])
-    end = min(dt.date.max - _HORIZON, last) + _HORIZON
-    return closed_by_law(org, meeting, end)
 
 
 def _today(on: dt.date | None) -> dt.date:
@@ -298,82 +284,9 @@ def _difference_lines(difference: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _state(clocks: Sequence[Clock], on: dt.date) -> str:
-    states = [c.state(on) for c in clocks]
-    if "appealed" in states:
-        return "appealed"
-    ordered = [s for s in states if s in _STATES]
-    return min(ordered, key=_STATES.index) if ordered else "draft"
-
-
-def status_data(
-    org: Organization, register: Register, minutes: Minutes, on: dt.date
-) -> dict[str, Any]:
-    """One meeting's minutes as data: the state, each decision's clock, the steps and
-    the findings as of ``on``."""
-    from mgovern.legal_periods import last_day
-    from mgovern.register.finality import canonical, clocks, minutes_findings
-
-    events = register.minutes_events(minutes)
-    decisions = register.minutes_decisions(minutes)
-    closed = _closed(org, minutes.meeting, events, on)
-    periods = org.legal_periods
-    found = clocks(minutes, events, [d.id for d in decisions], periods, closed)
-    findings = minutes_findings(minutes, events, canonical(decisions), periods, closed, on)
-    approve_by = last_day(minutes.meeting + dt.timedelta(days=periods.approval_days), closed)
-
-    def iso(day: dt.date | None) -> str | None:
-        return None if day is None else day.isoformat()
-
-    return {
-        "group": minutes.group,
-        "meeting": minutes.meeting.isoformat(),
-        "on": on.isoformat(),
-        "state": _state(found, on) if found else "draft",
-        "approve_by": approve_by.isoformat(),
-        "decisions": [
-            {
-                "id": c.decision,
-                "state": c.state(on),
-                "approve_by": iso(c.approve_by),
-                "approved": iso(c.approved),
-                "announce_by": iso(c.announce_by),
-                "announced": iso(c.announced),
-                "appealable_until": iso(c.appealable_until),
-                "appealed": [
-                    {
-                        "on": day.isoformat(),
-                        "in_time": c.appealable_until is None or day <= c.appealable_until,
-                    }
-                    for day in c.appealed
-                ],
-            }
-            for c in found
-        ],
-        "steps": [
-            {
-                "step": e.step.value,
-                "on": e.on.isoformat(),
-                "by": e.by,
-                "paragraphs": list(e.paragraphs),
-                **({"where": e.place} if e.place else {}),
-                **({"reason": e.note} if e.note else {}),
-                **({"seal": e.seal} if e.seal else {}),
-                **({"difference": json.loads(e.difference)} if e.difference else {}),
-            }
-            for e in events
-        ],
-        "findings": [_finding_data(f) for f in findings],
-    }
-
-
-def _finding_data(f: MinutesFinding) -> dict[str, str]:
-    return {
-        "group": f.minutes.group,
-        "meeting": f.minutes.meeting.isoformat(),
-        "kind": f.kind,
-        "message": f.message,
-    }
+def finding_line(f: dict[str, Any]) -> str:
+    """A finding of the minutes' audit as one line."""
+    return f"{f['group']} {f['meeting']}: {f['kind']}: {f['message']}"
 
 
 def _status_lines(data: dict[str, Any]) -> list[str]:
@@ -427,6 +340,8 @@ def status_command(
 ) -> None:
     """The state and legal dates of minutes and each of their decisions: one meeting's
     (--group and --meeting) or every meeting's with a recorded step."""
+    from mgovern.register.appeals import minutes_status
+
     org = load_org(org_path)
     day = _today(on)
     with _register(db_path, read_only=True) as register:
@@ -439,7 +354,7 @@ def status_command(
                 if (group_id is None or m.group == group_id)
                 and (meeting is None or m.meeting == meeting)
             ]
-        data = [status_data(org, register, m, day) for m in chosen]
+        data = [minutes_status(org, register, m, day) for m in chosen]
     if as_json or fmt == "json":
         emit_json({"on": day.isoformat(), "minutes": data})
         return
@@ -466,19 +381,17 @@ def audit_command(
         emit_json({"on": day.isoformat(), "findings": findings})
     else:
         for f in findings:
-            click.echo(f"{f['group']} {f['meeting']}: {f['kind']}: {f['message']}")
+            click.echo(finding_line(f))
         click.echo(f"{len(findings)} findings", err=True)
     if findings:
         sys.exit(EXIT_FINDINGS)
 
 
-def minutes_audit(org: Organization, register: Register, on: dt.date) -> list[dict[str, str]]:
-    """The findings on every meeting's minutes with a recorded step, as of ``on``."""
-    return [
-        finding
-        for minutes in register.all_minutes()
-        for finding in status_data(org, register, minutes, on)["findings"]
-    ]
+def minutes_audit(org: Organization, register: Register, on: dt.date) -> list[dict[str, Any]]:
+    """Every finding on the minutes the register follows, as of ``on``."""
+    from mgovern.register.appeals import register_findings
+
+    return register_findings(org, register, on)
 
 
 @minutes_group.command("verify")
