@@ -14,8 +14,8 @@ Findings, as of a day:
   6 kap. 40 §, :mod:`.reporting`) whose minutes were never announced although the
   announcement was due, and that was not announced in minutes of its own (a group's
   decisions in that group's minutes): its appeal period never started (13 kap. 5 §).
-  Only boards whose
-  minutes the register follows (a step recorded for any of their meetings) are judged.
+  Only boards whose minutes the register follows (a step recorded for any of their
+  meetings) are judged.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def _today(on: dt.date | None) -> dt.date:
 
 
 def _record(
-    org_path: Path | None,
+    org: Organization,
     db_path: Path | None,
     group_id: str,
     meeting: dt.date,
@@ -94,7 +94,6 @@ def _record(
     from mgovern.exceptions import MgovernError
     from mgovern.register.finality import refusal
 
-    org = load_org(org_path)
     minutes = _minutes(org, group_id, meeting)
 
     def checked(events: tuple[Event, ...], decisions: tuple[Decision, ...]) -> Event:
@@ -141,7 +140,7 @@ def approve_command(
             content=content,
         )
 
-    minutes, event = _record(org_path, db_path, group_id, meeting, build)
+    minutes, event = _record(load_org(org_path), db_path, group_id, meeting, build)
     what = ", ".join(paragraphs) or f"the minutes of {minutes.key}"
     click.echo(f"{what}: approved {event.on} by {by}; sealed {event.seal[:16]}")
 
@@ -174,7 +173,7 @@ def announce_command(
     def build(_: tuple[Event, ...], __: tuple[Decision, ...]) -> Event:
         return Event(Step.ANNOUNCED, _today(on), who, paragraphs=paragraphs, place=place)
 
-    minutes, event = _record(org_path, db_path, group_id, meeting, build)
+    minutes, event = _record(org, db_path, group_id, meeting, build)
     what = ", ".join(paragraphs) or f"the minutes of {minutes.key}"
     click.echo(f"{what}: approval announced {event.on} on {place}")
 
@@ -210,7 +209,7 @@ def appeal_command(
     def build(_: tuple[Event, ...], __: tuple[Decision, ...]) -> Event:
         return Event(Step.APPEALED, _today(on), by, paragraphs=paragraphs)
 
-    minutes, event = _record(org_path, db_path, group_id, meeting, build)
+    minutes, event = _record(load_org(org_path), db_path, group_id, meeting, build)
     what = ", ".join(paragraphs) or f"the minutes of {minutes.key}"
     click.echo(f"{what}: appeal by {by} recorded, arrived {event.on}")
 
@@ -265,7 +264,7 @@ def correct_command(
             difference=json.dumps(difference, ensure_ascii=False, sort_keys=True),
         )
 
-    minutes, event = _record(org_path, db_path, group_id, meeting, build)
+    minutes, event = _record(load_org(org_path), db_path, group_id, meeting, build)
     click.echo(f"the minutes of {minutes.key}: correction of {event.on} by {by} recorded")
     for line in _difference_lines(json.loads(event.difference)):
         click.echo(line)
@@ -382,7 +381,7 @@ def audit_command(
     else:
         for f in findings:
             click.echo(finding_line(f))
-        click.echo(f"{len(findings)} findings", err=True)
+        click.echo(f"{len(findings)} finding{'' if len(findings) == 1 else 's'}", err=True)
     if findings:
         sys.exit(EXIT_FINDINGS)
 
