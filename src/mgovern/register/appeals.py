@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from attrs import frozen
+
 from mgovern.legal_periods import closed_by_law, last_day
 from mgovern.register.finality import (
     Clock,
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from mgovern.register.finality import Event
     from mgovern.register.store import Register
 
-__all__ = ["minutes_status", "register_findings"]
+__all__ = ["Notice", "minutes_status", "notices", "register_findings"]
 
 #: How far past the last day concerned the closed days are asked for: the longest
 #: periods (a year of appeal at most) with room for Christmas.
@@ -118,7 +120,11 @@ def minutes_status(
                 "by": e.by,
                 "paragraphs": list(e.paragraphs),
                 **({"where": e.place} if e.place else {}),
-                **({"reason": e.note} if e.note else {}),
+                **(
+                    {("minutes" if e.step is Step.ANNOUNCED else "reason"): e.note}
+                    if e.note
+                    else {}
+                ),
                 **({"seal": e.seal} if e.seal else {}),
                 **({"difference": json.loads(e.difference)} if e.difference else {}),
             }
@@ -237,3 +243,50 @@ def _never_appealable(
                     }
                 )
     return found
+
+
+@frozen
+class Notice:
+    """An announcement on the notice board (*anslag*): of the approval of ``minutes`` (or
+    of the paragraphs approved at once), posted on ``posted`` at ``place``, up until the
+    appeal period has ended (``appealable_until``, 8 kap. 12 §). ``minutes_url``: where
+    the approved minutes can be read, when the announcement said so."""
+
+    minutes: Minutes
+    paragraphs: tuple[str, ...]
+    approved: dt.date
+    posted: dt.date
+    place: str
+    appealable_until: dt.date
+    minutes_url: str = ""
+
+
+def notices(
+    org: Organization, register: Register, on: dt.date, *, current: bool = True
+) -> tuple[Notice, ...]:
+    """The notices posted on or before ``on``, newest first; ``current``: only those still
+    up on ``on`` (their appeal period has not ended)."""
+    found = []
+    days = dt.timedelta(days=org.legal_periods.appeal_days)
+    for minutes in register.all_minutes():
+        events = register.minutes_events(minutes)
+        for e in events:
+            if e.step is not Step.ANNOUNCED or e.on > on:
+                continue
+            approved = max(
+                (
+                    a.on
+                    for a in events
+                    if a.step is Step.APPROVED
+                    and a.on <= e.on
+                    and (
+                        set(a.paragraphs) <= set(e.paragraphs) if e.paragraphs else not a.paragraphs
+                    )
+                ),
+                default=e.on,
+            )
+            until = last_day(e.on + days, _closed(org, e.on, e.on))
+            if current and until < on:
+                continue
+            found.append(Notice(minutes, e.paragraphs, approved, e.on, e.place, until, e.note))
+    return tuple(sorted(found, key=lambda n: (n.posted, n.minutes.key), reverse=True))

@@ -84,8 +84,9 @@ class Minutes:
 class Event:
     """One recorded step. ``paragraphs``: the decision ids it concerns (empty: the whole
     minutes). ``place``: the notice board of an announcement. ``note``: why (a
-    correction), or who appealed. ``seal`` and ``content``: the canonical content after
-    an approval or a correction; ``difference``: what a correction changed."""
+    correction), or where the approved minutes can be read (an announcement). ``seal``
+    and ``content``: the canonical content after an approval or a correction;
+    ``difference``: what a correction changed."""
 
     step: Step
     on: dt.date

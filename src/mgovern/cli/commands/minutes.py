@@ -154,6 +154,9 @@ def approve_command(
 @_on_option("The day the approval was announced (default: today).")
 @_paragraph_option("Announce the at-once approval of this decision; repeatable.")
 @click.option("--by", "by", default="", help="Who posted the notice (default: the secretary).")
+@click.option(
+    "--minutes", "minutes_url", default="", help="Where the approved minutes can be read (a URL)."
+)
 def announce_command(
     org_path: Path | None,
     db_path: Path | None,
@@ -163,15 +166,19 @@ def announce_command(
     on: dt.date | None,
     paragraphs: tuple[str, ...],
     by: str,
+    minutes_url: str,
 ) -> None:
-    """Record the announcement of the approval on the notice board (anslag)."""
+    """Record the announcement of the approval on the notice board (anslag); the notice
+    stays up until the appeal period has ended (the site's notice board shows it)."""
     from mgovern.register.finality import Event, Step
 
     org = load_org(org_path)
     who = by or _secretary(org, group_id)
 
     def build(_: tuple[Event, ...], __: tuple[Decision, ...]) -> Event:
-        return Event(Step.ANNOUNCED, _today(on), who, paragraphs=paragraphs, place=place)
+        return Event(
+            Step.ANNOUNCED, _today(on), who, paragraphs=paragraphs, place=place, note=minutes_url
+        )
 
     minutes, event = _record(org, db_path, group_id, meeting, build)
     what = ", ".join(paragraphs) or f"the minutes of {minutes.key}"
