@@ -384,3 +384,54 @@ def test_decisions_audit_names_late_never_and_early_steps(db: Path, tmp_path: Pa
     never = {f["decision"] for f in found if f["kind"] == "never-appealable"}
     assert "EXPN-2026-00035" not in never
     assert "EXPN-2026-00374" in never  # reported on 19 March, still not announced
+
+
+def test_check_with_a_register_reports_the_minutes_findings(db: Path) -> None:
+    assert klg(db, "approve", "--by", "Gunilla Ek", "--on", "2026-03-25").exit_code == 0
+    window = ("--from", "2026-01-01", "--to", "2026-03-31", "--on", "2026-04-20")
+    result = run(db, "check", *window)
+    assert result.exit_code == 1
+    assert (
+        "MINUTES klg 2026-03-17: approved-late: approved 2026-03-25, 1 day after the "
+        "deadline 2026-03-24 (KL 5:69)\n"
+    ) in result.stdout
+    assert "MINUTES klg 2026-03-17: not-announced: the approval of 2026-03-25 never " in (
+        result.stdout
+    )
+    data = json.loads(run(db, "check", *window, "--json").stdout)
+    assert [f["kind"] for f in data["minutes"]] == ["approved-late", "not-announced"]
+
+
+def test_a_paragraph_approved_at_once_runs_on_its_own_clock(db: Path) -> None:
+    first, second = "klg-2026-03-17 §4", "klg-2026-03-17 §5"
+    result = klg(db, "approve", "--by", "Gunilla Ek", "--on", "2026-03-17", "--paragraph", first)
+    assert result.exit_code == 0, result.output
+    result = klg(db, "announce", "--where", "anslag", "--on", "2026-03-18", "--paragraph", first)
+    assert result.exit_code == 0, result.output
+    # the same paragraph again, or the whole minutes' announcement before their approval
+    assert klg(db, "approve", "--by", "Ek", "--paragraph", first).exit_code == 2
+    assert klg(db, "announce", "--where", "anslag", "--on", "2026-03-19").exit_code == 2
+    assert klg(db, "approve", "--by", "Gunilla Ek", "--on", "2026-03-24").exit_code == 0
+    assert klg(db, "announce", "--where", "anslag", "--on", "2026-03-25").exit_code == 0
+    result = klg(db, "status", "--on", "2026-04-10", "--json")
+    (minutes,) = json.loads(result.stdout)["minutes"]
+    clocks_of = {d["id"]: d for d in minutes["decisions"]}
+    assert clocks_of[first]["approved"] == "2026-03-17"
+    assert clocks_of[first]["appealable_until"] == "2026-04-08"
+    assert clocks_of[first]["state"] == "final"
+    assert clocks_of[second]["approved"] == "2026-03-24"
+    assert clocks_of[second]["appealable_until"] == "2026-04-15"
+    assert clocks_of[second]["state"] == "announced"
+    assert minutes["state"] == "announced"
+    assert minutes["findings"] == []
+
+
+def test_a_step_row_changed_outside_mgovern_is_named(db: Path) -> None:
+    assert klg(db, "approve", "--by", "Gunilla Ek", "--on", "2026-03-23").exit_code == 0
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE minutes_events SET on_day = '2026-02-30'")
+    result = klg(db, "status")
+    assert result.exit_code == 2
+    assert "minutes_events" in result.stderr
+    assert "2026-02-30" in result.stderr
+    assert result.stderr.count("\n") == 1

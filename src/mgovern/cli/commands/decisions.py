@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, cli, fail
-from mgovern.cli.commands.minutes import finding_line
+from mgovern.cli.commands.minutes import finding_line, followed_minutes_findings
 from mgovern.cli.options import (
     db_option,
     json_option,
@@ -316,7 +316,7 @@ def audit_command(
         findings = audit(rules, decisions)
     except ConfigError as exc:  # a category the organisation lacks: name the register
         raise exc.located(str(db_path) if db_path else "<embedded example register>") from None
-    legal = _minutes_findings(org, db_path, on)
+    legal = followed_minutes_findings(org, db_path, on)
     if as_json:
         emit_json(
             {
@@ -353,22 +353,6 @@ def audit_command(
         click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings{more}")
     if findings or legal:
         sys.exit(EXIT_FINDINGS)
-
-
-def _minutes_findings(
-    org: Organization, db_path: Path | None, on: dt.date | None
-) -> list[dict[str, Any]] | None:
-    """The minutes' legal-life findings of a register that follows minutes, else None."""
-    from mgovern.clock import today
-    from mgovern.register.appeals import register_findings
-    from mgovern.register.store import Register
-
-    if db_path is None:
-        return None
-    with Register(db_path, read_only=True) as register:
-        if not register.all_minutes():
-            return None
-        return register_findings(org, register, on or today())
 
 
 @decisions_group.command("report")

@@ -290,6 +290,22 @@ def _difference_lines(difference: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def followed_minutes_findings(
+    org: Organization, db_path: Path | None, on: dt.date | None
+) -> list[dict[str, Any]] | None:
+    """The minutes' legal-life findings of a register that follows minutes, else None."""
+    from mgovern.clock import today
+    from mgovern.register.appeals import register_findings
+    from mgovern.register.store import Register
+
+    if db_path is None:
+        return None
+    with Register(db_path, read_only=True) as register:
+        if not register.all_minutes():
+            return None
+        return register_findings(org, register, on or today())
+
+
 def finding_line(f: dict[str, Any]) -> str:
     """A finding of the minutes' audit as one line."""
     return f"{f['group']} {f['meeting']}: {f['kind']}: {f['message']}"
