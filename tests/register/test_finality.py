@@ -435,3 +435,38 @@ def test_a_step_row_changed_outside_mgovern_is_named(db: Path) -> None:
     assert "minutes_events" in result.stderr
     assert "2026-02-30" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_the_same_step_recorded_twice_adds_nothing(db: Path) -> None:
+    approve = ("approve", "--by", "Gunilla Ek", "--on", "2026-03-23")
+    assert klg(db, *approve).exit_code == 0
+    again = klg(db, *approve)
+    assert again.exit_code == 0
+    assert "2026-03-23 was recorded before" in again.stdout
+    assert events_in(db) == 1
+
+
+def test_two_approvals_at_once_one_is_refused(db: Path) -> None:
+    """Two processes approve the same minutes at the same moment: the write lock lets one
+    record its approval, the other finds it and is refused (nothing is lost or doubled)."""
+    import subprocess
+
+    from tests.conftest import MGOVERN
+
+    where = ("--group", "klg", "--meeting", "2026-03-17", "--org", str(ORG), "--db", str(db))
+    assert klg(db, "status").exit_code == 0
+    klg(db, "approve", "--by", "x", "--paragraph", "nothing")  # migrates; refused
+    runs = [
+        subprocess.Popen(
+            [*MGOVERN, "minutes", "approve", *where, "--by", who, "--on", "2026-03-23"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("Gunilla Ek", "Per Sand")
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in runs]
+    assert sorted(code for code, _ in results) == [0, 2], results
+    refused = next(err for code, err in results if code == 2)
+    assert "were approved on 2026-03-23 by" in refused
+    assert events_in(db) == 1

@@ -561,17 +561,22 @@ class Register:
         self,
         minutes: Minutes,
         make: Callable[[tuple[Event, ...], tuple[Decision, ...]], Event],
-    ) -> Event:
+    ) -> tuple[Event, bool]:
         """Record the event ``make`` returns from the recorded events and the minutes'
         decisions, both read under the write lock (so two approvals cannot both pass).
-        ``make`` raises to refuse."""
+        ``make`` raises to refuse. Returns the event and whether it was added: the same
+        step recorded again (equal in every field) adds nothing."""
         if self.read_only:
             self._fail("opened read-only: nothing can be recorded")
         with self._errors("cannot write to the register"):
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                event = make(self.minutes_events(minutes), self.minutes_decisions(minutes))
+                events = self.minutes_events(minutes)
+                event = make(events, self.minutes_decisions(minutes))
+                if event in events:
+                    db.execute("COMMIT")
+                    return event, False
                 db.execute(
                     f"INSERT INTO minutes_events (grp, meeting, {_EVENT_COLUMNS}) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -593,7 +598,7 @@ class Register:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        return event
+        return event, True
 
     def _stored_decisions(self, ids: Iterable[str]) -> dict[str, Decision]:
         found: dict[str, Decision] = {}

@@ -98,13 +98,19 @@ def _record(
 
     def checked(events: tuple[Event, ...], decisions: tuple[Decision, ...]) -> Event:
         event = build(events, decisions)
+        if event in events:
+            return event  # recorded before: nothing to add (an import run twice)
         why = refusal(minutes, events, event, [d.id for d in decisions])
         if why is not None:
             raise MgovernError(why)
         return event
 
     with _register(db_path, read_only=False) as register:
-        return minutes, register.record_step(minutes, checked)
+        event, added = register.record_step(minutes, checked)
+    if not added:
+        click.echo(f"the minutes of {minutes.key}: {event.step} {event.on} was recorded before")
+        sys.exit(0)
+    return minutes, event
 
 
 @minutes_group.command("approve")
