@@ -237,7 +237,12 @@ def test_forbidden_steps_are_refused_by_the_command_line_and_write_nothing(db: P
 
 
 def test_the_minutes_life_through_the_command_line(db: Path) -> None:
-    assert klg(db, "approve", "--by", "Gunilla Ek", "--on", "2026-03-25").exit_code == 0
+    result = klg(db, "approve", "--by", "Gunilla Ek", "--on", "2026-03-25", "--json")
+    assert result.exit_code == 0, result.output
+    approved = json.loads(result.stdout)
+    assert approved["step"] == "approved"
+    assert approved["on"] == "2026-03-25"
+    assert len(approved["seal"]) == 64
     result = klg(db, "announce", "--where", "https://kommun.se/anslag", "--on", "2026-03-26")
     assert result.exit_code == 0, result.output
     result = klg(db, "appeal", "--by", "N.N.", "--on", "2026-04-17")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli, fail
-from mgovern.cli.options import db_option, load_org, org_option, parse_day
+from mgovern.cli.options import db_option, json_option, load_org, org_option, parse_day
 from mgovern.cli.output import emit_json
 
 if TYPE_CHECKING:
@@ -121,6 +121,7 @@ def _record(
 @click.option("--by", "by", required=True, help="Who approved: the chair and the approvers.")
 @_on_option("The day of the approval (default: today).")
 @_paragraph_option("Approve only this decision at once (omedelbar justering); repeatable.")
+@json_option
 def approve_command(
     org_path: Path | None,
     db_path: Path | None,
@@ -129,6 +130,7 @@ def approve_command(
     by: str,
     on: dt.date | None,
     paragraphs: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Record the approval (justering) of the minutes, or of some paragraphs at once, and
     seal their content (SHA-256 of the decisions as the register holds them)."""
@@ -148,7 +150,8 @@ def approve_command(
 
     minutes, event = _record(load_org(org_path), db_path, group_id, meeting, build)
     what = ", ".join(paragraphs) or f"the minutes of {minutes.key}"
-    click.echo(f"{what}: approved {event.on} by {by}; sealed {event.seal[:16]}")
+    if not _json_done(minutes, event, as_json):
+        click.echo(f"{what}: approved {event.on} by {by}; sealed {event.seal[:16]}")
 
 
 @minutes_group.command("announce")
@@ -163,6 +166,7 @@ def approve_command(
 @click.option(
     "--minutes", "minutes_url", default="", help="Where the approved minutes can be read (a URL)."
 )
+@json_option
 def announce_command(
     org_path: Path | None,
     db_path: Path | None,
@@ -173,6 +177,7 @@ def announce_command(
     paragraphs: tuple[str, ...],
     by: str,
     minutes_url: str,
+    as_json: bool,
 ) -> None:
     """Record the announcement of the approval on the notice board (anslag); the notice
     stays up until the appeal period has ended (the site's notice board shows it)."""
@@ -188,7 +193,8 @@ def announce_command(
 
     minutes, event = _record(org, db_path, group_id, meeting, build)
     what = ", ".join(paragraphs) or f"the minutes of {minutes.key}"
-    click.echo(f"{what}: approval announced {event.on} on {place}")
+    if not _json_done(minutes, event, as_json):
+        click.echo(f"{what}: approval announced {event.on} on {place}")
 
 
 def _secretary(org: Organization, group_id: str) -> str:
@@ -207,6 +213,7 @@ def _secretary(org: Organization, group_id: str) -> str:
 @click.option("--by", "by", required=True, help="Who appealed (or the court's case number).")
 @_on_option("The day the appeal arrived (default: today).")
 @_paragraph_option("The appealed decision; repeatable (default: the whole minutes).")
+@json_option
 def appeal_command(
     org_path: Path | None,
     db_path: Path | None,
@@ -215,6 +222,7 @@ def appeal_command(
     by: str,
     on: dt.date | None,
     paragraphs: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Record an appeal (laglighetsprövning) that arrived; status says if it was in time."""
     from mgovern.register.finality import Event, Step
@@ -224,7 +232,8 @@ def appeal_command(
 
     minutes, event = _record(load_org(org_path), db_path, group_id, meeting, build)
     what = ", ".join(paragraphs) or f"the minutes of {minutes.key}"
-    click.echo(f"{what}: appeal by {by} recorded, arrived {event.on}")
+    if not _json_done(minutes, event, as_json):
+        click.echo(f"{what}: appeal by {by} recorded, arrived {event.on}")
 
 
 @minutes_group.command("correct")
@@ -235,6 +244,7 @@ def appeal_command(
 @click.option("--by", "by", required=True, help="Who corrects (and the approvers' consent).")
 @click.option("--reason", required=True, help="Why the approved minutes are corrected.")
 @_on_option("The day of the correction (default: today).")
+@json_option
 def correct_command(
     org_path: Path | None,
     db_path: Path | None,
@@ -243,6 +253,7 @@ def correct_command(
     by: str,
     reason: str,
     on: dt.date | None,
+    as_json: bool,
 ) -> None:
     """Record a correction (rättelse) of approved minutes: the register's decisions as
     they are now (after `mgovern decisions amend`) are sealed again, and what changed
@@ -278,9 +289,31 @@ def correct_command(
         )
 
     minutes, event = _record(load_org(org_path), db_path, group_id, meeting, build)
+    if _json_done(minutes, event, as_json):
+        return
     click.echo(f"the minutes of {minutes.key}: correction of {event.on} by {by} recorded")
     for line in _difference_lines(json.loads(event.difference)):
         click.echo(line)
+
+
+def _json_done(minutes: Minutes, event: Event, as_json: bool) -> bool:
+    """With --json: the recorded step as one JSON document (and True)."""
+    if not as_json:
+        return False
+    emit_json(
+        {
+            "group": minutes.group,
+            "meeting": minutes.meeting.isoformat(),
+            "step": event.step.value,
+            "on": event.on.isoformat(),
+            "by": event.by,
+            "paragraphs": list(event.paragraphs),
+            **({"where": event.place} if event.place else {}),
+            **({"seal": event.seal} if event.seal else {}),
+            **({"difference": json.loads(event.difference)} if event.difference else {}),
+        }
+    )
+    return True
 
 
 def _difference_lines(difference: list[dict[str, Any]]) -> list[str]:
