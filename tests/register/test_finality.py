@@ -475,3 +475,23 @@ def test_two_approvals_at_once_one_is_refused(db: Path) -> None:
     refused = next(err for code, err in results if code == 2)
     assert "were approved on 2026-03-23 by" in refused
     assert events_in(db) == 1
+
+
+def test_the_board_report_counts_from_the_recorded_announcement(db: Path) -> None:
+    """KL 6:40: a reported delegated decision is appealable from the announcement of the
+    minutes that report it: the day recorded, not the law's last day."""
+    report = ("decisions", "report", "--group", "namnd", "--date", "2026-03-19")
+    before = run(db, *report)
+    assert "överklagbar till och med 2026-04-20" in before.stdout  # announced 30 March
+    board = ("--group", "namnd", "--meeting", "2026-03-19")
+    assert (
+        run(db, "minutes", "approve", *board, "--by", "Ordf", "--on", "2026-03-24").exit_code == 0
+    )
+    result = run(db, "minutes", "announce", *board, "--where", "anslag", "--on", "2026-03-25")
+    assert result.exit_code == 0
+    after = run(db, *report)
+    assert "överklagbar till och med 2026-04-20" not in after.stdout
+    assert after.stdout.count("överklagbar till och med 2026-04-15") == before.stdout.count(
+        "överklagbar till och med 2026-04-20"
+    )
+    assert "announced 2026-03-25" in after.output

@@ -378,7 +378,8 @@ def report_command(
     org = load_org(org_path)
     decisions, _ = register_contents(org, org_path, db_path)
     day = when.date() if isinstance(when, dt.datetime) else when
-    report = board_report(org, decisions, group=group_id, meeting=day)
+    announced = _announced(db_path, group_id, day)
+    report = board_report(org, decisions, group=group_id, meeting=day, announced_on=announced)
     if as_json:
         emit_json(report_data(org, report))
         return
@@ -387,6 +388,19 @@ def report_command(
         f"\n{len(report.reported)} reported at {report.meeting}, announced "
         f"{report.announced}; {len(report.recorded_separately)} recorded separately"
     )
+
+
+def _announced(db_path: Path | None, group_id: str, day: dt.date) -> dt.date | None:
+    """The day the register recorded the announcement of the board's minutes of ``day``
+    (KL 6:40: the reported decisions' appeal period runs from it), if it did."""
+    from mgovern.register.finality import Minutes, Step
+    from mgovern.register.store import Register
+
+    if db_path is None:
+        return None
+    with Register(db_path, read_only=True) as register:
+        events = register.minutes_events(Minutes(group_id, day))
+    return next((e.on for e in events if e.step is Step.ANNOUNCED and not e.paragraphs), None)
 
 
 @decisions_group.command("export")
