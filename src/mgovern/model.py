@@ -736,12 +736,16 @@ class LegalPeriods:
     from the approval to its announcement on the notice board (8 kap. 12 §: at most 2),
     ``appeal_days`` from the announcement (13 kap. 5 §: three weeks). ``closed_days``:
     what the closed-day plugins are asked for besides weekends when a period's last day
-    is moved (lag 1930:173: public holidays, midsommarafton, julafton, nyårsafton)."""
+    is moved (lag 1930:173: public holidays, midsommarafton, julafton, nyårsafton).
+    ``wait_for_appeal``: the categories whose decisions are not acted on before their
+    appeal period has ended (the organisation's rule; the law lets most decisions be
+    carried out at once): the audit reports an action done earlier."""
 
     approval_days: int = field(default=14, kw_only=True, validator=_in_range(0, 14))
     announcement_days: int = field(default=2, kw_only=True, validator=_in_range(0, 2))
     appeal_days: int = field(default=21, kw_only=True, validator=_in_range(1, 365))
     closed_days: ClosedDays = field(factory=_law_closed_days, kw_only=True)
+    wait_for_appeal: frozenset[str] = field(default=frozenset(), kw_only=True)
 
 
 @frozen
@@ -1143,6 +1147,8 @@ def _validate(org: Organization) -> None:
 
     for c in sorted(org.reporting.categories):
         known("category", c, categories, "reporting.categories")
+    for c in sorted(org.legal_periods.wait_for_appeal):
+        known("category", c, categories, "legal_periods.wait_for_appeal")
 
     for si, criterion in enumerate(org.strategic):
         for c in sorted(criterion.categories):

@@ -166,12 +166,22 @@ def board_report(
     group: str,
     meeting: dt.date,
     pm: pluggy.PluginManager | None = None,
+    announced_on: dt.date | None = None,
 ) -> BoardReport:
-    """What is reported at the board ``group``'s meeting on ``meeting`` (see the module)."""
+    """What is reported at the board ``group``'s meeting on ``meeting`` (see the module).
+    ``announced_on``: the day the approval of that meeting's minutes was actually
+    announced (recorded with ``mgovern minutes announce``); else the law's last day."""
     _, previous = board_meeting(org, group, meeting, pm=pm)
     settings = org.reporting
     dates = minutes_dates(org, meeting, pm=pm)
     announced, until = dates.announced, dates.appealable_until
+    if announced_on is not None:
+        from mgovern.legal_periods import closed_by_law, last_day
+
+        end = announced_on + dt.timedelta(days=org.legal_periods.appeal_days + 30)
+        closed = closed_by_law(org, announced_on, end, pm=pm)
+        announced = announced_on
+        until = last_day(announced_on + dt.timedelta(days=org.legal_periods.appeal_days), closed)
     subtree = set(org.subtree(group))
     delegates = delegate_roles(org, group)
     delegated: dict[Delegate, list[ReportedDecision]] = {}

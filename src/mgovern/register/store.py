@@ -43,7 +43,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -53,6 +53,7 @@ from attrs import evolve, frozen
 
 from mgovern.exceptions import ConfigError, MgovernError, listing, quote
 from mgovern.model import Kind, Matter
+from mgovern.register.finality import Event, Minutes, Step
 from mgovern.register.records import Action, ActionStatus, Decision, DecisionBatch
 
 __all__ = [
@@ -141,6 +142,25 @@ MIGRATIONS: tuple[str, ...] = (
         import_id INTEGER NOT NULL REFERENCES imports(id),
         PRIMARY KEY (id, version)
     );
+    """,
+    # 3: the legal life of minutes: approvals, announcements, appeals and corrections,
+    # one row per step, never changed (mgovern.register.finality)
+    """
+    CREATE TABLE minutes_events (
+        seq INTEGER PRIMARY KEY,
+        grp TEXT NOT NULL,
+        meeting TEXT NOT NULL,
+        step TEXT NOT NULL,
+        on_day TEXT NOT NULL,
+        by TEXT NOT NULL,
+        paragraphs TEXT NOT NULL,
+        place TEXT NOT NULL,
+        note TEXT NOT NULL,
+        seal TEXT NOT NULL,
+        content TEXT NOT NULL,
+        difference TEXT NOT NULL
+    );
+    CREATE INDEX minutes_events_meeting ON minutes_events(grp, meeting);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -506,6 +526,83 @@ class Register:
             versions.append(DecisionVersion(decision, int(version), day, who, why))
         return tuple(versions)
 
+    # --- the legal life of minutes ---------------------------------------------------
+    def minutes_events(self, minutes: Minutes) -> tuple[Event, ...]:
+        """The steps recorded on ``minutes``, in the order they were recorded."""
+        if self.version < 3:
+            return ()
+        with self._errors("cannot read the register"):
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS} FROM minutes_events WHERE grp = ? AND meeting = ? "
+                "ORDER BY seq",
+                (minutes.group, minutes.meeting.isoformat()),
+            ).fetchall()
+        return tuple(_event(row, self.path) for row in rows)
+
+    def all_minutes(self) -> tuple[Minutes, ...]:
+        """Every meeting's minutes with a recorded step, by day and group."""
+        if self.version < 3:
+            return ()
+        with self._errors("cannot read the register"):
+            rows = self._db.execute(
+                "SELECT DISTINCT meeting, grp FROM minutes_events ORDER BY meeting, grp"
+            ).fetchall()
+        try:
+            return tuple(Minutes(_read_text(g, "grp"), _read_date(m, "meeting")) for m, g in rows)
+        except _BadValue as exc:
+            raise _row_error(self.path, "minutes_events", "?", exc) from None
+
+    def minutes_decisions(self, minutes: Minutes) -> tuple[Decision, ...]:
+        """The decisions of ``minutes``: taken on its day in its group as the forum."""
+        return tuple(
+            d
+            for d in self.decisions(start=minutes.meeting, end=minutes.meeting)
+            if d.forum == minutes.group
+        )
+
+    def record_step(
+        self,
+        minutes: Minutes,
+        make: Callable[[tuple[Event, ...], tuple[Decision, ...]], Event],
+    ) -> tuple[Event, bool]:
+        """Record the event ``make`` returns from the recorded events and the minutes'
+        decisions, both read under the write lock (so two approvals cannot both pass).
+        ``make`` raises to refuse. Returns the event and whether it was added: the same
+        step recorded again (equal in every field) adds nothing."""
+        if self.read_only:
+            self._fail("opened read-only: nothing can be recorded")
+        with self._errors("cannot write to the register"):
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                events = self.minutes_events(minutes)
+                event = make(events, self.minutes_decisions(minutes))
+                if event in events:
+                    db.execute("COMMIT")
+                    return event, False
+                db.execute(
+                    f"INSERT INTO minutes_events (grp, meeting, {_EVENT_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        minutes.group,
+                        minutes.meeting.isoformat(),
+                        event.step.value,
+                        event.on.isoformat(),
+                        event.by,
+                        json.dumps(list(event.paragraphs), ensure_ascii=False),
+                        event.place,
+                        event.note,
+                        event.seal,
+                        event.content,
+                        event.difference,
+                    ),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return event, True
+
     def _stored_decisions(self, ids: Iterable[str]) -> dict[str, Decision]:
         found: dict[str, Decision] = {}
         for chunk in _chunks(list(ids)):
@@ -525,6 +622,28 @@ class Register:
             ):
                 found[row[0]] = _action(row, self.path)
         return found
+
+
+_EVENT_COLUMNS = "step, on_day, by, paragraphs, place, note, seal, content, difference"
+
+
+def _event(row: Sequence[Any], path: Path) -> Event:
+    step, on_day, by, paragraphs, place, note, sealed, content, difference = row
+    try:
+        names = _read_names(paragraphs, "paragraphs")
+        return Event(
+            _read_choice(step, "step", Step),
+            _read_date(on_day, "on_day"),
+            _read_text(by, "by"),
+            paragraphs=tuple(names),
+            place=_read_text(place, "place"),
+            note=_read_text(note, "note"),
+            seal=_read_text(sealed, "seal"),
+            content=_read_text(content, "content"),
+            difference=_read_text(difference, "difference"),
+        )
+    except _BadValue as exc:
+        raise _row_error(path, "minutes_events", on_day, exc) from None
 
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
@@ -685,7 +804,9 @@ def _read_amount(value: object) -> Decimal | None:
     return amount
 
 
-def _read_choice(value: object, column: str, choices: type[Kind] | type[ActionStatus]) -> Any:
+def _read_choice(
+    value: object, column: str, choices: type[Kind] | type[ActionStatus] | type[Step]
+) -> Any:
     known = [c.value for c in choices]
     if isinstance(value, str) and value in known:
         return choices(value)

@@ -5,7 +5,8 @@ group (mandate in sentences, what it does not handle and where that goes, people
 meetings with subscribe links), who decides what (a matrix per category from
 :func:`mgovern.rules.coverage.cell_classes`, the exact partition ``mgovern check`` decides), a
 "where does my matter go?" form that looks the answer up in that partition, the coverage
-report, and the latest decisions when a register is given. Plain files with relative
+report, and the latest decisions when a register is given (with the notice board when
+the register follows minutes: :mod:`mgovern_site._notices`). Plain files with relative
 links: copy the folder to a file share, or send it with ``--to-url`` through any
 publisher (``file://``, ``webdav://``). Jinja2 is imported when the site is built.
 """

@@ -28,6 +28,7 @@ from mgovern.model import GROUP_DECIDES, AmountUnit, Matter, Organization, Scope
 from mgovern.rules.coverage import Cell, CellClass, Report, cell_classes, check
 from mgovern.rules.explain import format_amount
 from mgovern.rules.scope import route
+from mgovern_site._notices import atom_feed, notice_board, notice_calendar, notice_link
 from mgovern_site._texts import texts
 
 __all__ = ["build_site", "calendars_base", "context_key", "year_class"]
@@ -843,6 +844,7 @@ def build_site(
     report, calendars = helper.result()
     step()
     decisions = _decisions(org, db, on, words)
+    board = notice_board(org, db, on, words)
     wheel = _year_wheel(org, on)
     meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
 
@@ -861,6 +863,7 @@ def build_site(
         ("coverage.html", words["coverage"]),
         *((("arshjul.html", words["wheel"]),) if wheel is not None else ()),
         *((("decisions.html", words["decisions"]),) if decisions is not None else ()),
+        *((("anslagstavla.html", words["notices"]),) if board is not None else ()),
         ("sitemap.html", words["sitemap"]),
     ]
     common = {
@@ -998,6 +1001,16 @@ def build_site(
             [d["text"] for d in decisions],
             decisions=decisions,
         )
+    if board is not None:
+        page(
+            "anslagstavla.html",
+            "notices.html.j2",
+            str(words["notices"]),
+            [n["title"] for n in board],
+            notices=[{**n, "link": notice_link(n)} for n in board],
+        )
+        files["anslagstavla.atom"] = atom_feed(org, board, on, words)
+        files["anslagstavla.ics"] = notice_calendar(org, board, on, words)
     listed = sorted(pages, key=lambda p: (p[0].count("/"), p[0]))
     page("sitemap.html", "sitemap.html.j2", str(words["sitemap"]), [], listed=listed)
     entries = sorted(pages)

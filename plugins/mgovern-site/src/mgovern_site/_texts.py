@@ -16,6 +16,23 @@ TEXTS: dict[str, dict[str, Any]] = {
         "where": "Vart går mitt ärende?",
         "coverage": "Täckning",
         "decisions": "Senaste besluten",
+        "notices": "Anslagstavla",
+        "notice_intro": "Tillkännagivanden om justerade protokoll (kommunallagen 8 kap. "
+        "12 §). Ett beslut kan överklagas (laglighetsprövning) inom tre veckor från den dag "
+        "då justeringen tillkännagavs (13 kap. 5 §); anslaget sitter uppe till dess.",
+        "notice_feed": "Atom-flöde",
+        "notice_calendar": "Anslagsperioderna (iCalendar)",
+        "notice_body": "Organ",
+        "notice_meeting": "Sammanträde",
+        "notice_approved": "Justerat",
+        "notice_posted": "Anslaget",
+        "notice_until": "Kan överklagas till och med",
+        "notice_minutes": "Protokoll",
+        "notice_none": "Inga anslag just nu.",
+        "notice_title": "Protokoll från {body} {meeting}",
+        "notice_paragraphs": "omedelbart justerade",
+        "notice_summary": "Justerat {approved}, anslaget {posted} på {place}; kan "
+        "överklagas till och med {until}.",
         "wheel": "Årshjul",
         "wheel_intro": "De årliga ärendena planerade bakåt genom mötena: varje steg i ett "
         "möte som hinner före nästa stegs sista dag för ärenden.",
@@ -132,6 +149,23 @@ TEXTS: dict[str, dict[str, Any]] = {
         "where": "Where does my matter go?",
         "coverage": "Coverage",
         "decisions": "Latest decisions",
+        "notices": "Notice board",
+        "notice_intro": "Announcements of approved minutes (Local Government Act, chapter 8 "
+        "section 12). A decision can be appealed within three weeks of the day its approval "
+        "was announced (chapter 13 section 5); the notice stays up until then.",
+        "notice_feed": "Atom feed",
+        "notice_calendar": "The notice periods (iCalendar)",
+        "notice_body": "Body",
+        "notice_meeting": "Meeting",
+        "notice_approved": "Approved",
+        "notice_posted": "Posted",
+        "notice_until": "Appealable until",
+        "notice_minutes": "Minutes",
+        "notice_none": "No notices at present.",
+        "notice_title": "Minutes of {body} {meeting}",
+        "notice_paragraphs": "approved at once",
+        "notice_summary": "Approved {approved}, posted {posted} on {place}; appealable until "
+        "{until}.",
         "wheel": "Year wheel",
         "wheel_intro": "The annual matters planned back through the meetings: each stage at "
         "a meeting that ends before the next stage's agenda deadline.",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, cli, fail
+from mgovern.cli.commands.minutes import finding_line, followed_minutes_findings
 from mgovern.cli.options import (
     db_option,
     format_option,
@@ -325,13 +326,23 @@ def _show_history(
 @decisions_group.command("audit")
 @org_option
 @db_option
+@click.option(
+    "--on", "on", callback=parse_day, help="Judge the minutes' legal dates as of this day."
+)
 @json_option
-def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) -> None:
+def audit_command(
+    org_path: Path | None, db_path: Path | None, on: dt.date | None, as_json: bool
+) -> None:
     """Check every decision against the rules in force on its date. Exit 1 on findings.
 
     Findings: outside mandate (naming who should have decided), prepared in another
     forum than the matter's home, an urgent chair decision the rules do not allow, and
-    a matter no rule covers.
+    a matter no rule covers. With a register whose minutes are followed (mgovern
+    minutes), also their legal life as of --on (default today): minutes approved late
+    or never, approvals announced late or never, content changed after approval
+    without a recorded correction, decisions acted on before their appeal period ended
+    (legal_periods.wait_for_appeal), delegated decisions reported in minutes never
+    announced.
     """
     from mgovern.history import is_history_file, load_history
     from mgovern.register.audit import audit, by_decision, kind_label
@@ -344,6 +355,7 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
         findings = by_decision(audit(rules, decisions))
     except ConfigError as exc:  # a category the organisation lacks: name the register
         raise exc.located(str(db_path) if db_path else "<embedded example register>") from None
+    legal = followed_minutes_findings(org, db_path, on)
     if as_json:
         emit_json(
             {
@@ -362,6 +374,7 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
                     }
                     for found in findings
                 ],
+                **({"minutes_findings": legal} if legal is not None else {}),
             }
         )
     else:
@@ -373,14 +386,20 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
                 click.echo(f"  - {f.message}")
             for line in first.explanation.splitlines():
                 click.echo(f"    {line}")
+        for finding in legal or ():
+            click.echo(finding_line(finding))
         ngettext = ngettext_for(org)
         summary = ngettext(
             "{n} decision audited, {found} with findings",
             "{n} decisions audited, {found} with findings",
             len(decisions),
-        )
-        click.echo(summary.format(n=len(decisions), found=len(findings)), err=True)
-    if findings:
+        ).format(n=len(decisions), found=len(findings))
+        if legal:
+            summary += ngettext(
+                ", {n} on the minutes' legal dates", ", {n} on the minutes' legal dates", len(legal)
+            ).format(n=len(legal))
+        click.echo(summary, err=True)
+    if findings or legal:
         sys.exit(EXIT_FINDINGS)
 
 
@@ -407,7 +426,8 @@ def report_command(
     org = load_org(org_path)
     decisions, _actions = register_contents(org, org_path, db_path)
     day = when.date() if isinstance(when, dt.datetime) else when
-    report = board_report(org, decisions, group=group_id, meeting=day)
+    announced = _announced(db_path, group_id, day)
+    report = board_report(org, decisions, group=group_id, meeting=day, announced_on=announced)
     if fmt == "json":
         emit_json(report_data(org, report))
         return
@@ -425,6 +445,19 @@ def report_command(
         ),
         err=True,
     )
+
+
+def _announced(db_path: Path | None, group_id: str, day: dt.date) -> dt.date | None:
+    """The day the register recorded the announcement of the board's minutes of ``day``
+    (KL 6:40: the reported decisions' appeal period runs from it), if it did."""
+    from mgovern.register.finality import Minutes, Step
+    from mgovern.register.store import Register
+
+    if db_path is None:
+        return None
+    with Register(db_path, read_only=True) as register:
+        events = register.minutes_events(Minutes(group_id, day))
+    return next((e.on for e in events if e.step is Step.ANNOUNCED and not e.paragraphs), None)
 
 
 @decisions_group.command("export")

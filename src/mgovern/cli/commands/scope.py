@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import EXIT_FINDINGS, cli
+from mgovern.cli.commands.minutes import finding_line, followed_minutes_findings
 from mgovern.cli.options import (
     YEAR,
+    db_option,
     jobs_option,
     json_option,
     load_source,
@@ -173,6 +175,7 @@ def _report_json(report: Report) -> dict[str, Any]:
 @on_option
 @jobs_option
 @quiet_option
+@db_option
 @json_option
 def check_command(
     org_path: Path | None,
@@ -182,6 +185,7 @@ def check_command(
     show_fallback: bool,
     on: Any,
     jobs: int | None,
+    db_path: Path | None,
     as_json: bool,
 ) -> None:
     """Prove every possible matter has exactly one home; list gaps, overlaps, dead clauses;
@@ -192,7 +196,8 @@ def check_command(
     several, or when a meeting's local time is in a DST gap or fold or it runs across a
     change of offset (calendar readers differ there), or when an annual matter's chain
     does not fit the meetings or crowds one past its length (docs/arshjul.md), or when
-    a role that decides a group's clauses is vacant on --on (VACANT). The
+    a role that decides a group's clauses is vacant on --on (VACANT), or, with --db, when
+    the minutes the register follows are late, unannounced or changed (MINUTES). The
     cascade is reported, not fatal. A large organisation's matter space is decided in
     several processes (--jobs), with a progress bar on a terminal (--quiet: none).
     """
@@ -215,6 +220,7 @@ def check_command(
     wheel = _annual(org, first, last)
     silent = [g.id for g in org.groups if g.mandate.handles and not g.cycles]
     governance = _governance(source, first, last)
+    legal = followed_minutes_findings(org, db_path, on)
     if as_json:
         emit_json(
             {
@@ -252,6 +258,7 @@ def check_command(
                 ],
                 "dst": [_dst_json(finding) for finding in dst],
                 "annual": _annual_json(wheel),
+                **({"minutes": legal} if legal is not None else {}),
             }
         )
     else:
@@ -278,8 +285,10 @@ def check_command(
                     date=event.date, message=event.message, clauses=", ".join(event.clauses)
                 )
             )
+        for finding in legal or ():
+            click.echo(_("MINUTES {finding}").format(finding=finding_line(finding)))
     unheld = [e for e in governance or () if e.kind in ("vacant", "meeting-without")]
-    if not report.ok or dst or wheel.not_fitting or wheel.crowded or unheld or vacant:
+    if not report.ok or dst or wheel.not_fitting or wheel.crowded or unheld or vacant or legal:
         sys.exit(EXIT_FINDINGS)
 
 
