@@ -397,10 +397,10 @@ def test_check_with_a_register_reports_the_minutes_findings(db: Path) -> None:
     result = run(db, "check", *window)
     assert result.exit_code == 1
     assert (
-        "MINUTES klg 2026-03-17: approved-late: approved 2026-03-25, 1 day after the "
+        "PROTOKOLL klg 2026-03-17: approved-late: approved 2026-03-25, 1 day after the "
         "deadline 2026-03-24 (KL 5:69)\n"
     ) in result.stdout
-    assert "MINUTES klg 2026-03-17: not-announced: the approval of 2026-03-25 never " in (
+    assert "PROTOKOLL klg 2026-03-17: not-announced: the approval of 2026-03-25 never " in (
         result.stdout
     )
     data = json.loads(run(db, "check", *window, "--json").stdout)
@@ -494,4 +494,4 @@ def test_the_board_report_counts_from_the_recorded_announcement(db: Path) -> Non
     assert after.stdout.count("överklagbar till och med 2026-04-15") == before.stdout.count(
         "överklagbar till och med 2026-04-20"
     )
-    assert "announced 2026-03-25" in after.output
+    assert "anslagna 2026-03-25" in after.output

@@ -43,13 +43,6 @@ def _on_option(help_text: str) -> Callable[[Any], Any]:
     return click.option("--on", "on", callback=parse_day, help=help_text)
 
 
-def _format_option(func: Any) -> Any:
-    func = click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-    )(func)
-    return click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(func)
-
-
 def _paragraph_option(help_text: str) -> Callable[[Any], Any]:
     return click.option("--paragraph", "paragraphs", multiple=True, metavar="ID", help=help_text)
 
@@ -389,14 +382,13 @@ def _status_lines(data: dict[str, Any]) -> list[str]:
 @click.option("--group", "group_id", default=None, help="Only this group's minutes.")
 @click.option("--meeting", callback=parse_day, default=None, help="Only this meeting's minutes.")
 @_on_option("As of this day (default: today).")
-@_format_option
+@json_option
 def status_command(
     org_path: Path | None,
     db_path: Path | None,
     group_id: str | None,
     meeting: dt.date | None,
     on: dt.date | None,
-    fmt: str,
     as_json: bool,
 ) -> None:
     """The state and legal dates of minutes and each of their decisions: one meeting's
@@ -416,7 +408,7 @@ def status_command(
                 and (meeting is None or m.meeting == meeting)
             ]
         data = [minutes_status(org, register, m, day) for m in chosen]
-    if as_json or fmt == "json":
+    if as_json:
         emit_json({"on": day.isoformat(), "minutes": data})
         return
     for one in data:
@@ -428,9 +420,9 @@ def status_command(
 @org_option
 @db_option
 @_on_option("As of this day (default: today).")
-@_format_option
+@json_option
 def audit_command(
-    org_path: Path | None, db_path: Path | None, on: dt.date | None, fmt: str, as_json: bool
+    org_path: Path | None, db_path: Path | None, on: dt.date | None, as_json: bool
 ) -> None:
     """Minutes approved late or never, approvals announced late or never, and content
     changed after approval without a recorded correction. Exit 1 on findings."""
@@ -438,7 +430,7 @@ def audit_command(
     day = _today(on)
     with _register(db_path, read_only=True) as register:
         findings = minutes_audit(org, register, day)
-    if as_json or fmt == "json":
+    if as_json:
         emit_json({"on": day.isoformat(), "findings": findings})
     else:
         for f in findings:
