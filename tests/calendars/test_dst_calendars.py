@@ -305,5 +305,21 @@ def test_the_property_reached_overrides_utc_and_moves() -> None:
 
         pytest.skip("the property did not run (ical.js missing)")
     assert STATS["overrides"] > 20
-    assert STATS["utc"] > 0
     assert STATS["moved"] > 0
+    # UTC times (a meeting in a fold) are drawn by some runs only: the fold case is held
+    # by test_a_meeting_in_a_fold_is_written_in_utc every run
+
+
+def test_a_meeting_in_a_fold_is_written_in_utc(mgovern_icaljs: IcalJs) -> None:
+    """02:30 on 25 October 2026 happens twice in Stockholm: the override says which in
+    UTC, and both readers show the meeting where occurrences puts it."""
+    cycle = model.Cycle("c", "C", time=dt.time(2, 30), duration=60, dates=(dt.date(2026, 10, 25),))
+    org = model.Organization(
+        "o", "O", timezone="Europe/Stockholm", groups=(model.Group("klg", "KLG", cycles=(cycle,)),)
+    )
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    pm = make_plugin_manager(entry_points=False)
+    meetings = occurrences(org, "klg", start, end, pm=pm)
+    cal = calendar(org, group="klg", start=start, end=end, pm=pm)
+    assert [e["DTSTART"].dt.tzinfo for e in cal.walk("VEVENT")] == [UTC]
+    assert_readers_show(mgovern_icaljs, cal, meetings)
