@@ -136,11 +136,11 @@ def _substitutes(record: MeetingRecord, group: Group, item: Item) -> list[Findin
         if len(seats) > 1:
             found.append(Finding("seat-twice", number, (person, *seats)))
     called = {s.substitute for s in active}
-    free = [s for s in group.substitutes if s not in jav and record.present_for(s, number)]
-    last_called = max((i for i, s in enumerate(free) if s in called), default=0)
-    for s in free[:last_called]:
-        if s not in called:
-            found.append(Finding("substitute-order", number, (s,)))
+    free = [p for p in group.substitutes if p not in jav and record.present_for(p, number)]
+    last_called = max((i for i, p in enumerate(free) if p in called), default=0)
+    for p in free[:last_called]:
+        if p not in called:
+            found.append(Finding("substitute-order", number, (p,)))
     return found
 
 
