@@ -24,6 +24,7 @@ __all__ = [
     "Motion",
     "Note",
     "Reservation",
+    "Result",
     "Serving",
     "Vote",
     "VoteKind",

@@ -1,0 +1,111 @@
+"""Meeting records from TOML files: one file per meeting, read through the same bounded
+path as every file (:func:`mgovern.config.read_file`, :func:`~mgovern.config.read_toml`,
+one cattrs converter), then checked against the body: the group exists, and everyone
+recorded present, serving or with jäv holds a seat or a place in the call-in order.
+
+Votes, reservations and notes may name anyone: someone who should not have voted is a
+finding of the validity check, not a mistake in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from mgovern import config
+from mgovern.exceptions import ConfigError
+from mgovern.meetings.record import MeetingRecord, Result, VoteKind
+from mgovern.model import Organization
+
+__all__ = ["load_record", "load_records", "loads_record", "record_paths"]
+
+config.register_choices(VoteKind, Result)
+
+
+def _check_people(record: MeetingRecord, org: Organization, source: str) -> None:
+    groups = {g.id: g for g in org.groups}
+    if record.group not in groups:
+        raise ConfigError(
+            f"unknown group {record.group!r}; use one of: {', '.join(sorted(groups))}",
+            source=source,
+            path="group",
+        )
+    group = groups[record.group]
+    body = {*group.members, *group.substitutes}
+    listing = ", ".join(sorted(body)) or "none"
+
+    def known(
+        person: str, path: str, pool: set[str] = body, what: str = "member or substitute"
+    ) -> None:
+        if person not in pool:
+            raise ConfigError(
+                f"{person!r} is no {what} of {group.id!r}; use one of: {listing}",
+                source=source,
+                path=path,
+            )
+
+    for i, person in enumerate(record.present):
+        known(person, f"present[{i}]")
+    for i, attendance in enumerate(record.partly):
+        known(attendance.person, f"partly[{i}].person")
+    for i, serving in enumerate(record.serving):
+        known(serving.substitute, f"serving[{i}].substitute", set(group.substitutes), "substitute")
+        known(serving.member, f"serving[{i}].member", set(group.members), "member")
+    for i, item in enumerate(record.items):
+        for j, jav in enumerate(item.jav):
+            known(jav.person, f"items[{i}].jav[{j}].person")
+    if record.chair is not None:
+        known(record.chair, "chair")
+
+
+def loads_record(
+    text: str,
+    org: Organization | Callable[[dt.date], Organization],
+    *,
+    source: str = "<string>",
+) -> MeetingRecord:
+    """A meeting record from TOML text, checked against the bodies of ``org`` (or of the
+    organisation in force on the meeting's day, when ``org`` is a function of the day)."""
+    data = config.read_toml(text, source=source)
+    record = config.structure(data, MeetingRecord, source=source)
+    _check_people(
+        record, org if isinstance(org, Organization) else org(record.start.date()), source
+    )
+    return record
+
+
+def load_record(path: Path, org: Organization | Callable[[dt.date], Organization]) -> MeetingRecord:
+    """A meeting record from a TOML file (UTF-8, with or without a byte-order mark)."""
+    try:
+        text = config.read_file(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text: save it as UTF-8", source=str(path)) from None
+    return loads_record(text, org, source=str(path))
+
+
+def record_paths(paths: Iterable[Path]) -> list[Path]:
+    """The files named, and the ``*.toml`` files of the folders named (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    return found
+
+
+def load_records(
+    paths: Iterable[Path], org_on: Callable[[dt.date], Organization]
+) -> list[MeetingRecord]:
+    """Every record the paths hold, in meeting order, each checked against the
+    organisation ``org_on`` gives for its day (who held a seat that day); two records of
+    one meeting (the same group and start) are a mistake named with both files."""
+    records: dict[str, tuple[MeetingRecord, Path]] = {}
+    for path in record_paths(paths):
+        record = load_record(path, org_on)
+        if record.id in records:
+            raise ConfigError(
+                f"records the meeting {record.id} that {records[record.id][1]} records "
+                "too: keep one file per meeting",
+                source=str(path),
+            )
+        records[record.id] = (record, path)
+    return sorted((r for r, _ in records.values()), key=lambda r: (r.start, r.group))
