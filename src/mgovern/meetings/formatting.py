@@ -14,6 +14,7 @@ from typing import Any
 from mgovern.meetings.record import MeetingRecord, VoteKind
 from mgovern.meetings.validity import LAW, Finding, serving_on
 from mgovern.model import Group, Organization
+from mgovern.register.records import Decision
 
 __all__ = [
     "TEXTS",
@@ -44,9 +45,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "protocol-note": "a protocol note where the body allows none",
         "minutes-decision": "the decision is not minuted",
         "minutes-motions": "a vote without the motions voted on",
+        "no-record": "a decision of the body without a meeting record of that day",
         "item": "item",
         "ok": "{records} meeting(s), {items} item(s): every decision validly made",
         "found": "{count} finding(s) in {records} meeting(s), {items} item(s)",
+        "unrecorded": "{count} decision(s) of a body without a meeting record",
         "present": "Present",
         "serving": "serving for",
         "absent": "Absent",
@@ -77,9 +80,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "protocol-note": "protokollsanteckning där nämnden inte tillåter sådana",
         "minutes-decision": "beslutet saknas i protokollet",
         "minutes-motions": "omröstning utan de yrkanden som ställdes mot varandra",
+        "no-record": "beslut av nämnden utan protokoll från sammanträde den dagen",
         "item": "§",
         "ok": "{records} sammanträde(n), {items} paragraf(er): varje beslut giltigt fattat",
         "found": "{count} avvikelse(r) i {records} sammanträde(n), {items} paragraf(er)",
+        "unrecorded": "{count} beslut av en nämnd utan protokoll från sammanträde",
         "present": "Närvarande",
         "serving": "tjänstgör för",
         "absent": "Frånvarande",
@@ -124,12 +129,46 @@ def findings_text(
     return [finding_line(org, record, f) for record, found in checked for f in found]
 
 
-def summary(org: Organization, checked: list[tuple[MeetingRecord, list[Finding]]]) -> str:
-    """The line that says how many meetings, items and findings."""
+def summary(
+    org: Organization, checked: list[tuple[MeetingRecord, list[Finding]]], missing: int = 0
+) -> str:
+    """The line that says how many meetings, items and findings (and decisions without a
+    record, when there are some)."""
+    texts = _texts(org)
     count = sum(len(found) for _, found in checked)
     items = sum(len(record.items) for record, _ in checked)
-    key = "found" if count else "ok"
-    return _texts(org)[key].format(count=count, records=len(checked), items=items)
+    line = texts["found" if count else "ok"].format(count=count, records=len(checked), items=items)
+    return line + (f"; {texts['unrecorded'].format(count=missing)}" if missing else "")
+
+
+#: The law a decision without a meeting record breaks.
+NO_RECORD_LAW = "KL 5:67, 6:35"
+
+
+def unrecorded_text(org: Organization, decisions: list[Decision]) -> list[str]:
+    """A line per decision of a body that no meeting record holds."""
+    texts = _texts(org)
+    return [
+        f"{d.forum}@{d.date.isoformat()} {d.id}: {texts['no-record']} [no-record; {NO_RECORD_LAW}]"
+        for d in decisions
+    ]
+
+
+def unrecorded_data(org: Organization, decisions: list[Decision]) -> list[dict[str, Any]]:
+    """The same as JSON data, in the shape of the findings (``decision`` for ``item``)."""
+    return [
+        {
+            "meeting": None,
+            "group": d.forum,
+            "date": d.date.isoformat(),
+            "decision": d.id,
+            "rule": "no-record",
+            "law": NO_RECORD_LAW,
+            "people": [],
+            "message": _texts(org)["no-record"],
+        }
+        for d in decisions
+    ]
 
 
 def findings_data(

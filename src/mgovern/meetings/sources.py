@@ -10,6 +10,7 @@ finding of the validity check, not a mistake in the file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -17,8 +18,16 @@ from mgovern import config
 from mgovern.exceptions import ConfigError
 from mgovern.meetings.record import MeetingRecord, Result, VoteKind
 from mgovern.model import Organization
+from mgovern.register.store import StoredMeeting
 
-__all__ = ["load_record", "load_records", "loads_record", "record_paths"]
+__all__ = [
+    "from_stored",
+    "load_record",
+    "load_records",
+    "loads_record",
+    "record_paths",
+    "to_stored",
+]
 
 config.register_choices(VoteKind, Result)
 
@@ -109,3 +118,27 @@ def load_records(
             )
         records[record.id] = (record, path)
     return sorted((r for r, _ in records.values()), key=lambda r: (r.start, r.group))
+
+
+def to_stored(record: MeetingRecord) -> StoredMeeting:
+    """The record as the register keeps it: canonical JSON (sorted keys, the start in
+    ISO 8601 with its offset) and the decision ids of each item."""
+    data = config.converter.unstructure(record)
+    data["start"] = record.start.isoformat()
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    links = tuple((item.number, d) for item in record.items for d in item.decisions)
+    return StoredMeeting(
+        record.id, record.group, record.start.isoformat(), text, tuple(sorted(set(links)))
+    )
+
+
+def from_stored(stored: StoredMeeting, *, source: str) -> MeetingRecord:
+    """The record a register row holds, read as strictly as a file is (a row someone
+    changed by hand is one line naming the register and the meeting)."""
+    try:
+        data = json.loads(stored.record)
+    except ValueError:
+        raise ConfigError(
+            f"meeting {stored.id!r} is not a record mgovern wrote", source=source
+        ) from None
+    return config.structure(data, MeetingRecord, source=f"{source}: meeting {stored.id}")

@@ -31,6 +31,7 @@ present without jäv. The findings, each with the item, the people and the rule:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
@@ -38,8 +39,9 @@ from attrs import field, frozen
 
 from mgovern.meetings.record import Item, MeetingRecord, Result, Serving, VoteKind, covers
 from mgovern.model import Group, Quorum
+from mgovern.register.records import Decision
 
-__all__ = ["LAW", "RULES", "Finding", "check_record", "serving_on"]
+__all__ = ["LAW", "RULES", "Finding", "check_record", "serving_on", "unrecorded"]
 
 #: The rule each finding applies, as the law cites it (English; the Swedish is the same
 #: citation).
@@ -208,3 +210,30 @@ def check_item(record: MeetingRecord, group: Group, item: Item) -> list[Finding]
 def check_record(record: MeetingRecord, group: Group) -> list[Finding]:
     """Every rule the meeting's items break, item by item."""
     return [f for item in record.items for f in check_item(record, group, item)]
+
+
+def unrecorded(decisions: Iterable[Decision], records: Iterable[MeetingRecord]) -> list[Decision]:
+    """The decisions of a body (``decided_by = "group"``, its id the forum) taken on a
+    day on which no meeting record of that body exists, by date and id: a decision of a
+    body is made at a meeting, and the minutes show it (KL 5:67, 6:35).
+
+    Only bodies with records are judged, and only within the days their records span
+    (from the first record's day to the last's): records not yet kept are no finding.
+    """
+    held: set[tuple[str, dt.date]] = set()
+    span: dict[str, tuple[dt.date, dt.date]] = {}
+    for r in records:
+        day = r.start.date()
+        held.add((r.group, day))
+        first, last = span.get(r.group, (day, day))
+        span[r.group] = (min(first, day), max(last, day))
+    found = [
+        d
+        for d in decisions
+        if d.decided_by == "group"
+        and d.forum is not None
+        and d.forum in span
+        and span[d.forum][0] <= d.date <= span[d.forum][1]
+        and (d.forum, d.date) not in held
+    ]
+    return sorted(found, key=lambda d: (d.date, d.id))

@@ -1,5 +1,6 @@
-"""``mgovern meetings``: meeting records checked for validly made decisions (``check``)
-and shown with their attendance and vote grid (``show``)."""
+"""``mgovern meetings``: meeting records imported into the register (``import``), checked
+for validly made decisions (``check``) and shown with their attendance and vote grid
+(``show``)."""
 
 from __future__ import annotations
 
@@ -10,26 +11,51 @@ from typing import TYPE_CHECKING
 import click
 
 from mgovern.cli.app import cli
-from mgovern.cli.options import load_source, org_option
+from mgovern.cli.options import db_option, load_source, org_option
 from mgovern.cli.output import emit_json
 
 if TYPE_CHECKING:
     from mgovern.meetings.record import MeetingRecord
     from mgovern.model import Organization
+    from mgovern.register.records import Decision
 
 FORMATS = click.Choice(["text", "md", "json"])
+PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
+def _stored_records(db_path: Path) -> tuple[list[MeetingRecord], tuple[Decision, ...]]:
+    from mgovern.meetings.sources import from_stored
+    from mgovern.register.store import Register
+
+    with Register(db_path, read_only=True) as register:
+        stored = register.meetings()
+        decisions = register.decisions()
+    return [from_stored(s, source=str(db_path)) for s in stored], decisions
 
 
 def _records(
-    org_path: Path | None, paths: tuple[Path, ...]
-) -> tuple[Organization, list[tuple[MeetingRecord, Organization]]]:
-    """The organisation of today and each record with the organisation of its day."""
+    org_path: Path | None, paths: tuple[Path, ...], db_path: Path | None
+) -> tuple[Organization, list[tuple[MeetingRecord, Organization]], tuple[Decision, ...] | None]:
+    """The organisation of today, each record (from the files, else from the register)
+    with the organisation of its day, and the register's decisions (None without one)."""
     from mgovern.history import in_force
     from mgovern.meetings.sources import load_records
 
+    if not paths and db_path is None:
+        raise click.UsageError("give meeting record files (or folders), or --db")
     source = load_source(org_path)
-    records = load_records(paths, lambda day: in_force(source, day))
-    return in_force(source, None), [(r, in_force(source, r.start.date())) for r in records]
+    decisions = None
+    if paths:
+        records = load_records(paths, lambda day: in_force(source, day))
+    if db_path is not None:
+        stored, decisions = _stored_records(db_path)
+        if not paths:
+            records = stored
+    return (
+        in_force(source, None),
+        [(r, in_force(source, r.start.date())) for r in records],
+        decisions,
+    )
 
 
 @cli.group("meetings")
@@ -38,39 +64,76 @@ def meetings() -> None:
     made (see docs/meetings.md)."""
 
 
+@meetings.command("import")
+@org_option
+@db_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def import_command(org_path: Path | None, db_path: Path | None, paths: tuple[Path, ...]) -> None:
+    """Import meeting records (TOML files, or folders of them) into the register, as one
+    transaction. The same record twice adds nothing; a different record of a meeting
+    already there is a conflict and nothing is imported."""
+    from mgovern.meetings.sources import to_stored
+    from mgovern.register.store import Register
+
+    if db_path is None:
+        raise click.UsageError("give the register: --db FILE (or MGOVERN_DB)")
+    _, records, _ = _records(org_path, paths, None)
+    source = ", ".join(str(p) for p in paths)
+    with Register(db_path) as register:
+        added, unchanged = register.import_meetings(source, [to_stored(r) for r, _ in records])
+    click.echo(
+        f"{source}: {added} meeting records added, {unchanged} already in the register", err=True
+    )
+
+
 @meetings.command("check")
 @org_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@PATHS
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def check_command(org_path: Path | None, paths: tuple[Path, ...], fmt: str) -> None:
-    """Check meeting records (TOML files, or folders of them): quorum after jäv, jäv,
-    substitutes' order, votes, reservations and what the minutes must show. Exit 1 when
-    a rule is broken."""
-    from mgovern.meetings.formatting import findings_data, findings_text, summary
-    from mgovern.meetings.validity import check_record
+def check_command(
+    org_path: Path | None, db_path: Path | None, paths: tuple[Path, ...], fmt: str
+) -> None:
+    """Check meeting records (TOML files or folders of them, else the register's with
+    --db): quorum after jäv, jäv, substitutes' order, votes, reservations and what the
+    minutes must show; with --db also the body's decisions that no record holds. Exit 1
+    when a rule is broken."""
+    from mgovern.meetings.formatting import (
+        findings_data,
+        findings_text,
+        summary,
+        unrecorded_data,
+        unrecorded_text,
+    )
+    from mgovern.meetings.validity import check_record, unrecorded
 
-    org, records = _records(org_path, paths)
+    org, records, decisions = _records(org_path, paths, db_path)
     checked = [(r, check_record(r, o.group(r.group))) for r, o in records]
+    missing = unrecorded(decisions or (), [r for r, _ in records])
     if fmt == "json":
-        emit_json(findings_data(org, checked))
+        emit_json(findings_data(org, checked) + unrecorded_data(org, missing))
     else:
-        for line in findings_text(org, checked):
+        for line in findings_text(org, checked) + unrecorded_text(org, missing):
             click.echo(f"- {line}" if fmt == "md" else line)
-    click.echo(summary(org, checked), err=True)
-    if any(found for _, found in checked):
+    click.echo(summary(org, checked, len(missing)), err=True)
+    if missing or any(found for _, found in checked):
         sys.exit(1)
 
 
 @meetings.command("show")
 @org_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@PATHS
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def show_command(org_path: Path | None, paths: tuple[Path, ...], fmt: str) -> None:
-    """Show meeting records: who was there, who served, jäv, motions, votes, decisions,
-    reservations; Markdown adds the attendance and vote grid."""
+def show_command(
+    org_path: Path | None, db_path: Path | None, paths: tuple[Path, ...], fmt: str
+) -> None:
+    """Show meeting records (files, else the register's with --db): who was there, who
+    served, jäv, motions, votes, decisions, reservations; Markdown adds the attendance
+    and vote grid."""
     from mgovern.meetings.formatting import record_data, record_markdown, record_text
 
-    _, records = _records(org_path, paths)
+    _, records, _ = _records(org_path, paths, db_path)
     if fmt == "json":
         emit_json([record_data(r, o.group(r.group)) for r, o in records])
         return
