@@ -25,11 +25,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic import synthetic_organization  # noqa: E402
+from synthetic import synthetic_organization
 
-from mgovern.meetings import check_record  # noqa: E402
-from mgovern.meetings.sources import load_records  # noqa: E402
-from mgovern.model import Group  # noqa: E402
+from mgovern.meetings import check_record
+from mgovern.meetings.sources import load_records
+from mgovern.model import Group
 
 
 def _q(text: str) -> str:
