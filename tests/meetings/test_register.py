@@ -177,3 +177,19 @@ def test_stored_records_read_back_exactly() -> None:
     org = config.example()
     for record in load_records([EXAMPLE], lambda _: org):
         assert from_stored(to_stored(record), source="r") == record
+
+
+def test_decisions_audit_adds_the_meeting_records_findings(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    shutil.copy(DATA / "register-v2.db", db)
+    code, out, _ = run("decisions", "audit", "--db", str(db))
+    before = out.splitlines()[-1]
+    run("meetings", "import", str(EXAMPLE), "--db", str(db))
+    code, out, _ = run("decisions", "audit", "--db", str(db))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[-1] == f"{before}, 2 in meeting records"
+    assert lines[-3].startswith("meeting namnd@2026-10-22T16:00+02:00 § 4: ")
+    assert lines[-2].startswith("meeting namnd@2026-11-19T16:00+01:00 § 3: ")
+    code, out, _ = run("decisions", "audit", "--db", str(db), "--json")
+    assert [f["rule"] for f in json.loads(out)["meeting_findings"]] == ["quorum", "jav-voted"]

@@ -292,8 +292,10 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
 
     Findings: outside mandate (naming who should have decided), prepared in another
     forum than the matter's home, an urgent chair decision the rules do not allow, and
-    a matter no rule covers.
+    a matter no rule covers; with meeting records in the register, also what
+    ``mgovern meetings check --db`` finds in them.
     """
+    from mgovern.cli.commands.meetings import audit_meetings
     from mgovern.history import is_history_file, load_history
     from mgovern.register.audit import audit
 
@@ -305,10 +307,12 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
         findings = audit(rules, decisions)
     except ConfigError as exc:  # a category the organisation lacks: name the register
         raise exc.located(str(db_path) if db_path else "<embedded example register>") from None
+    meeting_lines, meeting_data = audit_meetings(org_path, db_path)
     if as_json:
         emit_json(
             {
                 "decisions": len(decisions),
+                **({"meeting_findings": meeting_data} if meeting_data else {}),
                 "findings": [
                     {
                         "decision": f.decision.id,
@@ -334,8 +338,11 @@ def audit_command(org_path: Path | None, db_path: Path | None, as_json: bool) ->
             click.echo(f"{f.decision.date} {f.decision.id}: {f.kind.value}: {f.message}")
             for line in f.explanation.splitlines():
                 click.echo(f"    {line}")
-        click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings")
-    if findings:
+        for line in meeting_lines:
+            click.echo(f"meeting {line}")
+        more = f", {len(meeting_lines)} in meeting records" if meeting_lines else ""
+        click.echo(f"{len(decisions)} decisions audited, {len(findings)} findings{more}")
+    if findings or meeting_lines:
         sys.exit(EXIT_FINDINGS)
 
 

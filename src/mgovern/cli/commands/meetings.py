@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -55,6 +55,39 @@ def _records(
         in_force(source, None),
         [(r, in_force(source, r.start.date())) for r in records],
         decisions,
+    )
+
+
+def audit_meetings(
+    org_path: Path | None, db_path: Path | None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The findings of the register's meeting records (with the decisions no record
+    holds), as lines and as data, for ``mgovern decisions audit``; none without --db or
+    without records."""
+    from mgovern.meetings.formatting import (
+        findings_data,
+        findings_text,
+        unrecorded_data,
+        unrecorded_text,
+    )
+    from mgovern.meetings.validity import check_record, unrecorded
+
+    if db_path is None:
+        return [], []
+    from mgovern.history import in_force
+
+    stored, decisions = _stored_records(db_path)
+    if not stored:
+        return [], []
+    source = load_source(org_path)
+    org = in_force(source, None)
+    checked = [
+        (r, check_record(r, in_force(source, r.start.date()).group(r.group))) for r in stored
+    ]
+    missing = unrecorded(decisions, stored)
+    return (
+        findings_text(org, checked) + unrecorded_text(org, missing),
+        findings_data(org, checked) + unrecorded_data(org, missing),
     )
 
 
