@@ -61,8 +61,8 @@ def record_text(group: Group, day: dt.date, rng: random.Random) -> str:
             voters = [p for p in present if p != jav]
             cut = (len(voters) + 2) // 2
             lines += [
-                '[[items.motions]]\nby = "x"\ntext = "Bifall."',
-                '[[items.motions]]\nby = "y"\ntext = "Avslag."',
+                f'[[items.motions]]\nby = {_q(voters[0])}\ntext = "Bifall."',
+                f'[[items.motions]]\nby = {_q(voters[-1])}\ntext = "Avslag."',
                 "[items.vote]",
                 'kind = "named"',
                 'result = "ja"',

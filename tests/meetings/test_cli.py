@@ -114,6 +114,18 @@ decision = "Ordföranden justerar."
             "serving[0].substitute: 'karin-holmberg' is no substitute",
         ),
         (("present = [", "present = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["), "nested deeper"),
+        (('"Val av justerare"', '"Val av\\u0007justerare"'), "items[0].title: "),
+        (('"Val av justerare"', '"' + "x" * 1001 + '"'), "items[0].title: "),
+        (("number = 1", "number = 100001"), "items[0].number: "),
+        (
+            ("", "[items.vote]\nkind = 'named'\nresult = 'ja'\nja = ['karin-holmberg', 'krain']\n"),
+            "items[0].vote.ja[1]: unknown person 'krain'",
+        ),
+        (
+            ("", "[[items.reservations]]\nperson = 'nobody'\n"),
+            "items[0].reservations[0].person: unknown person 'nobody'",
+        ),
+        (('["karin-holmberg"]', '"karin-holmberg"'), "present: expected a list"),
     ],
 )
 def test_a_bad_record_is_one_line_naming_the_key(

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
+from mgovern.bounds import MAX_UNITS, check_text
 from mgovern.exceptions import ConfigError
 
 __all__ = [
@@ -37,6 +38,40 @@ def covers(first: int | None, last: int | None, number: int) -> bool:
     return (first is None or first <= number) and (last is None or number <= last)
 
 
+def _line(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """One line of text within the bounds (no control characters, not too long)."""
+    problem = check_text(value) if value else None
+    if problem is not None:
+        raise ConfigError(problem, path=attribute.name)
+
+
+def _prose(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Text that may have line breaks and tabs, within the bounds."""
+    problem = check_text(value, prose=True) if value else None
+    if problem is not None:
+        raise ConfigError(problem, path=attribute.name)
+
+
+def _lines(_: Any, attribute: attrs.Attribute[Any], values: tuple[str, ...]) -> None:
+    for index, value in enumerate(values):
+        problem = check_text(value)
+        if problem is not None:
+            raise ConfigError(problem, path=f"{attribute.name}[{index}]")
+
+
+def _in_range(low: int) -> Any:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None and not low <= value <= MAX_UNITS:
+            raise ConfigError(f"must be {low}..{MAX_UNITS}, got {value}", path=attribute.name)
+
+    return check
+
+
+_NUMBER = _in_range(1)
+_COUNT = _in_range(0)
+_SPAN = _NUMBER
+
+
 def _aware(_: Any, attribute: attrs.Attribute[Any], value: dt.datetime) -> None:
     if value.utcoffset() is None:
         raise ConfigError(
@@ -49,19 +84,19 @@ class Attendance:
     """A person present for part of the meeting: from item ``from_item`` (the first item
     the person takes part in) until item ``until_item`` (the last); either open."""
 
-    person: str
-    from_item: int | None = field(default=None, kw_only=True)
-    until_item: int | None = field(default=None, kw_only=True)
+    person: str = field(validator=_line)
+    from_item: int | None = field(default=None, kw_only=True, validator=_SPAN)
+    until_item: int | None = field(default=None, kw_only=True, validator=_SPAN)
 
 
 @frozen
 class Serving:
     """A substitute (*ersättare*) serving in a member's seat, over a span of items."""
 
-    substitute: str
-    member: str
-    from_item: int | None = field(default=None, kw_only=True)
-    until_item: int | None = field(default=None, kw_only=True)
+    substitute: str = field(validator=_line)
+    member: str = field(validator=_line)
+    from_item: int | None = field(default=None, kw_only=True, validator=_SPAN)
+    until_item: int | None = field(default=None, kw_only=True, validator=_SPAN)
 
 
 @frozen
@@ -69,8 +104,8 @@ class Jav:
     """A conflict of interest (*jäv*) declared for one item; ``left`` says the person left
     the room for the item's handling, as the law requires."""
 
-    person: str
-    ground: str = field(default="", kw_only=True)
+    person: str = field(validator=_line)
+    ground: str = field(default="", kw_only=True, validator=_line)
     left: bool = field(default=True, kw_only=True)
 
 
@@ -78,8 +113,8 @@ class Jav:
 class Motion:
     """A motion (*yrkande*): who moved what."""
 
-    by: str
-    text: str
+    by: str = field(validator=_line)
+    text: str = field(validator=_prose)
 
 
 class VoteKind(enum.StrEnum):
@@ -107,12 +142,12 @@ class Vote:
 
     kind: VoteKind
     result: Result
-    ja: tuple[str, ...] = field(default=(), kw_only=True)
-    nej: tuple[str, ...] = field(default=(), kw_only=True)
-    abstain: tuple[str, ...] = field(default=(), kw_only=True)
-    ja_count: int = field(default=0, kw_only=True, validator=attrs.validators.ge(0))
-    nej_count: int = field(default=0, kw_only=True, validator=attrs.validators.ge(0))
-    abstain_count: int = field(default=0, kw_only=True, validator=attrs.validators.ge(0))
+    ja: tuple[str, ...] = field(default=(), kw_only=True, validator=_lines)
+    nej: tuple[str, ...] = field(default=(), kw_only=True, validator=_lines)
+    abstain: tuple[str, ...] = field(default=(), kw_only=True, validator=_lines)
+    ja_count: int = field(default=0, kw_only=True, validator=_COUNT)
+    nej_count: int = field(default=0, kw_only=True, validator=_COUNT)
+    abstain_count: int = field(default=0, kw_only=True, validator=_COUNT)
     casting_vote: bool = field(default=False, kw_only=True)
     by_lot: bool = field(default=False, kw_only=True)
 
@@ -137,16 +172,16 @@ class Reservation:
     """A reservation (*reservation*) against the decision, with or without written
     reasons."""
 
-    person: str
-    reasons: str = field(default="", kw_only=True)
+    person: str = field(validator=_line)
+    reasons: str = field(default="", kw_only=True, validator=_prose)
 
 
 @frozen
 class Note:
     """A protocol note (*protokollsanteckning*)."""
 
-    person: str
-    text: str
+    person: str = field(validator=_line)
+    text: str = field(validator=_prose)
 
 
 @frozen
@@ -158,14 +193,14 @@ class Item:
     item that decides nothing.
     """
 
-    number: int = field(validator=attrs.validators.ge(1))
-    title: str
-    decision: str = field(default="", kw_only=True)
-    decisions: tuple[str, ...] = field(default=(), kw_only=True)
+    number: int = field(validator=_NUMBER)
+    title: str = field(validator=_line)
+    decision: str = field(default="", kw_only=True, validator=_prose)
+    decisions: tuple[str, ...] = field(default=(), kw_only=True, validator=_lines)
     information: bool = field(default=False, kw_only=True)
     jav: tuple[Jav, ...] = field(default=(), kw_only=True)
     motions: tuple[Motion, ...] = field(default=(), kw_only=True)
-    procedure: str = field(default="", kw_only=True)
+    procedure: str = field(default="", kw_only=True, validator=_prose)
     vote: Vote | None = field(default=None, kw_only=True)
     reservations: tuple[Reservation, ...] = field(default=(), kw_only=True)
     notes: tuple[Note, ...] = field(default=(), kw_only=True)
@@ -181,14 +216,14 @@ class MeetingRecord:
     chair).
     """
 
-    group: str
+    group: str = field(validator=_line)
     start: dt.datetime = field(validator=_aware)
     items: tuple[Item, ...] = field(kw_only=True)
-    present: tuple[str, ...] = field(default=(), kw_only=True)
+    present: tuple[str, ...] = field(default=(), kw_only=True, validator=_lines)
     partly: tuple[Attendance, ...] = field(default=(), kw_only=True)
     serving: tuple[Serving, ...] = field(default=(), kw_only=True)
-    chair: str | None = field(default=None, kw_only=True)
-    secretary: str | None = field(default=None, kw_only=True)
+    chair: str | None = field(default=None, kw_only=True, validator=_line)
+    secretary: str | None = field(default=None, kw_only=True, validator=_line)
 
     def __attrs_post_init__(self) -> None:
         numbers = [item.number for item in self.items]

@@ -66,6 +66,23 @@ def _check_people(record: MeetingRecord, org: Organization, source: str) -> None
             known(jav.person, f"items[{i}].jav[{j}].person")
     if record.chair is not None:
         known(record.chair, "chair")
+    # who moved, voted, reserved or noted: anyone of the organisation (one who should
+    # not have is a finding), but a name no one has is a mistake in the file
+    people = {p.id for p in org.people}
+    for i, item in enumerate(record.items):
+        named = [(f"motions[{j}].by", m.by) for j, m in enumerate(item.motions)]
+        if item.vote is not None:
+            for side in ("ja", "nej", "abstain"):
+                named += [(f"vote.{side}[{j}]", p) for j, p in enumerate(getattr(item.vote, side))]
+        named += [(f"reservations[{j}].person", r.person) for j, r in enumerate(item.reservations)]
+        named += [(f"notes[{j}].person", n.person) for j, n in enumerate(item.notes)]
+        for path, person in named:
+            if person not in people:
+                raise ConfigError(
+                    f"unknown person {person!r}: use a person id of the organisation",
+                    source=source,
+                    path=f"items[{i}].{path}",
+                )
 
 
 def loads_record(
