@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import attrs
@@ -150,3 +151,29 @@ def test_two_files_of_one_meeting_are_refused(tmp_path: Path) -> None:
     code, _, err = run("meetings", "check", str(tmp_path))
     assert code == 2
     assert "records the meeting namnd@2026-02-12T16:00+01:00 that" in err
+
+
+def test_a_history_gives_the_seats_of_the_meetings_day(tmp_path: Path) -> None:
+    # Malin Öberg holds a seat on the board from 1 October 2026
+    shutil.copy(EXAMPLE.parent / "exploateringskontoret.toml", tmp_path / "org.toml")
+    (tmp_path / "history.toml").write_text(
+        'based_on = "org.toml"\n\n[[appointments]]\nperson = "malin-oberg"\n'
+        'group = "namnd"\nfrom = 2026-10-01\n',
+        encoding="utf-8",
+    )
+    november = (EXAMPLE / "namnd-2026-11-19.toml").read_text(encoding="utf-8")
+    june = (EXAMPLE / "namnd-2026-06-18.toml").read_text(encoding="utf-8")
+    with_her = '"karin-holmberg",\n    "malin-oberg",'
+    (tmp_path / "nov.toml").write_text(
+        november.replace('"karin-holmberg",', with_her, 1), encoding="utf-8"
+    )
+    (tmp_path / "jun.toml").write_text(
+        june.replace('"karin-holmberg",', with_her, 1), encoding="utf-8"
+    )
+    history = str(tmp_path / "history.toml")
+    code, out, _ = run("meetings", "check", "--org", history, str(tmp_path / "nov.toml"))
+    assert code == 1  # read: she held the seat that day; the planted fault still there
+    assert "[jav-voted; KL 6:28–32]" in out
+    code, _, err = run("meetings", "check", "--org", history, str(tmp_path / "jun.toml"))
+    assert code == 2
+    assert "present[1]: 'malin-oberg' is no member or substitute of 'namnd'" in err
