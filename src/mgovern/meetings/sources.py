@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from mgovern import config
 from mgovern.exceptions import ConfigError
@@ -21,10 +22,12 @@ from mgovern.model import Organization
 from mgovern.register.store import StoredMeeting
 
 __all__ = [
+    "Reader",
     "from_stored",
     "load_record",
     "load_records",
     "loads_record",
+    "record_from_data",
     "record_paths",
     "to_stored",
 ]
@@ -93,7 +96,17 @@ def loads_record(
 ) -> MeetingRecord:
     """A meeting record from TOML text, checked against the bodies of ``org`` (or of the
     organisation in force on the meeting's day, when ``org`` is a function of the day)."""
-    data = config.read_toml(text, source=source)
+    return record_from_data(config.read_toml(text, source=source), org, source=source)
+
+
+def record_from_data(
+    data: Any,
+    org: Organization | Callable[[dt.date], Organization],
+    *,
+    source: str,
+) -> MeetingRecord:
+    """A meeting record from plain data (what a TOML file or another reader, such as the
+    Word minutes', gives), as strictly as from a file."""
     record = config.structure(data, MeetingRecord, source=source)
     _check_people(
         record, org if isinstance(org, Organization) else org(record.start.date()), source
@@ -110,23 +123,46 @@ def load_record(path: Path, org: Organization | Callable[[dt.date], Organization
     return loads_record(text, org, source=str(path))
 
 
-def record_paths(paths: Iterable[Path]) -> list[Path]:
-    """The files named, and the ``*.toml`` files of the folders named (sorted)."""
+#: A reader of another file format of records (a plugin's, by suffix: ``.docx``).
+Reader = Callable[[Organization | Callable[[dt.date], Organization], Path], MeetingRecord | None]
+
+
+def record_paths(paths: Iterable[Path], suffixes: Iterable[str] = ()) -> list[Path]:
+    """The files named, and the files of the folders named that end in ``.toml`` or one
+    of ``suffixes`` (sorted)."""
+    endings = {".toml", *suffixes}
     found: list[Path] = []
     for path in paths:
-        found.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in endings))
+        else:
+            found.append(path)
     return found
 
 
 def load_records(
-    paths: Iterable[Path], org_on: Callable[[dt.date], Organization]
+    paths: Iterable[Path],
+    org_on: Callable[[dt.date], Organization],
+    readers: Mapping[str, Reader] | None = None,
 ) -> list[MeetingRecord]:
     """Every record the paths hold, in meeting order, each checked against the
     organisation ``org_on`` gives for its day (who held a seat that day); two records of
-    one meeting (the same group and start) are a mistake named with both files."""
+    one meeting (the same group and start) are a mistake named with both files.
+    ``readers`` read other formats than TOML by suffix (the plugins' formats)."""
+    readers = readers or {}
     records: dict[str, tuple[MeetingRecord, Path]] = {}
-    for path in record_paths(paths):
-        record = load_record(path, org_on)
+    for path in record_paths(paths, readers):
+        reader = readers.get(path.suffix.lower())
+        if reader is None:
+            record = load_record(path, org_on)
+        else:
+            found = reader(org_on, path)
+            if found is None:
+                raise ConfigError(
+                    f"is no meeting record mgovern wrote as {path.suffix.lower()}",
+                    source=str(path),
+                )
+            record = found
         if record.id in records:
             raise ConfigError(
                 f"records the meeting {record.id} that {records[record.id][1]} records "

@@ -33,6 +33,19 @@ def _stored_records(db_path: Path) -> tuple[list[MeetingRecord], tuple[Decision,
     return [from_stored(s, source=str(db_path)) for s in stored], decisions
 
 
+def record_formats() -> dict[str, tuple[Any, Any]]:
+    """The plugins' formats of meeting records: ``{suffix: (write, read)}``."""
+    from mgovern.plugins import plugin_manager
+
+    formats: dict[str, tuple[Any, Any]] = {}
+
+    def register(suffix: str, write: Any, read: Any) -> None:
+        formats[suffix.lower()] = (write, read)
+
+    plugin_manager().hook.mgovern_register_record_formats(register=register)
+    return formats
+
+
 def _records(
     org_path: Path | None, paths: tuple[Path, ...], db_path: Path | None
 ) -> tuple[Organization, list[tuple[MeetingRecord, Organization]], tuple[Decision, ...] | None]:
@@ -46,7 +59,8 @@ def _records(
     source = load_source(org_path)
     decisions = None
     if paths:
-        records = load_records(paths, lambda day: in_force(source, day))
+        readers = {suffix: read for suffix, (_, read) in record_formats().items()}
+        records = load_records(paths, lambda day: in_force(source, day), readers)
     if db_path is not None:
         stored, decisions = _stored_records(db_path)
         if not paths:
@@ -157,16 +171,41 @@ def check_command(
 @org_option
 @db_option
 @PATHS
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    help="text, md or json; or a plugin's file format (docx with mgovern-documents), "
+    "written to --out.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
 def show_command(
-    org_path: Path | None, db_path: Path | None, paths: tuple[Path, ...], fmt: str
+    org_path: Path | None,
+    db_path: Path | None,
+    paths: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
 ) -> None:
     """Show meeting records (files, else the register's with --db): who was there, who
     served, jäv, motions, votes, decisions, reservations; Markdown adds the attendance
-    and vote grid."""
+    and vote grid. A plugin's format (``--format docx --out FILE``) writes one record
+    as a document to fill in and read back."""
+    from mgovern.files import write_atomically
     from mgovern.meetings.formatting import record_data, record_markdown, record_text
 
+    formats = record_formats()
+    if fmt not in ("text", "md", "json") and f".{fmt}" not in formats:
+        choices = ", ".join(["text", "md", "json", *(s.lstrip(".") for s in formats)])
+        raise click.BadParameter(f"{fmt!r}: use one of {choices}", param_hint="--format")
     _, records, _ = _records(org_path, paths, db_path)
+    if f".{fmt}" in formats:
+        if out is None or len(records) != 1:
+            raise click.UsageError(f"--format {fmt} writes one record to a file: give --out")
+        record, org = records[0]
+        write_atomically(out, formats[f".{fmt}"][0](org, record))
+        click.echo(f"{out}: {record.id}", err=True)
+        return
     if fmt == "json":
         emit_json([record_data(r, o.group(r.group)) for r, o in records])
         return
