@@ -49,6 +49,7 @@ __all__ = [
     "matter_json",
     "read_file",
     "read_toml",
+    "register_choices",
     "structure",
 ]
 
@@ -285,9 +286,19 @@ for _enum in (
     model.AmountUnit,
     model.CycleKind,
     model.ClosedDayPolicy,
+    model.Quorum,
 ):
     converter.register_structure_hook(_enum, _enum_hook(_enum))
     converter.register_unstructure_hook(_enum, lambda v: v.value)
+
+
+def register_choices(*choices: type[enum.StrEnum]) -> None:
+    """Read these text choices (enums of a capability above the foundation, such as the
+    meeting record's) as the model's are: a text among the values, or one line naming
+    them. A text choice is otherwise read as any text (it is a ``str``)."""
+    for choice in choices:
+        converter.register_structure_hook(choice, _enum_hook(choice))
+        converter.register_unstructure_hook(choice, lambda v: v.value)
 
 
 def _unstructure_frozenset(value: frozenset[Any]) -> list[Any]:

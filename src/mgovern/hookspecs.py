@@ -14,10 +14,12 @@ import pluggy
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Mapping
+    from pathlib import Path
 
     import click
 
     from mgovern.agenda.classify import Classification
+    from mgovern.meetings.record import MeetingRecord
     from mgovern.model import AgendaItem, ClosedDay, Organization
     from mgovern.register.records import DecisionBatch
 
@@ -111,6 +113,33 @@ def mgovern_read_decisions(org: Organization, source: str) -> DecisionBatch | No
 
     :param org: the organisation, to check ids against.
     :param source: a path or URL.
+    """
+
+
+@hookspec
+def mgovern_register_record_formats(
+    register: Callable[
+        [
+            str,
+            Callable[[Organization, MeetingRecord], bytes],
+            Callable[
+                [Organization | Callable[[dt.date], Organization], Path], MeetingRecord | None
+            ],
+        ],
+        None,
+    ],
+) -> None:
+    """Register file formats of meeting records beyond TOML (see docs/meetings.md):
+    ``register(suffix, write, read)``.
+
+    ``write(org, record)`` gives the file's bytes (``mgovern meetings show --format
+    SUFFIX --out FILE``); ``read(org, path)`` reads a file of that suffix back to the
+    record (``mgovern meetings check|show|import FILE``), or None when the file is not
+    one mgovern wrote. ``org`` for reading is the organisation, or a function of the
+    meeting's day giving the organisation in force then; pass it on to
+    :func:`mgovern.meetings.sources.record_from_data`.
+
+    :param register: call it once per suffix (``".docx"``).
     """
 
 

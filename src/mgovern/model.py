@@ -60,9 +60,11 @@ __all__ = [
     "Limits",
     "Mandate",
     "Matter",
+    "MeetingRules",
     "MonthDay",
     "Organization",
     "Person",
+    "Quorum",
     "ReportingSettings",
     "Resolution",
     "Role",
@@ -601,9 +603,42 @@ class Limits:
                 raise ConfigError(f"must be a percentage 0..100, got {value}", path=name)
 
 
+class Quorum(enum.StrEnum):
+    """When a body may deal with matters (its *beslutförhet*)."""
+
+    MORE_THAN_HALF = "more-than-half"  # a board: KL 6:27
+    COUNT = "count"  # the body's own rule: at least ``quorum_count`` serving
+    NONE = "none"  # no quorum: a management group without a rule of its own
+
+
+@frozen
+class MeetingRules:
+    """How a body's meetings are judged; the defaults are the law's for a board.
+
+    ``quorum`` (KL 6:27: more than half of the members present), ``quorum_count`` (with
+    ``quorum = "count"``), ``protocol_notes`` (whether the body allows protocol notes,
+    *protokollsanteckningar*).
+    """
+
+    quorum: Quorum = field(default=Quorum.MORE_THAN_HALF, kw_only=True)
+    quorum_count: int | None = field(
+        default=None, kw_only=True, validator=_in_range(1, bounds.MAX_UNITS)
+    )
+    protocol_notes: bool = field(default=True, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.quorum is Quorum.COUNT) != (self.quorum_count is not None):
+            raise ConfigError(
+                'quorum_count is given exactly when quorum = "count"', path="quorum_count"
+            )
+
+
 @frozen
 class Group:
-    """A body that meets: a board, a management group, a committee."""
+    """A body that meets: a board, a management group, a committee.
+
+    ``substitutes`` (*ersättare*) are listed in the order they are called in.
+    """
 
     id: str = field(validator=_check_id)
     name: str = field(validator=_line)
@@ -615,6 +650,8 @@ class Group:
     mandate: Mandate = field(default=Mandate(), kw_only=True)
     cycles: tuple[Cycle, ...] = field(default=(), kw_only=True)
     limits: Limits = field(default=Limits(), kw_only=True)
+    substitutes: tuple[str, ...] = field(default=(), kw_only=True)
+    meeting_rules: MeetingRules = field(default=MeetingRules(), kw_only=True)
 
     def cycle(self, cycle_id: str) -> Cycle:
         for cycle in self.cycles:
@@ -1117,6 +1154,14 @@ def _validate(org: Organization) -> None:
                 known("person", value, people, f"{gpath}.{name}")
         for mi, member in enumerate(group.members):
             known("person", member, people, f"{gpath}.members[{mi}]")
+        for si, substitute in enumerate(group.substitutes):
+            known("person", substitute, people, f"{gpath}.substitutes[{si}]")
+            if substitute in group.members or substitute in group.substitutes[:si]:
+                raise ConfigError(
+                    f"{quote(substitute)} is a member or listed twice; each person holds "
+                    "one place: a seat or a place in the call-in order",
+                    path=f"{gpath}.substitutes[{si}]",
+                )
         for which in ("handles", "excludes"):
             clauses = getattr(group.mandate, which)
             _unique("clause", (c.id for c in clauses), f"{gpath}.mandate.{which}")

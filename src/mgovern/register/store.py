@@ -64,6 +64,7 @@ __all__ = [
     "ImportConflict",
     "ImportResult",
     "Register",
+    "StoredMeeting",
     "decisions_csv",
     "decisions_json",
 ]
@@ -162,6 +163,26 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX minutes_events_meeting ON minutes_events(grp, meeting);
     """,
+    # 4: meeting records (mgovern.meetings), each stored whole as canonical JSON under
+    # its natural key (the group and the start), and the decisions each item took
+    """
+    ALTER TABLE imports ADD COLUMN meetings INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE meetings (
+        id TEXT PRIMARY KEY,
+        grp TEXT NOT NULL,
+        start TEXT NOT NULL,
+        record TEXT NOT NULL,
+        source TEXT NOT NULL,
+        import_id INTEGER NOT NULL REFERENCES imports(id)
+    );
+    CREATE INDEX meetings_group_start ON meetings(grp, start);
+    CREATE TABLE meeting_decisions (
+        meeting TEXT NOT NULL REFERENCES meetings(id),
+        item INTEGER NOT NULL,
+        decision TEXT NOT NULL,
+        PRIMARY KEY (meeting, item, decision)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: The tables of a register written before it was stamped (schema 1).
@@ -212,6 +233,20 @@ class ImportResult:
             f"actions added, {self.updated_actions} actions updated{amended}, "
             f"{self.unchanged} already in the register"
         )
+
+
+@frozen
+class StoredMeeting:
+    """A meeting record as the register holds it: its natural key (``group@start``), the
+    group, the start (ISO 8601), the record as canonical JSON, and per item the ids of
+    the decisions it took (``(item, decision)`` pairs). :mod:`mgovern.meetings` turns it
+    into a record and back; the register does not read inside it."""
+
+    id: str
+    group: str
+    start: str
+    record: str
+    decisions: tuple[tuple[int, str], ...] = ()
 
 
 @frozen
@@ -483,7 +518,93 @@ class Register:
             len(replaced),
         )
 
+    def import_meetings(self, source: str, meetings: Sequence[StoredMeeting]) -> tuple[int, int]:
+        """Import meeting records in one transaction, or none: ``(added, unchanged)``.
+
+        The same record again adds nothing; a different record under a stored id is a
+        conflict and nothing is imported.
+
+        :raises ImportConflict: a record differs from the one stored under its id.
+        """
+        if self.read_only:
+            self._fail("opened read-only: nothing can be imported")
+        with self._errors("cannot write to the register"):
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                stored = {m.id: m for m in self._stored_meetings(m.id for m in meetings)}
+                new = [m for m in meetings if m.id not in stored]
+                conflicts = [
+                    (stored[m.id], m)
+                    for m in meetings
+                    if m.id in stored and stored[m.id].record != m.record
+                ]
+                if conflicts:
+                    raise ImportConflict(source, conflicts)
+                cursor = db.execute(
+                    "INSERT INTO imports (source, decisions, actions, meetings) "
+                    "VALUES (?, 0, 0, ?)",
+                    (source, len(new)),
+                )
+                import_id = int(cursor.lastrowid or 0)
+                for m in new:
+                    db.execute(
+                        "INSERT INTO meetings (id, grp, start, record, source, import_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (m.id, m.group, m.start, m.record, source, import_id),
+                    )
+                    db.executemany(
+                        "INSERT OR IGNORE INTO meeting_decisions (meeting, item, decision) "
+                        "VALUES (?, ?, ?)",
+                        [(m.id, item, decision) for item, decision in m.decisions],
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return len(new), len(meetings) - len(new)
+
     # --- reading -----------------------------------------------------------------------
+    def meetings(self) -> tuple[StoredMeeting, ...]:
+        """Every meeting record, by start and group."""
+        with self._errors("cannot read the register"):
+            return tuple(sorted(self._stored_meetings(None), key=lambda m: (m.start, m.group)))
+
+    def _stored_meetings(self, ids: Iterable[str] | None) -> list[StoredMeeting]:
+        if self.version < 3:  # a read-only register of an earlier schema has none
+            return []
+        rows: list[Any] = []
+        links: list[Any] = []
+        if ids is None:
+            rows = self._db.execute("SELECT id, grp, start, record FROM meetings").fetchall()
+            links = self._db.execute(
+                "SELECT meeting, item, decision FROM meeting_decisions"
+            ).fetchall()
+        else:
+            for chunk in _chunks(list(ids)):
+                marks = ", ".join("?" * len(chunk))
+                rows += self._db.execute(
+                    f"SELECT id, grp, start, record FROM meetings WHERE id IN ({marks})", chunk
+                ).fetchall()
+                links += self._db.execute(
+                    "SELECT meeting, item, decision FROM meeting_decisions "
+                    f"WHERE meeting IN ({marks})",
+                    chunk,
+                ).fetchall()
+        by_meeting: dict[str, list[tuple[int, str]]] = {}
+        for meeting, item, decision in links:
+            by_meeting.setdefault(str(meeting), []).append((int(item), str(decision)))
+        return [
+            StoredMeeting(
+                str(ident),
+                str(group),
+                str(start),
+                str(record),
+                tuple(sorted(by_meeting.get(str(ident), []))),
+            )
+            for ident, group, start, record in rows
+        ]
+
     def decisions(
         self, *, start: dt.date | None = None, end: dt.date | None = None
     ) -> tuple[Decision, ...]:

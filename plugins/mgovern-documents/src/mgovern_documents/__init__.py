@@ -4,7 +4,8 @@ Registers renderers for ``("notice", "html")``, ``("minutes", "html")``,
 ``("notice", "docx")`` and ``("minutes", "docx")`` (used by ``mgovern documents``), and
 the publisher for ``webdav://`` (plain HTTP) and ``webdavs://`` (HTTPS) URLs (used by
 ``mgovern documents --out`` and ``mgovern publish``), and reads decisions and actions back
-from filled-in Word minutes (``mgovern_read_decisions``). Jinja2, python-docx and requests
+from filled-in Word minutes (``mgovern_read_decisions``), and writes and reads meeting
+records as Word documents (``mgovern_register_record_formats``). Jinja2, python-docx and requests
 are imported when a document is rendered or stored, so loading the plugin stays cheap.
 """
 
@@ -82,3 +83,11 @@ def mgovern_read_decisions(org: Organization, source: str) -> DecisionBatch | No
     from mgovern_documents._read import read_docx_minutes
 
     return read_docx_minutes(org, Path(source))
+
+
+@hookimpl
+def mgovern_register_record_formats(register: Callable[..., None]) -> None:
+    """Meeting records as Word documents, and read back (``.docx``)."""
+    from mgovern_documents._meetings import read_record_docx, record_docx
+
+    register(".docx", record_docx, read_record_docx)

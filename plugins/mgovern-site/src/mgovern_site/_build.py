@@ -617,6 +617,64 @@ def _decisions(
     ]
 
 
+def _meeting_records(
+    org: Organization, db: Path | None, on: dt.date
+) -> list[dict[str, Any]] | None:
+    """The register's meeting records up to ``on``, each with its attendance and vote
+    grid and the validity check's findings (mgovern.meetings); None without a register,
+    without records, or without that module (the section is left out)."""
+    if db is None:
+        return None
+    try:
+        from mgovern.meetings.formatting import finding_line
+        from mgovern.meetings.sources import from_stored
+        from mgovern.meetings.validity import check_record, serving_on
+        from mgovern.register.store import Register
+    except ImportError:
+        return None
+    with Register(db, read_only=True) as register:
+        stored = register.meetings() if hasattr(register, "meetings") else ()
+    records = [from_stored(s, source=str(db)) for s in stored]
+    records = [r for r in records if r.start.date() <= on and _known(org, r.group)]
+    if not records:
+        return None
+    people = {p.id: p.name for p in org.people}
+    views = []
+    for record in sorted(records, key=lambda r: (r.start, r.group), reverse=True):
+        group = org.group(record.group)
+        there = set(record.present) | {a.person for a in record.partly}
+        persons = [*group.members, *(s for s in group.substitutes if s in there)]
+        rows = []
+        for person in persons:
+            cells = []
+            for item in record.items:
+                cell = "x" if person in serving_on(record, group, item) else ""
+                if any(d.person == person for d in item.jav):
+                    cell = "J"
+                vote = item.vote
+                if vote is not None and vote.kind.value == "named":
+                    for side, label in ((vote.ja, "ja"), (vote.nej, "nej"), (vote.abstain, "avst")):
+                        if person in side:
+                            cell = label
+                cells.append(cell)
+            rows.append({"name": people.get(person, person), "cells": cells})
+        views.append(
+            {
+                "path": f"meetings/{record.group}-{record.start.strftime('%Y-%m-%d-%H%M')}.html",
+                "group": group.id,
+                "group_name": group.name,
+                "when": _when(record.start, org),
+                "items": [
+                    {"number": i.number, "title": i.title, "decision": i.decision}
+                    for i in record.items
+                ],
+                "rows": rows,
+                "findings": [finding_line(org, record, f) for f in check_record(record, group)],
+            }
+        )
+    return views
+
+
 def _year_wheel(org: Organization, on: dt.date) -> dict[str, Any] | None:
     """The year's annual matters planned back through the meetings (mgovern.annual.planning); None
     when that module is not installed or the organisation has no annual matters."""
@@ -845,6 +903,7 @@ def build_site(
     step()
     decisions = _decisions(org, db, on, words)
     board = notice_board(org, db, on, words)
+    records = _meeting_records(org, db, on)
     wheel = _year_wheel(org, on)
     meetings = {g.id: occurrences(org, g.id, start, end) for g in org.groups}
 
@@ -864,6 +923,7 @@ def build_site(
         *((("arshjul.html", words["wheel"]),) if wheel is not None else ()),
         *((("decisions.html", words["decisions"]),) if decisions is not None else ()),
         *((("anslagstavla.html", words["notices"]),) if board is not None else ()),
+        *((("meetings.html", words["meeting_records"]),) if records is not None else ()),
         ("sitemap.html", words["sitemap"]),
     ]
     common = {
@@ -1011,6 +1071,22 @@ def build_site(
         )
         files["anslagstavla.atom"] = atom_feed(org, board, on, words)
         files["anslagstavla.ics"] = notice_calendar(org, board, on, words)
+    if records is not None:
+        page(
+            "meetings.html",
+            "meetings.html.j2",
+            str(words["meeting_records"]),
+            [f"{r['group_name']} {r['when']}" for r in records],
+            records=records,
+        )
+        for record in records:
+            page(
+                record["path"],
+                "meeting.html.j2",
+                f"{record['group_name']} {record['when']}",
+                [i["title"] for i in record["items"]],
+                record=record,
+            )
     listed = sorted(pages, key=lambda p: (p[0].count("/"), p[0]))
     page("sitemap.html", "sitemap.html.j2", str(words["sitemap"]), [], listed=listed)
     entries = sorted(pages)

@@ -343,7 +343,10 @@ def audit_command(
     without a recorded correction, decisions acted on before their appeal period ended
     (legal_periods.wait_for_appeal), delegated decisions reported in minutes never
     announced.
+    With meeting records in the register, also what ``mgovern meetings check --db``
+    finds in them.
     """
+    from mgovern.cli.commands.meetings import audit_meetings
     from mgovern.history import is_history_file, load_history
     from mgovern.register.audit import audit, by_decision, kind_label
 
@@ -356,10 +359,12 @@ def audit_command(
     except ConfigError as exc:  # a category the organisation lacks: name the register
         raise exc.located(str(db_path) if db_path else "<embedded example register>") from None
     legal = followed_minutes_findings(org, db_path, on)
+    meeting_lines, meeting_data = audit_meetings(org_path, db_path)
     if as_json:
         emit_json(
             {
                 "decisions": len(decisions),
+                **({"meeting_findings": meeting_data} if meeting_data else {}),
                 "findings": [
                     {
                         "decision": found[0].decision.id,
@@ -388,6 +393,9 @@ def audit_command(
                 click.echo(f"    {line}")
         for finding in legal or ():
             click.echo(finding_line(finding))
+        _ = gettext_for(org)
+        for line in meeting_lines:
+            click.echo(_("meeting {finding}").format(finding=line))
         ngettext = ngettext_for(org)
         summary = ngettext(
             "{n} decision audited, {found} with findings",
@@ -398,8 +406,12 @@ def audit_command(
             summary += ngettext(
                 ", {n} on the minutes' legal dates", ", {n} on the minutes' legal dates", len(legal)
             ).format(n=len(legal))
+        if meeting_lines:
+            summary += ngettext(
+                ", {n} in meeting records", ", {n} in meeting records", len(meeting_lines)
+            ).format(n=len(meeting_lines))
         click.echo(summary, err=True)
-    if findings or legal:
+    if findings or legal or meeting_lines:
         sys.exit(EXIT_FINDINGS)
 
 
