@@ -15,7 +15,8 @@ from mgovern.cli import build_cli
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 FORMATS = {"text", "md", "json", "csv"}
 #: Commands whose --format is the file format of the document they write (docs/cli.md).
-DOCUMENT_FORMAT = {"documents"}
+#: commands whose --format is a document's file format (md, html, docx: a plugin's too)
+DOCUMENT_FORMAT = {"documents", "meetings show"}
 
 
 def commands() -> Iterator[tuple[str, click.Command]]:

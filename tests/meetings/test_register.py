@@ -44,7 +44,7 @@ def test_an_earlier_register_is_migrated_and_takes_the_records(tmp_path: Path, n
     assert code == 0, err
     assert "9 meeting records added, 0 already in the register" in err
     with Register(db, read_only=True) as register:
-        assert register.version == SCHEMA_VERSION == 3
+        assert register.version == SCHEMA_VERSION == 4  # 3: minutes' events, 4: records
         stored = register.meetings()
     after = sqlite3.connect(db)
     assert after.execute("SELECT * FROM decisions ORDER BY id").fetchall() == decisions_before
@@ -182,14 +182,14 @@ def test_stored_records_read_back_exactly() -> None:
 def test_decisions_audit_adds_the_meeting_records_findings(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     shutil.copy(DATA / "register-v2.db", db)
-    code, out, _ = run("decisions", "audit", "--db", str(db))
-    before = out.splitlines()[-1]
+    code, _, err = run("decisions", "audit", "--db", str(db))
+    before = err.splitlines()[-1]  # the count closes the findings, on stderr
     run("meetings", "import", str(EXAMPLE), "--db", str(db))
-    code, out, _ = run("decisions", "audit", "--db", str(db))
+    code, out, err = run("decisions", "audit", "--db", str(db))
     assert code == 1
+    assert err.splitlines()[-1] == f"{before}, 2 i protokollen från sammanträden"
     lines = out.splitlines()
-    assert lines[-1] == f"{before}, 2 in meeting records"
-    assert lines[-3].startswith("meeting namnd@2026-10-22T16:00+02:00 § 4: ")
-    assert lines[-2].startswith("meeting namnd@2026-11-19T16:00+01:00 § 3: ")
+    assert lines[-2].startswith("sammanträde namnd@2026-10-22T16:00+02:00 § 4: ")
+    assert lines[-1].startswith("sammanträde namnd@2026-11-19T16:00+01:00 § 3: ")
     code, out, _ = run("decisions", "audit", "--db", str(db), "--json")
     assert [f["rule"] for f in json.loads(out)["meeting_findings"]] == ["quorum", "jav-voted"]

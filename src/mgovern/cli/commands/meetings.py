@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mgovern.cli.app import cli
-from mgovern.cli.options import db_option, load_source, org_option
+from mgovern.cli.options import db_option, format_option, load_source, org_option
 from mgovern.cli.output import emit_json
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def import_command(org_path: Path | None, db_path: Path | None, paths: tuple[Pat
 @org_option
 @db_option
 @PATHS
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@format_option("text", "md", "json")
 def check_command(
     org_path: Path | None, db_path: Path | None, paths: tuple[Path, ...], fmt: str
 ) -> None:
