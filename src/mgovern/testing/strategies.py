@@ -471,24 +471,30 @@ def windows(draw: st.DrawFn, org: model.Organization, *, years: int = 2) -> tupl
     return start, dt.date(start.year + years - 1, 12, 31)
 
 
-def _amounts(org: model.Organization) -> st.SearchStrategy[Decimal | None]:
-    """Amounts on, just below and just above every threshold (in currency)."""
-    points: set[Decimal] = {Decimal(0)}
+def _thresholds(org: model.Organization) -> set[Decimal]:
+    """Every bound of every clause, in currency (a bound in base amounts times each listed
+    year's base amount)."""
     factors = {b.amount for b in org.base_amounts}
+    found: set[Decimal] = set()
     for group in org.groups:
         for clause in (*group.mandate.handles, *group.mandate.excludes):
             for bound in (clause.amount_min, clause.amount_max):
                 if bound is None:
                     continue
-                scaled = (
-                    {bound * f for f in factors}
-                    if clause.amount_unit is model.AmountUnit.BASE
-                    else {bound}
-                )
-                for value in scaled:
-                    points.update({value, value + Decimal("0.01")})
-                    if value >= Decimal("0.01"):
-                        points.add(value - Decimal("0.01"))
+                if clause.amount_unit is model.AmountUnit.BASE:
+                    found.update(bound * f for f in factors)
+                else:
+                    found.add(bound)
+    return found
+
+
+def _amounts(org: model.Organization) -> st.SearchStrategy[Decimal | None]:
+    """Amounts on, just below and just above every threshold (in currency)."""
+    points: set[Decimal] = {Decimal(0)}
+    for value in _thresholds(org):
+        points.update({value, value + Decimal("0.01")})
+        if value >= Decimal("0.01"):
+            points.add(value - Decimal("0.01"))
     return (
         st.none()
         | st.sampled_from(sorted(points))
@@ -517,21 +523,7 @@ def _item_amounts(org: model.Organization) -> st.SearchStrategy[Decimal | None]:
     """Amounts on and around every threshold (:func:`_amounts`), and inside every band
     between two thresholds: a rule about "purchases between 5 and 50 base amounts" is
     reached by items, not only by its edges."""
-    points = sorted(
-        {Decimal(0)}
-        | {
-            bound * factor
-            for group in org.groups
-            for clause in (*group.mandate.handles, *group.mandate.excludes)
-            for bound in (clause.amount_min, clause.amount_max)
-            if bound is not None
-            for factor in (
-                {b.amount for b in org.base_amounts}
-                if clause.amount_unit is model.AmountUnit.BASE
-                else {Decimal(1)}
-            )
-        }
-    )
+    points = sorted({Decimal(0)} | _thresholds(org))
     inside = [((a + b) / 2).quantize(Decimal("0.01")) for a, b in itertools.pairwise(points)]
     above = [points[-1] * 2 + 1]
     return _amounts(org) | st.sampled_from([*inside, *above])
